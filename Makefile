@@ -1,0 +1,40 @@
+# supportflow: `make run` starts it, `make test` checks it. Everything installs into .venv/.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
+
+.PHONY: install test lint bench run clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3" "setuptools==80.9.0" wheel
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check layers tests bench
+	$(BIN)/ruff format --check layers tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python bench/calendar_bench.py
+
+# For now `make run` shows the SLA engine through its CLI; the local stack replaces it later.
+run: $(STAMP)
+	@$(BIN)/python -m supportflow.demo
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results

@@ -1,0 +1,227 @@
+"""`supportflow`: the SLA engine on the command line (a public interface: scripts depend on it).
+
+    supportflow policies
+    supportflow policy validate FILE
+    supportflow deadlines --policy ID --opened ISO [--priority P | --urgency U --impact I]
+                          [--channel C] [--type T] [--category C]
+    supportflow replay --policy ID FILE
+    supportflow explain --policy ID FILE [--json]
+
+Bad input exits with status 2 and one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from supportflow.domain.calendar import CalendarError
+from supportflow.domain.clock import TicketEvent, compute_sla
+from supportflow.domain.explain import explain, render_text
+from supportflow.domain.policy import Policy, PolicyError, TicketAttributes
+from supportflow.domain.priority import TicketError
+from supportflow.domain.timeutil import TimeFormatError, format_instant, parse_instant
+from supportflow.policies import UnknownPolicyError, load_policy_file, shipped
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line or in a file: exit 2 with this one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="supportflow", description="SLA deadlines from support policies.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sub.add_parser("policies", help="list the shipped policy pack ids")
+
+    policy = sub.add_parser("policy", help="work with policy files")
+    policy_sub = policy.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)
+    validate = policy_sub.add_parser("validate", help="check a policy file")
+    validate.add_argument("file")
+
+    deadlines = sub.add_parser("deadlines", help="the deadlines of a ticket opened at an instant")
+    deadlines.add_argument("--policy", required=True, help="a pack id or a policy file")
+    deadlines.add_argument("--opened", required=True, help="ISO 8601 instant")
+    which = deadlines.add_mutually_exclusive_group()
+    which.add_argument("--priority")
+    which.add_argument("--urgency")
+    deadlines.add_argument("--impact")
+    deadlines.add_argument("--channel")
+    deadlines.add_argument("--type", dest="request_type")
+    deadlines.add_argument("--category")
+
+    for name, text in (("replay", "the SLA state of a ticket"), ("explain", "why deadlines are")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--policy", required=True, help="a pack id or a policy file")
+        cmd.add_argument("file", help="JSON {ticket, events, now}; '-' reads standard input")
+        if name == "explain":
+            cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return _run(args)
+    except UsageError as exc:
+        return _fail(str(exc))
+    except (
+        PolicyError,
+        UnknownPolicyError,
+        TicketError,
+        TimeFormatError,
+        CalendarError,
+    ) as exc:
+        return _fail(str(exc))
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a defect, not bad input: still one line, never a traceback
+        if os.environ.get("SUPPORTFLOW_DEBUG"):
+            raise
+        print(f"supportflow: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _fail(message: str) -> int:
+    print(f"supportflow: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "policies":
+        for policy_id in shipped().ids():
+            print(policy_id)
+        return 0
+    if args.command == "policy":
+        policy = load_policy_file(args.file)
+        print(f"{args.file}: valid policy {policy.id} v{policy.version}")
+        return 0
+    if args.command == "deadlines":
+        return _deadlines(args)
+    document = _read_json(args.file)
+    policy, ticket, events, now = _replay_input(args.policy, document)
+    state = compute_sla(policy, ticket, events, now)
+    if args.command == "replay":
+        out = {"policy": policy.id, "policy_version": policy.version, **state.as_dict()}
+        _print_json(out)
+        return 0
+    explanation = explain(state)
+    if args.json:
+        _print_json(explanation.as_dict())
+    else:
+        sys.stdout.write(render_text(explanation))
+    return 0
+
+
+def _policy(ref: str, on: datetime | None) -> Policy:
+    registry = shipped()
+    if ref in registry.ids():
+        return registry.get(ref, on)
+    if ref.endswith((".yaml", ".yml")) or Path(ref).is_file():
+        return load_policy_file(ref)
+    return registry.get(ref, on)  # raises with the list of known ids
+
+
+def _instant(text: Any, what: str, policy_ref: str) -> datetime:
+    zone = _zone_of(policy_ref)
+    try:
+        return parse_instant(text, zone)
+    except TimeFormatError as exc:
+        raise TimeFormatError(f"{what}: {exc}") from None
+
+
+def _zone_of(policy_ref: str) -> Any:
+    """Instants without an offset are read in the policy's own zone."""
+    return _policy(policy_ref, None).calendar().zone
+
+
+def _deadlines(args: argparse.Namespace) -> int:
+    opened = _instant(args.opened, "--opened", args.policy)
+    policy = _policy(args.policy, opened)
+    if (args.urgency is None) != (args.impact is None):
+        raise UsageError("--urgency and --impact go together")
+    ticket = TicketAttributes(
+        priority=args.priority,
+        urgency=args.urgency,
+        impact=args.impact,
+        channel=args.channel or policy.default_channel,
+        type=args.request_type or "incident",
+        category=args.category,
+    )
+    state = compute_sla(policy, ticket, [TicketEvent(opened, "opened")], opened)
+    zone = policy.calendar().zone
+    response, resolution = state.metrics["response"], state.metrics["resolution"]
+    _print_json(
+        {
+            "policy": policy.id,
+            "priority": state.priority,
+            "opened": format_instant(opened, zone),
+            "response_due": format_instant(response.due, response.calendar.zone),
+            "resolution_due": format_instant(resolution.due, resolution.calendar.zone),
+        }
+    )
+    return 0
+
+
+def _read_json(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"{path}: cannot read: {reason}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}") from None
+
+
+def _replay_input(
+    policy_ref: str, document: Any
+) -> tuple[Policy, TicketAttributes, list[TicketEvent], datetime]:
+    if not isinstance(document, dict):
+        raise UsageError("the input must be a JSON object with 'ticket', 'events' and 'now'")
+    raw_ticket = document.get("ticket", {})
+    raw_events = document.get("events")
+    if not isinstance(raw_ticket, dict):
+        raise UsageError("'ticket' must be an object of ticket attributes")
+    if not isinstance(raw_events, list) or not raw_events:
+        raise UsageError("'events' must be a non-empty list, starting with 'opened'")
+    events = []
+    for n, raw in enumerate(raw_events):
+        if not isinstance(raw, dict) or "at" not in raw or "type" not in raw:
+            raise UsageError(f"events[{n}] must be an object with 'at' and 'type'")
+        at = _instant(raw["at"], f"events[{n}].at", policy_ref)
+        events.append(TicketEvent.from_dict({**raw, "at": at}, lambda value: value))
+    policy = _policy(policy_ref, events[0].at)
+    if document.get("now") is None:
+        now = datetime.now(UTC)  # the CLI may read the clock; the domain never does
+    else:
+        now = _instant(document["now"], "now", policy_ref)
+    try:
+        ticket = TicketAttributes.model_validate(raw_ticket)
+    except ValueError as exc:
+        raise UsageError(f"ticket: {str(exc).splitlines()[-1].strip()}") from None
+    if ticket.channel is None:
+        ticket = ticket.model_copy(update={"channel": policy.default_channel})
+    return policy, ticket, events, now
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,392 @@
+"""Business calendars: when a support desk is open, and how much open time lies between instants.
+
+A calendar is a weekly pattern of open intervals at minute precision (several a day; an interval
+may cross midnight and then belongs to the day it starts), an IANA zone, public holidays from the
+`holidays` package with per-calendar additions and removals, and date overrides (a half day, an
+extra opening). Business time is real elapsed time inside open intervals, so a DST night is 23 or
+25 hours long.
+
+The open windows are precomputed as UTC instants (integer microseconds) for whole years, merged,
+and paired with a running total of open time. `add` and `between` are then two binary searches
+and a little arithmetic, whatever the duration.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays as holidays_lib
+
+from supportflow.domain.timeutil import US, from_us, to_us
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MINUTES_PER_DAY = 24 * 60
+_SEARCH_LIMIT_YEARS = 30  # a calendar with no open time in this span is an error, not a hang
+
+
+class CalendarError(ValueError):
+    """A calendar definition or query that cannot be answered."""
+
+
+_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    """An open interval of one day, in minutes after that day's local midnight.
+
+    `end` may pass 1440: the interval then crosses midnight and still belongs to its start day."""
+
+    start: int
+    end: int
+
+    @classmethod
+    def parse(cls, text: str) -> Interval:
+        """'08:30-17:30'; '18:00-08:30' crosses midnight; '00:00-24:00' is the whole day."""
+        match = _INTERVAL.match(text) if isinstance(text, str) else None
+        if not match:
+            raise CalendarError(f"not an interval {text!r} (use HH:MM-HH:MM)")
+        sh, sm, eh, em = (int(g) for g in match.groups())
+        if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em):
+            raise CalendarError(f"not a time of day in {text!r}")
+        start, end = sh * 60 + sm, eh * 60 + em
+        if end == start:
+            raise CalendarError(f"empty interval {text!r}")
+        if end < start:
+            end += MINUTES_PER_DAY  # crosses midnight: a night shift belongs to the day it starts
+        return cls(start, end)
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def __str__(self) -> str:
+        end = self.end % MINUTES_PER_DAY if self.end > MINUTES_PER_DAY else self.end
+        return f"{self.start // 60:02d}:{self.start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+
+
+def parse_intervals(texts: Iterable[str]) -> tuple[Interval, ...]:
+    return tuple(sorted(Interval.parse(t) for t in texts))
+
+
+@dataclass(frozen=True)
+class OpenSegment:
+    """A stretch of open time, as aware datetimes in the calendar's zone."""
+
+    start: datetime
+    end: datetime
+
+    @property
+    def seconds(self) -> float:
+        return (self.end - self.start).total_seconds()
+
+
+@dataclass
+class _Windows:
+    """Open windows of a span of whole local years, as merged UTC microsecond instants."""
+
+    first_year: int
+    last_year: int
+    lo: int  # local midnight starting first_year, in us
+    hi: int  # local midnight after last_year, in us
+    starts: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+    cum_end: list[int] = field(default_factory=list)  # open us up to the end of window i
+
+    def cumulative(self, t: int) -> int:
+        """Open microseconds in [lo, t) for lo <= t <= hi."""
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i < 0:
+            return 0
+        end = self.ends[i]
+        return self.cum_end[i] - (end - t if t < end else 0)
+
+
+class BusinessCalendar:
+    """A support desk's opening hours in one time zone."""
+
+    def __init__(
+        self,
+        timezone: str,
+        weekly: Mapping[str, Iterable[str | Interval]] | Mapping[int, Iterable[str | Interval]],
+        *,
+        name: str = "calendar",
+        holiday_country: str | None = None,
+        holiday_subdivision: str | None = None,
+        holidays_added: Mapping[date, str] | None = None,
+        holidays_removed: Iterable[date] = (),
+        holiday_hours: Iterable[str] = (),
+        overrides: Mapping[date, Iterable[str]] | None = None,
+        workday_seconds: int | None = None,
+    ) -> None:
+        self.name = name
+        try:
+            self.zone = ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CalendarError(f"unknown time zone {timezone!r}") from None
+        self.timezone = timezone
+        self.weekly: dict[int, tuple[Interval, ...]] = {d: () for d in range(7)}
+        for key, value in weekly.items():
+            self.weekly[_weekday_index(key)] = tuple(
+                sorted(v if isinstance(v, Interval) else Interval.parse(v) for v in value)
+            )
+        self.holiday_country = holiday_country
+        self.holiday_subdivision = holiday_subdivision
+        if holiday_country:
+            try:
+                holidays_lib.country_holidays(holiday_country, subdiv=holiday_subdivision, years=2024)
+            except NotImplementedError:
+                raise CalendarError(
+                    f"unknown holiday country/subdivision {holiday_country!r}/{holiday_subdivision!r}"
+                ) from None
+        self.holidays_added = dict(holidays_added or {})
+        self.holidays_removed = frozenset(holidays_removed)
+        self.holiday_hours = parse_intervals(holiday_hours)
+        self.overrides = {d: parse_intervals(v) for d, v in (overrides or {}).items()}
+        for day, intervals in [*self.weekly.items(), ("holiday", self.holiday_hours)]:
+            _check_day(day, intervals)
+        if not any(self.weekly.values()) and not self.overrides:
+            raise CalendarError(f"calendar {name!r} is never open")
+        self._explicit_workday = workday_seconds
+        self._holiday_cache: dict[int, dict[date, str]] = {}
+        self._windows: _Windows | None = None
+
+    # ----- the rule of one day ---------------------------------------------------------------
+
+    def holidays_in_year(self, year: int) -> dict[date, str]:
+        cached = self._holiday_cache.get(year)
+        if cached is None:
+            cached = {}
+            if self.holiday_country:
+                lib = holidays_lib.country_holidays(
+                    self.holiday_country, subdiv=self.holiday_subdivision, years=year
+                )
+                cached = {d: str(n) for d, n in lib.items() if d.year == year}
+            for d in self.holidays_removed:
+                cached.pop(d, None)
+            for d, n in self.holidays_added.items():
+                if d.year == year:
+                    cached[d] = n
+            self._holiday_cache[year] = cached
+        return cached
+
+    def holiday_name(self, day: date) -> str | None:
+        return self.holidays_in_year(day.year).get(day)
+
+    def day_intervals(self, day: date) -> tuple[Interval, ...]:
+        """The open intervals that start on `day` (local date)."""
+        if day in self.overrides:
+            return self.overrides[day]
+        if self.holiday_name(day) is not None:
+            return self.holiday_hours
+        return self.weekly[day.weekday()]
+
+    @cached_property
+    def workday_seconds(self) -> int:
+        """The length of this calendar's working day: explicit, else the most common length of an
+        open weekday (the longest on a tie)."""
+        if self._explicit_workday:
+            return self._explicit_workday
+        lengths = [sum(i.minutes for i in v) for v in self.weekly.values() if v]
+        if not lengths:
+            raise CalendarError(f"calendar {self.name!r} has no working day to measure")
+        counts = Counter(lengths)
+        best = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return best * 60
+
+    def local_instant(self, day: date, minute: int) -> int:
+        """The UTC microseconds of `minute` minutes after local midnight of `day` (wall clock)."""
+        extra_days, minute = divmod(minute, MINUTES_PER_DAY)
+        wall = datetime.combine(day + timedelta(days=extra_days), time(), self.zone)
+        wall += timedelta(minutes=minute)  # wall-clock arithmetic, so 24:00 is the next midnight
+        return to_us(wall)
+
+    # ----- precomputed windows ---------------------------------------------------------------
+
+    def _build(self, first_year: int, last_year: int) -> _Windows:
+        lo = self.local_instant(date(first_year, 1, 1), 0)
+        hi = self.local_instant(date(last_year + 1, 1, 1), 0)
+        raw: list[tuple[int, int]] = []
+        day = date(first_year, 1, 1) - timedelta(days=1)  # its night shift may reach into the span
+        stop = date(last_year, 12, 31)
+        while day <= stop:
+            for interval in self.day_intervals(day):
+                s = self.local_instant(day, interval.start)
+                e = self.local_instant(day, interval.end)
+                s, e = max(s, lo), min(e, hi)
+                if e > s:
+                    raw.append((s, e))
+            day += timedelta(days=1)
+        raw.sort()
+        windows = _Windows(first_year, last_year, lo, hi)
+        total = 0
+        for s, e in raw:
+            if windows.ends and s <= windows.ends[-1]:  # overlapping or touching: merge
+                if e > windows.ends[-1]:
+                    total += e - windows.ends[-1]
+                    windows.ends[-1] = e
+                    windows.cum_end[-1] = total
+                continue
+            total += e - s
+            windows.starts.append(s)
+            windows.ends.append(e)
+            windows.cum_end.append(total)
+        return windows
+
+    def _year_of(self, us: int) -> int:
+        return from_us(us, self.zone).year
+
+    def _cover(self, lo_us: int, hi_us: int) -> _Windows:
+        """Windows that cover [lo_us, hi_us] (rebuilt over a wider span when needed)."""
+        w = self._windows
+        if w is not None and w.lo <= lo_us and hi_us < w.hi:
+            return w
+        first, last = self._year_of(lo_us), self._year_of(hi_us)
+        if w is not None:
+            first, last = min(first, w.first_year), max(last, w.last_year)
+        else:
+            first, last = first - 1, last + 1  # room on both sides for the usual queries
+        self._windows = self._build(first, last)
+        return self._windows
+
+    # ----- the public queries -----------------------------------------------------------------
+
+    def add_us(self, start: int, duration: int) -> int:
+        """The earliest instant at which `duration` us of open time have elapsed since `start`."""
+        if duration < 0:
+            raise CalendarError("a business duration cannot be negative")
+        if duration == 0:
+            return start
+        w = self._cover(start, start)
+        target = w.cumulative(start) + duration
+        while not w.cum_end or target > w.cum_end[-1]:
+            if w.last_year - self._year_of(start) > _SEARCH_LIMIT_YEARS:
+                raise CalendarError(f"calendar {self.name!r} has no open time after the start")
+            w = self._cover(start, self.local_instant(date(w.last_year + 2, 1, 1), 0))
+            target = w.cumulative(start) + duration  # the span may have been rebuilt
+        j = bisect.bisect_left(w.cum_end, target)
+        return max(start, w.ends[j] - (w.cum_end[j] - target))
+
+    def between_us(self, a: int, b: int) -> int:
+        """Open microseconds in [a, b)."""
+        if b < a:
+            raise CalendarError("between(a, b) needs a <= b")
+        if a == b:
+            return 0
+        w = self._cover(a, b)
+        return w.cumulative(b) - w.cumulative(a)
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The earliest instant at which `duration` of open time has elapsed since `start`.
+
+        A deadline that ends exactly at closing time is that closing time; a start outside hours
+        starts counting at the next opening. The answer is in the calendar's zone."""
+        return from_us(self.add_us(to_us(start), duration // timedelta(microseconds=1)), self.zone)
+
+    def between(self, a: datetime, b: datetime) -> timedelta:
+        """The open time in [a, b)."""
+        return timedelta(microseconds=self.between_us(to_us(a), to_us(b)))
+
+    def is_open_us(self, t: int) -> bool:
+        w = self._cover(t, t)
+        i = bisect.bisect_right(w.starts, t) - 1
+        return i >= 0 and t < w.ends[i]
+
+    def next_open_us(self, t: int) -> int:
+        """`t` if open, else the next opening."""
+        if self.is_open_us(t):
+            return t
+        w = self._cover(t, t)
+        i = bisect.bisect_right(w.starts, t)
+        while i >= len(w.starts):
+            w = self._cover(t, self.local_instant(date(w.last_year + 2, 1, 1), 0))
+            i = bisect.bisect_right(w.starts, t)
+            if w.last_year - self._year_of(t) > _SEARCH_LIMIT_YEARS:
+                raise CalendarError(f"calendar {self.name!r} has no open time after the start")
+        return w.starts[i]
+
+    def segments_us(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The open stretches inside [a, b), clipped to it."""
+        if b <= a:
+            return []
+        w = self._cover(a, b)
+        i = max(bisect.bisect_right(w.starts, a) - 1, 0)
+        out: list[tuple[int, int]] = []
+        while i < len(w.starts) and w.starts[i] < b:
+            s, e = max(w.starts[i], a), min(w.ends[i], b)
+            if e > s:
+                out.append((s, e))
+            i += 1
+        return out
+
+    def segments(self, a: datetime, b: datetime) -> list[OpenSegment]:
+        return [
+            OpenSegment(from_us(s, self.zone), from_us(e, self.zone))
+            for s, e in self.segments_us(to_us(a), to_us(b))
+        ]
+
+    def closed_days(self, a: datetime, b: datetime) -> list[tuple[date, str]]:
+        """Holidays and overrides that closed (or shortened) a normally open day in [a, b)."""
+        first = a.astimezone(self.zone).date()
+        last = b.astimezone(self.zone).date()
+        out: list[tuple[date, str]] = []
+        day = first
+        while day <= last:
+            normal = self.weekly[day.weekday()]
+            actual = self.day_intervals(day)
+            if normal and actual != normal:
+                if day in self.overrides:
+                    shown = ", ".join(str(i) for i in actual) or "closed"
+                    out.append((day, f"override: {shown}"))
+                else:
+                    name = self.holiday_name(day) or "holiday"
+                    out.append((day, f"holiday: {name}"))
+            day += timedelta(days=1)
+        return out
+
+    @property
+    def open_seconds_per_week(self) -> int:
+        return sum(i.minutes for v in self.weekly.values() for i in v) * 60
+
+    def describe(self) -> str:
+        parts = []
+        for index, name in enumerate(WEEKDAYS):
+            if self.weekly[index]:
+                parts.append(f"{name} " + ",".join(str(i) for i in self.weekly[index]))
+        hol = ""
+        if self.holiday_country:
+            sub = f"-{self.holiday_subdivision}" if self.holiday_subdivision else ""
+            hol = f", holidays {self.holiday_country}{sub}"
+        return f"{'; '.join(parts)} ({self.timezone}{hol})"
+
+
+def _weekday_index(key: str | int) -> int:
+    if isinstance(key, int) and 0 <= key <= 6:
+        return key
+    if isinstance(key, str) and key.lower()[:3] in WEEKDAYS:
+        return WEEKDAYS.index(key.lower()[:3])
+    raise CalendarError(f"not a weekday: {key!r} (use mon..sun)")
+
+
+def _check_day(day: object, intervals: tuple[Interval, ...]) -> None:
+    for interval in intervals:
+        if interval.minutes > MINUTES_PER_DAY:
+            raise CalendarError(f"interval {interval} on {day} is longer than a day")
+
+
+__all__ = [
+    "US",
+    "BusinessCalendar",
+    "CalendarError",
+    "Interval",
+    "OpenSegment",
+    "WEEKDAYS",
+    "parse_intervals",
+]

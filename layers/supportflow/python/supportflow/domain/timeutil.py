@@ -1,0 +1,117 @@
+"""Instants, durations and their text forms.
+
+Instants are exchanged as ISO 8601 with an explicit offset and stored in UTC. Inside the engine an
+instant is an integer count of microseconds since the Unix epoch, so business-time arithmetic is
+exact (no float rounding) and the calendar can search plain integer arrays.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, tzinfo
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+US = 1_000_000  # microseconds per second
+_ONE_US = timedelta(microseconds=1)
+
+
+class TimeFormatError(ValueError):
+    """A text that should be an instant or a duration is not one."""
+
+
+def to_us(instant: datetime) -> int:
+    """Microseconds since the epoch of an aware datetime (exact integer arithmetic)."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise TimeFormatError(f"instant {instant.isoformat()} has no UTC offset")
+    return (instant - EPOCH) // _ONE_US
+
+
+def from_us(us: int, zone: tzinfo = UTC) -> datetime:
+    """The aware datetime, in `zone`, of microseconds since the epoch."""
+    return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
+
+
+def parse_instant(text: str, default_zone: tzinfo | None = None) -> datetime:
+    """Parse ISO 8601. A text without an offset is read in `default_zone` (if given)."""
+    if not isinstance(text, str) or not text.strip():
+        raise TimeFormatError(f"not an ISO 8601 instant: {text!r}")
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise TimeFormatError(f"not an ISO 8601 instant: {text!r}") from None
+    if value.tzinfo is None:
+        if default_zone is None:
+            raise TimeFormatError(f"instant {text!r} has no UTC offset")
+        value = value.replace(tzinfo=default_zone)
+    return value
+
+
+def format_instant(instant: datetime | None, zone: tzinfo | None = None) -> str | None:
+    """ISO 8601 with the offset of `zone` (seconds precision unless sub-second parts exist)."""
+    if instant is None:
+        return None
+    if zone is not None:
+        instant = instant.astimezone(zone)
+    timespec = "seconds" if instant.microsecond == 0 else "microseconds"
+    return instant.isoformat(timespec=timespec)
+
+
+_DURATION = re.compile(
+    r"^\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>"
+    r"s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|"
+    r"wd|workday|workdays|working\s+day|working\s+days)\s*$",
+    re.IGNORECASE,
+)
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+
+
+def parse_duration(text: str | int | float, workday_seconds: int | None = None) -> int:
+    """A business duration in whole seconds: '30m', '4h', '0.5 workday', '2 workdays'.
+
+    A workday is the length of the calendar's working day (`workday_seconds`). A bare number is
+    read as minutes (the unit policies use most)."""
+    if isinstance(text, bool):
+        raise TimeFormatError(f"not a duration: {text!r}")
+    if isinstance(text, int | float):
+        return _whole(float(text) * 60, text)
+    match = _DURATION.match(str(text))
+    if not match:
+        raise TimeFormatError(
+            f"not a duration: {text!r} (use e.g. '30m', '4h', '0.5 workday', '2 workdays')"
+        )
+    number = float(match["num"])
+    unit = match["unit"].lower()
+    if unit[0] == "w":
+        if workday_seconds is None:
+            raise TimeFormatError(f"{text!r} is in workdays but no workday length is known")
+        return _whole(number * workday_seconds, text)
+    key = "h" if unit.startswith("h") else "m" if unit.startswith("m") else "s"
+    return _whole(number * _UNIT_SECONDS[key], text)
+
+
+def _whole(seconds: float, original: object) -> int:
+    if seconds < 0:
+        raise TimeFormatError(f"duration {original!r} is negative")
+    rounded = round(seconds)
+    if abs(rounded - seconds) > 1e-6:
+        raise TimeFormatError(f"duration {original!r} is not a whole number of seconds")
+    return int(rounded)
+
+
+def format_seconds(seconds: float) -> str:
+    """A human form of a number of seconds: '3h30m', '45m', '0m', '2h0m12s'."""
+    sign = "-" if seconds < 0 else ""
+    total = int(round(abs(seconds)))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+    if secs:
+        text += f"{secs:02d}s"
+    return sign + text
+
+
+def seconds_value(us: int) -> int | float:
+    """Microseconds as JSON seconds: an int when whole, else a float."""
+    whole, rest = divmod(us, US)
+    return whole if rest == 0 else us / US
