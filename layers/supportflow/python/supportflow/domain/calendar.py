@@ -13,7 +13,7 @@ and a little arithmetic, whatever the duration.
 
 from __future__ import annotations
 
-import bisect
+from bisect import bisect_left, bisect_right
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -25,6 +25,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays as holidays_lib
 
 from supportflow.domain.timeutil import US, from_us, to_us
+
+_fromtimestamp = datetime.fromtimestamp
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MINUTES_PER_DAY = 24 * 60
@@ -102,7 +104,7 @@ class _Windows:
 
     def cumulative(self, t: int) -> int:
         """Open microseconds in [lo, t) for lo <= t <= hi."""
-        i = bisect.bisect_right(self.starts, t) - 1
+        i = bisect_right(self.starts, t) - 1
         if i < 0:
             return 0
         end = self.ends[i]
@@ -141,10 +143,13 @@ class BusinessCalendar:
         self.holiday_subdivision = holiday_subdivision
         if holiday_country:
             try:
-                holidays_lib.country_holidays(holiday_country, subdiv=holiday_subdivision, years=2024)
+                holidays_lib.country_holidays(
+                    holiday_country, subdiv=holiday_subdivision, years=2024
+                )
             except NotImplementedError:
                 raise CalendarError(
-                    f"unknown holiday country/subdivision {holiday_country!r}/{holiday_subdivision!r}"
+                    "unknown holiday country/subdivision "
+                    f"{holiday_country!r}/{holiday_subdivision!r}"
                 ) from None
         self.holidays_added = dict(holidays_added or {})
         self.holidays_removed = frozenset(holidays_removed)
@@ -259,7 +264,26 @@ class BusinessCalendar:
     # ----- the public queries -----------------------------------------------------------------
 
     def add_us(self, start: int, duration: int) -> int:
-        """The earliest instant at which `duration` us of open time have elapsed since `start`."""
+        """The earliest instant at which `duration` us of open time have elapsed since `start`.
+
+        The hot path is two binary searches over the precomputed windows; anything outside them
+        (or a duration that runs past them) widens the windows and tries again."""
+        w = self._windows
+        if w is not None and w.lo <= start < w.hi and duration > 0:
+            starts, ends, cum_end = w.starts, w.ends, w.cum_end
+            i = bisect_right(starts, start) - 1
+            if i >= 0:
+                end = ends[i]
+                target = cum_end[i] - (end - start if start < end else 0) + duration
+            else:
+                target, i = duration, 0
+            if target <= cum_end[-1]:
+                j = bisect_left(cum_end, target, i)
+                due = ends[j] - (cum_end[j] - target)
+                return due if due > start else start
+        return self._add_us_widening(start, duration)
+
+    def _add_us_widening(self, start: int, duration: int) -> int:
         if duration < 0:
             raise CalendarError("a business duration cannot be negative")
         if duration == 0:
@@ -271,16 +295,18 @@ class BusinessCalendar:
                 raise CalendarError(f"calendar {self.name!r} has no open time after the start")
             w = self._cover(start, self.local_instant(date(w.last_year + 2, 1, 1), 0))
             target = w.cumulative(start) + duration  # the span may have been rebuilt
-        j = bisect.bisect_left(w.cum_end, target)
+        j = bisect_left(w.cum_end, target)
         return max(start, w.ends[j] - (w.cum_end[j] - target))
 
     def between_us(self, a: int, b: int) -> int:
         """Open microseconds in [a, b)."""
-        if b < a:
+        w = self._windows
+        if w is None or not (w.lo <= a and b < w.hi):
+            if b < a:
+                raise CalendarError("between(a, b) needs a <= b")
+            w = self._cover(a, b)
+        elif b < a:
             raise CalendarError("between(a, b) needs a <= b")
-        if a == b:
-            return 0
-        w = self._cover(a, b)
         return w.cumulative(b) - w.cumulative(a)
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
@@ -288,15 +314,28 @@ class BusinessCalendar:
 
         A deadline that ends exactly at closing time is that closing time; a start outside hours
         starts counting at the next opening. The answer is in the calendar's zone."""
-        return from_us(self.add_us(to_us(start), duration // timedelta(microseconds=1)), self.zone)
+        # The conversions are inlined (this is the engine's hottest call): see to_us/from_us.
+        if start.tzinfo is None:
+            raise CalendarError(f"instant {start.isoformat()} has no UTC offset")
+        due = self.add_us(
+            round(start.timestamp() * US),
+            (duration.days * 86_400 + duration.seconds) * US + duration.microseconds,
+        )
+        seconds, micro = divmod(due, US)
+        value = _fromtimestamp(seconds, self.zone)
+        return value.replace(microsecond=micro) if micro else value
 
     def between(self, a: datetime, b: datetime) -> timedelta:
         """The open time in [a, b)."""
-        return timedelta(microseconds=self.between_us(to_us(a), to_us(b)))
+        if a.tzinfo is None or b.tzinfo is None:
+            raise CalendarError("between() needs instants with a UTC offset")
+        return timedelta(
+            microseconds=self.between_us(round(a.timestamp() * US), round(b.timestamp() * US))
+        )
 
     def is_open_us(self, t: int) -> bool:
         w = self._cover(t, t)
-        i = bisect.bisect_right(w.starts, t) - 1
+        i = bisect_right(w.starts, t) - 1
         return i >= 0 and t < w.ends[i]
 
     def next_open_us(self, t: int) -> int:
@@ -304,10 +343,10 @@ class BusinessCalendar:
         if self.is_open_us(t):
             return t
         w = self._cover(t, t)
-        i = bisect.bisect_right(w.starts, t)
+        i = bisect_right(w.starts, t)
         while i >= len(w.starts):
             w = self._cover(t, self.local_instant(date(w.last_year + 2, 1, 1), 0))
-            i = bisect.bisect_right(w.starts, t)
+            i = bisect_right(w.starts, t)
             if w.last_year - self._year_of(t) > _SEARCH_LIMIT_YEARS:
                 raise CalendarError(f"calendar {self.name!r} has no open time after the start")
         return w.starts[i]
@@ -317,7 +356,7 @@ class BusinessCalendar:
         if b <= a:
             return []
         w = self._cover(a, b)
-        i = max(bisect.bisect_right(w.starts, a) - 1, 0)
+        i = max(bisect_right(w.starts, a) - 1, 0)
         out: list[tuple[int, int]] = []
         while i < len(w.starts) and w.starts[i] < b:
             s, e = max(w.starts[i], a), min(w.ends[i], b)
@@ -356,15 +395,24 @@ class BusinessCalendar:
         return sum(i.minutes for v in self.weekly.values() for i in v) * 60
 
     def describe(self) -> str:
+        """One line: 'mon-fri 08:30-17:30 (Europe/Amsterdam, holidays NL)'."""
+        groups: list[tuple[int, int, tuple[Interval, ...]]] = []
+        for index in range(7):
+            hours = self.weekly[index]
+            if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
+                groups[-1] = (groups[-1][0], index, hours)
+            else:
+                groups.append((index, index, hours))
         parts = []
-        for index, name in enumerate(WEEKDAYS):
-            if self.weekly[index]:
-                parts.append(f"{name} " + ",".join(str(i) for i in self.weekly[index]))
+        for first, last, hours in groups:
+            if hours:
+                days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]}-{WEEKDAYS[last]}"
+                parts.append(f"{days} " + ",".join(str(i) for i in hours))
         hol = ""
         if self.holiday_country:
             sub = f"-{self.holiday_subdivision}" if self.holiday_subdivision else ""
             hol = f", holidays {self.holiday_country}{sub}"
-        return f"{'; '.join(parts)} ({self.timezone}{hol})"
+        return f"{'; '.join(parts) or 'by overrides only'} ({self.timezone}{hol})"
 
 
 def _weekday_index(key: str | int) -> int:
@@ -383,10 +431,10 @@ def _check_day(day: object, intervals: tuple[Interval, ...]) -> None:
 
 __all__ = [
     "US",
+    "WEEKDAYS",
     "BusinessCalendar",
     "CalendarError",
     "Interval",
     "OpenSegment",
-    "WEEKDAYS",
     "parse_intervals",
 ]

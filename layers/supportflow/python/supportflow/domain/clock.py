@@ -194,7 +194,7 @@ def _check_events(policy: Policy, events: Sequence[TicketEvent], now: datetime) 
         if previous is not None and at < previous:
             raise TicketError(f"event {n} ({event.type}) is earlier than the event before it")
         previous = at
-        if event.at > now:
+        if at > to_us(now):
             raise TicketError(f"event {n} ({event.type}) is after now ({format_instant(now)})")
         if event.type == "priority_changed":
             if event.priority is None:
@@ -261,9 +261,7 @@ def _metric(
     calendar = policy.metric_calendar(name, priority)
     target_text = policy.target_text(name, priority, ticket)
     target_us = (
-        None
-        if target_text is None
-        else parse_duration(target_text, calendar.workday_seconds) * US
+        None if target_text is None else parse_duration(target_text, calendar.workday_seconds) * US
     )
     elapsed = sum(calendar.between_us(s.start, now_us if s.end is None else s.end) for s in running)
     paused_total = sum(
@@ -274,23 +272,17 @@ def _metric(
     counted_so_far = sum(
         calendar.between_us(s.start, now_us if s.end is None else s.end) for s in counting
     )
-    due_us, counted = (None, ()) if target_us is None else _reach(calendar, counting, target_us)
-    if due_us is None and target_us is not None and mode == _STOPPED and stopped_at is not None:
-        # Met before the target was used up: the deadline in force is where the remaining time
-        # would have run out had it kept running.
-        used = sum(e - s for s, e in counted)
-        due_us = calendar.add_us(stopped_at, target_us - used)
+    # A metric that stopped before its target was used up keeps the deadline that was in force:
+    # where the remaining time would have run out had it kept running.
+    resume_at = stopped_at if mode == _STOPPED else None
+    due_us, counted = (
+        (None, []) if target_us is None else _reach(calendar, counting, target_us, resume_at)
+    )
     met_us = stopped_at if mode == _STOPPED else None
     breached = due_us is not None and (met_us > due_us if met_us is not None else now_us > due_us)
-    state = (
-        BREACHED
-        if breached
-        else MET
-        if mode == _STOPPED
-        else mode
-    )
+    state = BREACHED if breached else MET if mode == _STOPPED else mode
     escalations = _escalations(
-        policy, name, priority, calendar, counting, target_us, due_us, mode, met_us, now_us
+        policy, name, priority, calendar, counting, target_us, due_us, mode, resume_at, now_us
     )
     zone = calendar.zone
     return MetricState(
@@ -336,10 +328,11 @@ def _clip(spans: list[Span], baseline: int | None) -> list[Span]:
 
 
 def _reach(
-    calendar: BusinessCalendar, spans: list[Span], amount: int
+    calendar: BusinessCalendar, spans: list[Span], amount: int, resume_at: int | None = None
 ) -> tuple[int | None, list[tuple[int, int]]]:
-    """Where the running time in `spans` reaches `amount` (None if it does not), and the open
-    stretches counted up to there (projected past `now` for a span still running)."""
+    """Where the running time in `spans` reaches `amount`, and the open stretches counted up to
+    there (projected past `now` for a span still running). If the spans fall short, the answer
+    is None, or, given `resume_at`, where the rest would run out counting on from there."""
     remaining = amount
     counted: list[tuple[int, int]] = []
     for span in spans:
@@ -356,6 +349,8 @@ def _reach(
         remaining -= got
     if amount == 0 and spans:
         return spans[0].start, counted
+    if resume_at is not None:
+        return calendar.add_us(resume_at, remaining), counted
     return None, counted
 
 
@@ -371,6 +366,7 @@ def _escalations(
     met_us: int | None,
     now_us: int,
 ) -> tuple[EscalationPoint, ...]:
+    """The ladder rungs that apply to this metric and priority, with when each is due."""
     if target_us is None:
         return ()
     points = []
@@ -390,7 +386,7 @@ def _escalations(
                 else calendar.add_us(due_us, parse_duration(offset, calendar.workday_seconds) * US)
             )
         else:
-            at_us = _reach(calendar, counting, round(target_us * share / 100))[0]
+            at_us = _reach(calendar, counting, round(target_us * share / 100), met_us)[0]
         if at_us is None:
             status = "unscheduled"
         elif met_us is not None and met_us <= at_us:

@@ -108,7 +108,9 @@ class Explanation:
                         for p in m.pauses
                     ],
                     "skipped": [{"date": d, "reason": r} for d, r in m.skipped],
-                    "escalations": m.escalations,
+                    "escalations": [
+                        {k: v for k, v in e.items() if k != "due_at"} for e in m.escalations
+                    ],
                 }
                 for m in self.metrics
             },
@@ -117,13 +119,14 @@ class Explanation:
 
 def explain(state: SlaState) -> Explanation:
     policy = state.policy
+    zone = policy.calendar().zone
     return Explanation(
         policy=policy.id,
         policy_version=policy.version,
         effective_from=policy.effective_from.isoformat(),
         priority=state.priority,
-        priority_history=list(state.priority_history),
-        now=state.now,
+        priority_history=[(at.astimezone(zone), p, why) for at, p, why in state.priority_history],
+        now=state.now.astimezone(zone),
         metrics=[_metric(state, m) for m in state.metrics.values()],
     )
 
@@ -134,7 +137,7 @@ def _metric(state: SlaState, m: MetricState) -> MetricExplanation:
     now_us = to_us(state.now)
     segments: list[Segment] = []
     total = 0
-    for s, e in m.counted:
+    for s, e in _split(m.counted, now_us):
         total += e - s
         segments.append(
             Segment(
@@ -187,11 +190,23 @@ def _metric(state: SlaState, m: MetricState) -> MetricExplanation:
                 "at": e.at_text,
                 "notify": e.notify,
                 "due": format_instant(e.due),
+                "due_at": e.due,
                 "status": e.status,
             }
             for e in m.escalations
         ],
     )
+
+
+def _split(stretches: tuple[tuple[int, int], ...], at: int) -> list[tuple[int, int]]:
+    """The stretches, with the one that contains `at` cut in two there."""
+    out: list[tuple[int, int]] = []
+    for s, e in stretches:
+        if s < at < e:
+            out.extend(((s, at), (at, e)))
+        else:
+            out.append((s, e))
+    return out
 
 
 # ----- text for a person ---------------------------------------------------------------------
@@ -200,9 +215,11 @@ def _metric(state: SlaState, m: MetricState) -> MetricExplanation:
 def _local(value: datetime | None) -> str:
     if value is None:
         return "-"
-    return value.strftime("%a %Y-%m-%d %H:%M") + (
-        f":{value.second:02d}" if value.second else ""
-    ) + f" {value.tzname()}"
+    return (
+        value.strftime("%a %Y-%m-%d %H:%M")
+        + (f":{value.second:02d}" if value.second else "")
+        + f" {value.tzname()}"
+    )
 
 
 def render_text(explanation: Explanation) -> str:
@@ -210,8 +227,8 @@ def render_text(explanation: Explanation) -> str:
         f"Policy {explanation.policy} v{explanation.policy_version} "
         f"(in effect from {explanation.effective_from}); now {_local(explanation.now)}",
     ]
-    first_at, first_p, first_reason = explanation.priority_history[0]
-    lines.append(f"Priority: {explanation.priority or 'none'}  ({first_reason})")
+    _, first_p, first_reason = explanation.priority_history[0]
+    lines.append(f"Priority at opening: {first_p or 'none'} ({first_reason})")
     for at, priority, reason in explanation.priority_history[1:]:
         lines.append(f"  {_local(at)}: changed to {priority} ({reason})")
     for m in explanation.metrics:
@@ -227,8 +244,10 @@ def render_text(explanation: Explanation) -> str:
             lines.append(f"  recounted  from {_local(m.counted_from)} (priority change restarts)")
         for s in m.segments:
             tag = "  (if it keeps running)" if s.projected else ""
+            same_day = s.end.date() == s.start.date()
+            end = s.end.strftime("%H:%M") if same_day else _local(s.end)
             lines.append(
-                f"  counted    {_local(s.start)} -> {s.end.strftime('%H:%M')}"
+                f"  counted    {_local(s.start)} -> {end}"
                 f"  {format_seconds(s.seconds):>7}  total {format_seconds(s.total_seconds)}{tag}"
             )
         for day, why in m.skipped:
@@ -255,5 +274,6 @@ def render_text(explanation: Explanation) -> str:
             how = "late" if m.breached else "in time" if m.due is not None else ""
             lines.append(f"  stopped    {_local(m.met_at)} {how}".rstrip())
         for e in m.escalations:
-            lines.append(f"  escalation {e['at']:<12} -> {e['notify']}: {e['status']} {e['due'] or ''}")
+            due = _local(e["due_at"]) if e["due_at"] is not None else "when the clock runs again"
+            lines.append(f"  escalation {e['at']:<12} -> {e['notify']}: {e['status']}, {due}")
     return "\n".join(lines) + "\n"

@@ -395,7 +395,9 @@ class Policy(_Model):
                 )
         for name, metric in self.metrics.items():
             if metric.calendar is not None and metric.calendar not in self.calendars:
-                raise _PathError(f"metrics.{name}.calendar", f"unknown calendar {metric.calendar!r}")
+                raise _PathError(
+                    f"metrics.{name}.calendar", f"unknown calendar {metric.calendar!r}"
+                )
         ids = self.priorities.ids
         for priority, targets in self.targets.items():
             if priority not in ids:
@@ -461,7 +463,7 @@ class Policy(_Model):
         return self._calendars[name or self.default_calendar or next(iter(self.calendars))]
 
     def metric_calendar(self, metric: str, priority: str | None = None) -> BusinessCalendar:
-        """The calendar a metric runs on: the priority's own, else the metric's, else the default."""
+        """The calendar a metric runs on: the priority's, else the metric's, else the default."""
         level = next((lv for lv in self.priorities.levels if lv.id == priority), None)
         if level is not None and level.calendar is not None:
             return self.calendar(level.calendar)
@@ -470,7 +472,9 @@ class Policy(_Model):
     def priority_change_mode(self, metric: str) -> PriorityChange:
         return self.metrics[metric].on_priority_change or self.on_priority_change
 
-    def target_seconds(self, metric: str, priority: str | None, ticket: TicketAttributes) -> int | None:
+    def target_seconds(
+        self, metric: str, priority: str | None, ticket: TicketAttributes
+    ) -> int | None:
         """The target of `metric` in business seconds for a ticket, or None (no target)."""
         text = self.target_text(metric, priority, ticket)
         if text is None:
@@ -489,7 +493,9 @@ class Policy(_Model):
                 return override.targets[metric]
         return self.targets.get(priority, {}).get(metric)
 
-    def target_rule(self, metric: str, priority: str | None, ticket: TicketAttributes) -> str | None:
+    def target_rule(
+        self, metric: str, priority: str | None, ticket: TicketAttributes
+    ) -> str | None:
         for override in self.target_overrides:
             if override.priorities is not None and priority not in override.priorities:
                 continue

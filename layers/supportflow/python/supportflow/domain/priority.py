@@ -26,7 +26,9 @@ def validate_ticket(policy: Policy, ticket: TicketAttributes) -> None:
     if ticket.channel is not None and ticket.channel not in CHANNELS:
         raise TicketError(f"unknown channel {ticket.channel!r} (one of {', '.join(CHANNELS)})")
     if ticket.type not in REQUEST_TYPES:
-        raise TicketError(f"unknown request type {ticket.type!r} (one of {', '.join(REQUEST_TYPES)})")
+        raise TicketError(
+            f"unknown request type {ticket.type!r} (one of {', '.join(REQUEST_TYPES)})"
+        )
     if ticket.priority is not None:
         check_priority(policy, ticket.priority)
     if (ticket.urgency is None) != (ticket.impact is None):
@@ -59,7 +61,9 @@ def decide_priority(policy: Policy, ticket: TicketAttributes) -> PriorityDecisio
         if rule.when.matches(ticket):
             trace = f" ({rule.rule})" if rule.rule else ""
             given = rule.priority if rule.priority is not None else "no priority"
-            return PriorityDecision(rule.priority, f"rule: {_describe(rule.when)} -> {given}{trace}")
+            return PriorityDecision(
+                rule.priority, f"rule: {_describe(rule.when)} -> {given}{trace}"
+            )
     matrix = policy.priorities.matrix
     if matrix is not None and ticket.urgency is not None and ticket.impact is not None:
         priority = matrix.table[ticket.urgency][ticket.impact]

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 US = 1_000_000  # microseconds per second
-_ONE_US = timedelta(microseconds=1)
 
 
 class TimeFormatError(ValueError):
@@ -20,15 +18,20 @@ class TimeFormatError(ValueError):
 
 
 def to_us(instant: datetime) -> int:
-    """Microseconds since the epoch of an aware datetime (exact integer arithmetic)."""
-    if instant.tzinfo is None or instant.utcoffset() is None:
+    """Microseconds since the epoch of an aware datetime.
+
+    Through the float timestamp, which is exact to the microsecond for any instant before the
+    year 2200 (a float's 53 bits hold 2**53 us, about 285 years on either side of 1970)."""
+    if instant.tzinfo is None:
         raise TimeFormatError(f"instant {instant.isoformat()} has no UTC offset")
-    return (instant - EPOCH) // _ONE_US
+    return round(instant.timestamp() * US)
 
 
 def from_us(us: int, zone: tzinfo = UTC) -> datetime:
-    """The aware datetime, in `zone`, of microseconds since the epoch."""
-    return (EPOCH + timedelta(microseconds=us)).astimezone(zone)
+    """The aware datetime, in `zone`, of microseconds since the epoch (exact)."""
+    seconds, micro = divmod(us, US)
+    value = datetime.fromtimestamp(seconds, zone)
+    return value.replace(microsecond=micro) if micro else value
 
 
 def parse_instant(text: str, default_zone: tzinfo | None = None) -> datetime:

@@ -43,7 +43,9 @@ class PolicyRegistry:
             raise UnknownPolicyError(f"unknown policy {policy_id!r} (known: {known})")
         return list(self._versions[policy_id])
 
-    def get(self, policy_id: str, on: date | datetime | None = None, version: int | None = None) -> Policy:
+    def get(
+        self, policy_id: str, on: date | datetime | None = None, version: int | None = None
+    ) -> Policy:
         """The version in effect on `on` (a local date, or an instant read in the policy's zone),
         or the exact `version`, or the newest."""
         versions = self.versions(policy_id)
