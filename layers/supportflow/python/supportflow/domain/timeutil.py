@@ -8,7 +8,7 @@ exact (no float rounding) and the calendar can search plain integer arrays.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 US = 1_000_000  # microseconds per second
 
@@ -105,7 +105,7 @@ def _whole(seconds: float, original: object) -> int:
 def format_seconds(seconds: float) -> str:
     """A human form of a number of seconds: '3h30m', '45m', '0m', '2h0m12s'."""
     sign = "-" if seconds < 0 else ""
-    total = int(round(abs(seconds)))
+    total = round(abs(seconds))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     text = f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
