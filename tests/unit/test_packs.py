@@ -310,3 +310,29 @@ def test_integration_information_and_change_have_no_priority(
     )
     assert result["priority"] is None  # R004-1
     assert result["response_due"] is None and result["resolution_due"] is None
+
+
+@pytest.mark.parametrize(
+    ("opened", "channel", "priority", "due"),
+    [
+        # R003-4: a phone call on a Saturday (weekend standby 08:30-18:00) -> 30 minutes.
+        ("2025-06-21T10:00:00+02:00", "phone", "standby", "2025-06-21T10:30:00+02:00"),
+        # Evening standby (18:00-08:30) on a Monday, and early morning before office hours.
+        ("2025-06-23T18:10:00+02:00", "phone", "standby", "2025-06-23T18:40:00+02:00"),
+        ("2025-06-23T08:20:00+02:00", "phone", "standby", "2025-06-23T08:50:00+02:00"),
+        # R003-2: in office hours (Mon-Fri 08:30-18:00) a call is an ordinary ticket.
+        ("2025-06-23T10:00:00+02:00", "phone", "normal", None),
+        ("2025-06-20T17:55:00+02:00", "phone", "normal", None),
+        # Christmas Day is a holiday standby period (00:00-24:00).
+        ("2025-12-25T11:50:00+01:00", "phone", "standby", "2025-12-25T12:20:00+01:00"),
+        # An e-mail at the weekend is not a call on the standby desk.
+        ("2025-06-21T10:00:00+02:00", "email", "normal", None),
+    ],
+)
+def test_hosting_standby_calls_during_standby_hours(
+    capsys: pytest.CaptureFixture[str], opened: str, channel: str, priority: str, due: str | None
+) -> None:
+    result = deadlines(
+        capsys, "--policy", "hosting-standby", "--opened", opened, "--channel", channel
+    )
+    assert (result["priority"], result["response_due"]) == (priority, due)

@@ -154,6 +154,8 @@ def compute_sla(
     if not events:
         raise TicketError("a ticket needs at least its 'opened' event")
     _check_events(policy, events, now)
+    opened_us = to_us(events[0].at)
+    ticket = ticket.model_copy(update={"opened_during": policy.open_calendars_at(opened_us)})
     decision = decide_priority(policy, ticket)
     history: list[tuple[datetime, str | None, str]] = [
         (events[0].at, decision.priority, decision.reason)

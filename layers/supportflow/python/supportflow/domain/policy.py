@@ -143,11 +143,13 @@ class PriorityLevel(_Model):
 
 
 class Condition(_Model):
-    """Matches a ticket when every given attribute is one of the listed values."""
+    """Matches a ticket when every given attribute is one of the listed values, and (with
+    `during`) when the ticket was opened while the named calendar was open."""
 
     type: list[str] | None = None
     category: list[str] | None = None
     channel: list[str] | None = None
+    during: str | None = None
 
     @field_validator("type")
     @classmethod
@@ -171,6 +173,8 @@ class Condition(_Model):
             (self.category, attributes.category),
             (self.channel, attributes.channel),
         )
+        if self.during is not None and self.during not in attributes.opened_during:
+            return False
         return all(allowed is None or value in allowed for allowed, value in checks)
 
 
@@ -398,6 +402,15 @@ class Policy(_Model):
                 raise _PathError(
                     f"metrics.{name}.calendar", f"unknown calendar {metric.calendar!r}"
                 )
+        conditions = [
+            (f"priorities.rules[{n}].when", r.when) for n, r in enumerate(self.priorities.rules)
+        ]
+        conditions += [
+            (f"target_overrides[{n}].when", o.when) for n, o in enumerate(self.target_overrides)
+        ]
+        for where, condition in conditions:
+            if condition.during is not None and condition.during not in self.calendars:
+                raise _PathError(f"{where}.during", f"unknown calendar {condition.during!r}")
         ids = self.priorities.ids
         for priority, targets in self.targets.items():
             if priority not in ids:
@@ -503,6 +516,10 @@ class Policy(_Model):
                 return override.rule
         return None
 
+    def open_calendars_at(self, instant_us: int) -> tuple[str, ...]:
+        """The names of this policy's calendars that are open at an instant."""
+        return tuple(name for name, cal in self._calendars.items() if cal.is_open_us(instant_us))
+
     def compliance_target(self, priority: str) -> float | None:
         return self.compliance.get(priority, self.compliance.get("default"))
 
@@ -526,6 +543,9 @@ class TicketAttributes(_Model):
     channel: str | None = None
     type: str = "incident"
     category: str | None = None
+    opened_during: tuple[str, ...] = Field(
+        default=(), description="the policy calendars that were open when the ticket was opened"
+    )
 
 
 def parse_ladder_at(text: str) -> tuple[float, str | None]:

@@ -82,4 +82,7 @@ def _describe(condition: object) -> str:
         values = getattr(condition, name)
         if values is not None:
             parts.append(f"{name} in {'/'.join(values)}")
+    during = getattr(condition, "during", None)
+    if during is not None:
+        parts.append(f"opened during {during} hours")
     return " and ".join(parts) or "always"

@@ -1,0 +1,43 @@
+"""The README stays true: its policy example validates and its CLI example prints what it says."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from supportflow.cli import main
+from supportflow.domain.policy import load_policy_text
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text(), flags=re.S)
+
+
+def test_the_policy_example_is_a_valid_policy() -> None:
+    (example,) = _blocks("yaml")
+    policy = load_policy_text(example, "README.md")
+    assert policy.id == "my-desk" and policy.calendar().workday_seconds == 8 * 3600
+
+
+def test_the_replay_example_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (example,) = _blocks("json")
+    path = tmp_path / "ticket.json"
+    path.write_text(example)
+    assert main(["replay", "--policy", "web-agency", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["priority"] == "medium"
+
+
+def test_the_deadlines_example_prints_what_the_readme_shows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    text = README.read_text()
+    command = re.search(r"\$ supportflow (deadlines [^\n]+)", text)
+    assert command is not None
+    assert main(command.group(1).split()) == 0
+    shown = text[command.end() :].split("```")[0]
+    assert json.loads(shown) == json.loads(capsys.readouterr().out)
