@@ -17,6 +17,7 @@ from typing import Any
 from supportflow.domain.calendar import BusinessCalendar
 from supportflow.domain.policy import (
     EVENT_TYPES,
+    LOG_ONLY_EVENTS,
     METRICS,
     Policy,
     PriorityChange,
@@ -186,7 +187,7 @@ def _check_events(policy: Policy, events: Sequence[TicketEvent], now: datetime) 
         raise TicketError(f"the first event must be 'opened', not {events[0].type!r}")
     previous = None
     for n, event in enumerate(events):
-        if event.type not in EVENT_TYPES:
+        if event.type not in EVENT_TYPES and event.type not in LOG_ONLY_EVENTS:
             raise TicketError(
                 f"event {n}: unknown type {event.type!r} (one of {', '.join(EVENT_TYPES)})"
             )

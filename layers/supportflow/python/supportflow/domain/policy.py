@@ -44,6 +44,8 @@ EVENT_TYPES = (
     "priority_changed",
     "closed",
 )
+# Events that are only part of a ticket's log: the SLA clock accepts and ignores them.
+LOG_ONLY_EVENTS = ("taken", "handed_to_second_line", "escalated", "note")
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 
