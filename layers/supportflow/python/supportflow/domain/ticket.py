@@ -17,7 +17,7 @@ from typing import Any
 from supportflow.domain.clock import TicketEvent
 from supportflow.domain.policy import LOG_ONLY_EVENTS
 
-__all__ = ["LOG_ONLY_EVENTS", "ACTIONS", "Stage", "apply_action"]
+__all__ = ["ACTIONS", "LOG_ONLY_EVENTS", "Stage", "apply_action"]
 
 
 class Stage(StrEnum):
@@ -145,7 +145,8 @@ def apply_action(
         raise ActionError(f"{article} {role} cannot {action_name.replace('_', ' ')}")
     if stage not in action.allowed:
         raise ActionError(
-            f"cannot {action_name.replace('_', ' ')} a ticket that is {stage.value.replace('_', ' ')}"
+            f"cannot {action_name.replace('_', ' ')} a ticket that is "
+            f"{stage.value.replace('_', ' ')}"
         )
     for key in action.needs:
         if not data.get(key):
