@@ -1,0 +1,289 @@
+"""The desk's use cases with in-memory adapters and a synchronous stand-in for the workflow.
+
+The real state machine is exercised under moto in tests/workflow; here the routing rules of the
+services are checked fast."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from supportflow.adapters.memory import InMemoryTickets, RecordingMailer, RecordingTimers
+from supportflow.contracts import demo
+from supportflow.domain.timeutil import parse_instant
+from supportflow.policies import shipped
+from supportflow.services.desk import Busy, Desk, NewTicket
+from supportflow.services.ports import ConcurrentUpdate
+
+
+class Clock:
+    def __init__(self, start: str) -> None:
+        self.now = parse_instant(start)
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class DrivenWorkflow:
+    """Routes like statemachines/ticket.asl.json, synchronously."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.desk: Desk | None = None
+        self.started: set[str] = set()
+        self.parked: dict[str, str] = {}
+        self.done: set[str] = set()
+        self.n = 0
+
+    def start(self, ticket_id: str, payload: Mapping[str, Any]) -> None:
+        if ticket_id in self.started:
+            return
+        self.started.add(ticket_id)
+        assert self.desk is not None
+        self._route(self.desk.triage(ticket_id, self.clock.now))
+
+    def signal(self, token: str, output: Mapping[str, Any]) -> None:
+        assert self.parked.pop(token, None) is not None, "signal to a token nobody waits on"
+        self._route(output)
+
+    def _route(self, out: Mapping[str, Any]) -> None:
+        assert self.desk is not None
+        ticket_id, nxt = out["ticket_id"], out["next"]
+        if nxt == "escalate":
+            self._route(self.desk.escalate(ticket_id, out["metric"], out["rung"], self.clock.now))
+        elif nxt == "closed":
+            self.done.add(ticket_id)
+        else:
+            self.n += 1
+            token = f"token-{self.n}"
+            self.parked[token] = nxt
+            self.desk.park(ticket_id, nxt, token)
+
+
+@pytest.fixture
+def world() -> tuple[Desk, Clock, RecordingTimers, RecordingMailer, DrivenWorkflow]:
+    clock = Clock("2025-03-31T09:00:00+02:00")
+    timers, mailer = RecordingTimers(), RecordingMailer()
+    workflow = DrivenWorkflow(clock)
+    desk = Desk(
+        repo=InMemoryTickets(),
+        timers=timers,
+        mailer=mailer,
+        workflow=workflow,
+        contracts=demo(),
+        policies=shipped(),
+        token_secret=b"test",
+    )
+    workflow.desk = desk
+    return desk, clock, timers, mailer, workflow
+
+
+def form(**overrides: Any) -> NewTicket:
+    data = {
+        "customer": "integratie-noord",
+        "contact_email": "servicedesk@noord.example",
+        "subject": "Koppeling met zaaksysteem ligt eruit",
+        "description": "Sinds 08:50 komen er geen zaken meer door.",
+        "urgency": "down",
+        "impact": "several_users",
+        "channel": "portal",
+    }
+    return NewTicket.model_validate({**data, **overrides})
+
+
+def fire_due(desk: Desk, timers: RecordingTimers, now: datetime) -> list[str]:
+    return [desk.fire_timer(payload, now) for payload in timers.due(now)]
+
+
+def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    opened = desk.open_ticket(form(), None, clock.now)
+    assert opened.created
+    record = desk.repo.get(opened.record.ticket_id)
+    assert record.stage == "first_line" and record.sla["priority"] == "top"
+    # R002-1-style confirmation with the first response deadline (top: 1 h).
+    (confirmation,) = mailer.sent
+    assert confirmation["To"] == "servicedesk@noord.example"
+    body = confirmation.get_body(("plain",)).get_content()
+    assert "Uiterlijke reactie: ma 31-03-2025 10:00 CEST." in body
+    # Timers for the response ladder: 75% (09:45), breach (10:00), breach + 4h (14:00).
+    assert sorted(at.isoformat() for at, _ in timers.pending.values()) == [
+        "2025-03-31T09:45:00+02:00",
+        "2025-03-31T10:00:00+02:00",
+        "2025-03-31T14:00:00+02:00",
+    ]
+    tid = record.ticket_id
+    desk.act(tid, "take", actor="anna@desk", role="agent", data={}, now=clock.advance(minutes=5))
+    desk.act(
+        tid,
+        "respond",
+        actor="anna@desk",
+        role="agent",
+        data={"message": "Kijken we naar"},
+        now=clock.advance(minutes=10),
+    )
+    assert timers.pending == {}  # the response is met: its ladder is off
+    desk.act(
+        tid,
+        "record_root_cause",
+        actor="anna@desk",
+        role="agent",
+        data={"message": "certificaat verlopen"},
+        now=clock.advance(minutes=15),
+    )
+    assert len(timers.pending) == 3  # R004-4: the resolution clock (4 h) started
+    record = desk.act(
+        tid,
+        "resolve",
+        actor="anna@desk",
+        role="agent",
+        data={"message": "certificaat vernieuwd"},
+        now=clock.advance(hours=1),
+    )
+    assert record.stage == "resolved"
+    assert [n.split(".")[1] for n in timers.pending] == ["close"]  # the confirmation window
+    record = desk.act(
+        tid,
+        "confirm",
+        actor="servicedesk@noord.example",
+        role="customer",
+        data={},
+        now=clock.advance(hours=2),
+    )
+    assert record.stage == "closed" and tid in workflow.done
+    assert timers.pending == {}
+    types = [e.type for e in desk.repo.events(tid)]
+    assert types == ["opened", "taken", "responded", "root_cause_found", "resolved", "closed"]
+
+
+def test_second_line_and_waiting_on_the_customer_moves_deadlines(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    tid = desk.open_ticket(
+        form(urgency="degraded", impact="one_user"), None, clock.now
+    ).record.ticket_id
+    agent = {"actor": "bob@desk", "role": "agent"}
+    desk.act(tid, "respond", data={"message": "ok"}, now=clock.advance(minutes=30), **agent)
+    desk.act(tid, "hand_to_second_line", data={}, now=clock.advance(minutes=30), **agent)
+    desk.act(tid, "record_root_cause", data={"message": "bug"}, now=clock.advance(hours=1), **agent)
+    before = desk.repo.get(tid).sla["resolution"]["due"]
+    desk.act(
+        tid, "ask_customer", data={"message": "welke versie?"}, now=clock.advance(hours=1), **agent
+    )
+    record = desk.repo.get(tid)
+    assert record.stage == "waiting_on_customer" and record.sla["resolution"]["state"] == "paused"
+    assert timers.pending == {}  # pausing deletes the pending timers
+    record = desk.act(
+        tid,
+        "customer_reply",
+        actor="klant",
+        role="customer",
+        data={"message": "versie 4.2"},
+        now=clock.advance(days=1),
+    )
+    assert record.stage == "second_line"  # back to the line it came from
+    after = record.sla["resolution"]["due"]
+    assert parse_instant(after) - parse_instant(before) == timedelta(days=1)  # a full 9 h day later
+    assert len(timers.pending) == 3  # resuming creates new ones
+
+
+def test_a_breached_response_escalates_up_the_ladder(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    tid = desk.open_ticket(form(), None, clock.now).record.ticket_id
+    assert fire_due(desk, timers, clock.advance(minutes=45)) == ["escalating response rung 0"]
+    assert fire_due(desk, timers, clock.advance(minutes=15, seconds=1)) == [
+        "escalating response rung 1"
+    ]
+    first, second = mailer.sent[1], mailer.sent[2]
+    assert first["To"] == "coordinator@supportdesk.example"
+    assert second["To"] == "j.blanke@supportdesk.example"  # R004-7: the service support manager
+    assert "[Escalatie 2]" in second["Subject"]
+    text = second.get_body(("plain",)).get_content()
+    assert "Deadline: ma 31-03-2025 10:00 CEST (0m01s over tijd)." in text
+    assert fire_due(desk, timers, clock.advance(hours=4)) == ["escalating response rung 2"]
+    assert mailer.sent[3]["To"] == "g.vankesteren@supportdesk.example"  # then the CTO
+    assert [e.data["role"] for e in desk.repo.events(tid) if e.type == "escalated"] == [
+        "support_coordinator",
+        "service_support_manager",
+        "cto",
+    ]
+    assert desk.repo.get(tid).stage == "first_line"  # escalation returns to where it was
+
+
+def test_stale_and_duplicate_timers_do_nothing(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    tid = desk.open_ticket(form(), None, clock.now).record.ticket_id
+    planned = dict(timers.pending)
+    desk.act(
+        tid,
+        "respond",
+        actor="a",
+        role="agent",
+        data={"message": "on it"},
+        now=clock.advance(minutes=20),
+    )
+    late = clock.advance(hours=5)
+    outcomes = [desk.fire_timer(payload, late) for _, payload in planned.values()]
+    assert all(o.startswith("stale: timer") for o in outcomes)
+    assert len(mailer.sent) == 1  # only the confirmation
+    # A duplicate delivery of a timer that did fire.
+    tid2 = desk.open_ticket(form(subject="tweede"), None, clock.now).record.ticket_id
+    (payload,) = [
+        p for _, p in timers.pending.values() if p["ticket_id"] == tid2 and p["rung"] == 0
+    ]
+    when = clock.advance(minutes=46)
+    assert desk.fire_timer(payload, when).startswith("escalating")
+    assert desk.fire_timer(payload, when).startswith("stale")
+
+
+def test_a_duplicate_form_post_makes_one_ticket(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    first = desk.open_ticket(form(), None, clock.now)
+    again = desk.open_ticket(form(), None, clock.advance(seconds=2))
+    assert first.created and not again.created
+    assert first.record.ticket_id == again.record.ticket_id
+    assert first.customer_token == again.customer_token
+    assert len(mailer.sent) == 1 and len(workflow.started) == 1
+    keyed = desk.open_ticket(form(subject="x"), "key-1", clock.now)
+    assert desk.open_ticket(form(subject="y"), "key-1", clock.now).record.ticket_id == (
+        keyed.record.ticket_id
+    )
+
+
+def test_concurrent_actions_never_lose_an_update(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    record = desk.open_ticket(form(), None, clock.now).record
+    version = desk.repo.get(record.ticket_id).version
+    desk.act(
+        record.ticket_id,
+        "take",
+        actor="a",
+        role="agent",
+        data={},
+        now=clock.now,
+        expected_version=version,
+    )
+    with pytest.raises(ConcurrentUpdate):
+        desk.act(
+            record.ticket_id,
+            "take",
+            actor="b",
+            role="agent",
+            data={},
+            now=clock.now,
+            expected_version=version,
+        )
+    assert desk.repo.get(record.ticket_id).assignee == "a"
+
+
+def test_moving_while_the_workflow_catches_up_is_busy(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    tid = desk.open_ticket(form(), None, clock.now).record.ticket_id
+    record = desk.repo.get(tid)
+    record.task_token = None
+    desk.repo.commit(record, [])
+    with pytest.raises(Busy):
+        desk.act(tid, "resolve", actor="a", role="agent", data={"message": "x"}, now=clock.now)
