@@ -13,15 +13,15 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3" "setuptools==80.9.0" wheel
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[aws,dev]"
 	touch $@
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check layers tests bench
-	$(BIN)/ruff format --check layers tests bench
+	$(BIN)/ruff check layers functions local tests bench
+	$(BIN)/ruff format --check layers functions local tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
