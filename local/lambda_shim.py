@@ -1,0 +1,117 @@
+"""The in-process Lambda shim: moto's Docker-less Lambda backend answers every invoke with a
+canned payload, so Step Functions tasks would never run our code. This replaces
+`LambdaSimpleBackend.invoke` with a call of the function's own handler, in this process, with
+errors returned in Lambda's envelope (`x-amz-function-error` + errorType/errorMessage) so the
+state machine's Retry and Catch see them as on AWS.
+
+It touches one moto internal, in one place; tests/workflow/test_moto_canary.py pins the moto
+behaviour it relies on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import threading
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from moto.awslambda_simple.models import LambdaSimpleBackend
+
+Handler = Callable[[Any, Any], Any]
+
+
+@dataclass
+class FakeContext:
+    """The parts of the Lambda context that Powertools reads."""
+
+    function_name: str
+    memory_limit_in_mb: int = 512
+    aws_request_id: str = ""
+    invoked_function_arn: str = ""
+    function_version: str = "$LATEST"
+    log_group_name: str = ""
+    log_stream_name: str = ""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+class HandlerRegistry:
+    """Function name -> the handler callable, loaded from `functions/<dir>/app.py` once."""
+
+    def __init__(self) -> None:
+        self._paths: dict[str, Path] = {}
+        self._handlers: dict[str, Handler] = {}
+        self._lock = threading.Lock()
+        self.overrides: dict[str, Handler] = {}  # tests can make a function fail
+
+    def register(self, function_name: str, code_dir: Path) -> None:
+        self._paths[function_name] = code_dir
+
+    def handler(self, function_name: str) -> Handler:
+        name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
+        if name in self.overrides:
+            return self.overrides[name]
+        with self._lock:
+            if name not in self._handlers:
+                path = self._paths[name] / "app.py"
+                module = _load(f"functions_{self._paths[name].name}_app", path)
+                self._handlers[name] = module.lambda_handler
+            return self._handlers[name]
+
+
+def _load(module_name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def invoke(registry: HandlerRegistry, function_name: str, body: Any) -> tuple[bytes, str | None]:
+    """Run a handler; (payload, function error or None), as Lambda's Invoke answers."""
+    event = json.loads(body) if body else {}
+    context = FakeContext(function_name=function_name, aws_request_id=str(uuid.uuid4()))
+    try:
+        result = registry.handler(function_name)(event, context)
+    except Exception as exc:
+        error = {
+            "errorType": type(exc).__name__,
+            "errorMessage": str(exc),
+            "stackTrace": traceback.format_exception(exc)[-3:],
+        }
+        return json.dumps(error).encode(), "Unhandled"
+    return json.dumps(result, default=str).encode(), None
+
+
+@contextmanager
+def installed(registry: HandlerRegistry) -> Iterator[HandlerRegistry]:
+    """Patch moto's simple Lambda backend to call our handlers while the context is open."""
+    original = LambdaSimpleBackend.invoke
+
+    def shim(
+        self: LambdaSimpleBackend,
+        function_name: str,
+        qualifier: str | None,
+        body: Any,
+        headers: Mapping[str, str],
+        response_headers: dict[str, str],
+    ) -> bytes:
+        payload, error = invoke(registry, function_name, body)
+        if error:
+            response_headers["x-amz-function-error"] = error
+        return payload
+
+    LambdaSimpleBackend.invoke = shim  # type: ignore[method-assign]
+    try:
+        yield registry
+    finally:
+        LambdaSimpleBackend.invoke = original  # type: ignore[method-assign]

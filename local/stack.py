@@ -1,0 +1,176 @@
+"""The embedded AWS: the resources of template.yaml created in moto, in this process.
+
+`provision()` reads template.yaml (the same file `sam deploy` uses) and creates the table with its
+keys and indexes, one Lambda function per Serverless function (run in-process by the shim), the
+state machine from statemachines/ticket.asl.json with its DefinitionSubstitutions resolved to
+those functions, the schedule group and the SES identity. It returns what the handlers' settings
+need. Call it inside `mock_aws(config=MOTO_CONFIG)`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import yaml
+
+from local.lambda_shim import HandlerRegistry
+
+ROOT = Path(__file__).resolve().parents[1]
+REGION = "eu-west-1"
+ACCOUNT = "123456789012"
+STACK = "supportflow"
+MOTO_CONFIG: dict[str, Any] = {
+    "stepfunctions": {"execute_state_machine": True},
+    "lambda": {"use_docker": False},
+}
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub, ...) as plain mappings."""
+
+
+def _tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = str(value).split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
+    return {name: value}
+
+
+_CfnLoader.add_multi_constructor("!", _tag)
+
+
+def load_template(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
+    return yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 (a SafeLoader subclass)
+
+
+@dataclass
+class LocalStack:
+    table_name: str
+    state_machine_arn: str
+    schedule_group: str
+    scheduler_role_arn: str
+    function_arns: dict[str, str]
+    registry: HandlerRegistry
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def fire_timer_arn(self) -> str:
+        return self.function_arns["FireTimerFunction"]
+
+
+def _function_name(logical_id: str, props: dict[str, Any]) -> str:
+    name = props.get("FunctionName")
+    if isinstance(name, dict) and "Fn::Sub" in name:
+        text = name["Fn::Sub"] if isinstance(name["Fn::Sub"], str) else name["Fn::Sub"][0]
+        return text.replace("${AWS::StackName}", STACK)
+    return str(name) if isinstance(name, str) else f"{STACK}-{logical_id}"
+
+
+def provision(root: Path = ROOT, *, token_secret: str = "local-secret",
+              agent_token: str = "local-agent-token", link_base: str = "http://localhost:8080",
+              ) -> LocalStack:
+    template = load_template(root / "template.yaml")
+    resources: dict[str, Any] = template["Resources"]
+    session = boto3.session.Session(region_name=REGION)
+
+    table_props = resources["TicketsTable"]["Properties"]
+    table_name = f"{STACK}-tickets"
+    session.client("dynamodb").create_table(
+        TableName=table_name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=table_props["KeySchema"],
+        AttributeDefinitions=table_props["AttributeDefinitions"],
+        GlobalSecondaryIndexes=[
+            {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
+            for gsi in table_props.get("GlobalSecondaryIndexes", [])
+        ],
+    )
+
+    iam = session.client("iam")
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com",
+                                       "scheduler.amazonaws.com"]}}]}
+    role_arn = iam.create_role(RoleName=f"{STACK}-local",
+                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+    registry = HandlerRegistry()
+    lambda_client = session.client("lambda")
+    globals_fn = template.get("Globals", {}).get("Function", {})
+    arns: dict[str, str] = {}
+    for logical_id, resource in resources.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        props = resource["Properties"]
+        name = _function_name(logical_id, props)
+        created = lambda_client.create_function(
+            FunctionName=name,
+            Runtime=props.get("Runtime", globals_fn.get("Runtime", "python3.12")),
+            Role=role_arn,
+            Handler=props.get("Handler", globals_fn.get("Handler", "app.lambda_handler")),
+            Code={"ZipFile": _empty_zip()},
+        )
+        arns[logical_id] = created["FunctionArn"]
+        registry.register(name, root / str(props["CodeUri"]).rstrip("/"))
+
+    group = f"{STACK}-timers"
+    session.client("scheduler").create_schedule_group(Name=group)
+    machine = resources["TicketStateMachine"]["Properties"]
+    definition = (root / machine["DefinitionUri"]).read_text()
+    for key, value in machine.get("DefinitionSubstitutions", {}).items():
+        target = value["Fn::GetAtt"][0] if isinstance(value, dict) else value
+        definition = definition.replace("${" + key + "}", arns.get(target, str(target)))
+    unresolved = re.findall(r"\$\{[A-Za-z0-9]+\}", definition)
+    if unresolved:
+        raise RuntimeError(f"substitutions missing in the template: {sorted(set(unresolved))}")
+    state_machine_arn = session.client("stepfunctions").create_state_machine(
+        name=f"{STACK}-ticket", definition=definition, roleArn=role_arn, type="STANDARD"
+    )["stateMachineArn"]
+    ses = session.client("ses")
+    for contract_sender in ("support@supportflow.example",):
+        ses.verify_email_identity(EmailAddress=contract_sender)
+
+    stack = LocalStack(
+        table_name=table_name,
+        state_machine_arn=state_machine_arn,
+        schedule_group=group,
+        scheduler_role_arn=role_arn,
+        function_arns=arns,
+        registry=registry,
+    )
+    stack.env = {
+        "TABLE_NAME": table_name,
+        "STATE_MACHINE_ARN": state_machine_arn,
+        "SCHEDULE_GROUP": group,
+        "SCHEDULER_ROLE_ARN": role_arn,
+        "FIRE_TIMER_ARN": stack.fire_timer_arn,
+        "TOKEN_SECRET": token_secret,
+        "AGENT_TOKEN": agent_token,
+        "LINK_BASE": link_base,
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "POWERTOOLS_SERVICE_NAME": "supportflow",
+        "POWERTOOLS_METRICS_NAMESPACE": "Supportflow",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_DEV": "false",
+    }
+    return stack
+
+
+def _empty_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "# runs in-process through local.lambda_shim\n")
+    return buffer.getvalue()

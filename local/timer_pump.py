@@ -1,0 +1,78 @@
+"""Fires due one-time EventBridge Scheduler schedules (moto stores them but never fires them).
+
+A schedule `at(YYYY-MM-DDTHH:MM:SS)` in its own time zone is due when the clock has passed it;
+firing invokes the schedule's target (the fire-timer function) with the schedule's input, then
+deletes it, as `ActionAfterCompletion: DELETE` does on AWS. The clock is a parameter, so the
+local stack can run it accelerated and tests can step it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+_AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
+
+
+@dataclass(frozen=True)
+class Fired:
+    name: str
+    due: datetime
+    response: dict[str, Any] | None
+    error: str | None
+
+
+def due_at(schedule: dict[str, Any]) -> datetime | None:
+    match = _AT.match(schedule.get("ScheduleExpression", ""))
+    if not match:
+        return None
+    zone = ZoneInfo(schedule.get("ScheduleExpressionTimezone") or "UTC")
+    return datetime.fromisoformat(match[1]).replace(tzinfo=zone)
+
+
+class TimerPump:
+    def __init__(self, scheduler: Any, lambda_client: Any, group: str) -> None:
+        self.scheduler, self.lambda_client, self.group = scheduler, lambda_client, group
+
+    def pending(self) -> list[tuple[datetime, dict[str, Any]]]:
+        out = []
+        paginator = self.scheduler.get_paginator("list_schedules")
+        for page in paginator.paginate(GroupName=self.group):
+            for summary in page.get("Schedules", []):
+                schedule = self.scheduler.get_schedule(Name=summary["Name"], GroupName=self.group)
+                when = due_at(schedule)
+                if when is not None:
+                    out.append((when, schedule))
+        return sorted(out, key=lambda pair: pair[0])
+
+    def fire_due(self, now: datetime) -> list[Fired]:
+        """Fire every schedule due at `now`, earliest first."""
+        fired = []
+        for when, schedule in self.pending():
+            if when > now:
+                break
+            name = schedule["Name"]
+            target = schedule["Target"]
+            response: dict[str, Any] | None = None
+            error = None
+            result = self.lambda_client.invoke(
+                FunctionName=target["Arn"], Payload=target.get("Input", "{}").encode()
+            )
+            payload = json.loads(result["Payload"].read() or b"null")
+            if result.get("FunctionError"):
+                error = f"{payload.get('errorType')}: {payload.get('errorMessage')}"
+            else:
+                response = payload
+            if error is None or not _retryable(error):
+                self.scheduler.delete_schedule(Name=name, GroupName=self.group)
+            fired.append(Fired(name, when, response, error))
+        return fired
+
+
+def _retryable(error: str) -> bool:
+    """Scheduler's retry policy: a transient failure is tried again on the next pump."""
+    return error.startswith(("TemporarilyUnavailable", "Busy", "ConcurrentUpdate"))
