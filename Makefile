@@ -24,6 +24,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check layers functions local tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/cfn-lint template.yaml
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"

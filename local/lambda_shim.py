@@ -56,7 +56,9 @@ class HandlerRegistry:
         self._paths[function_name] = code_dir
 
     def handler(self, function_name: str) -> Handler:
-        name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
+        name = (
+            function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
+        )
         if name in self.overrides:
             return self.overrides[name]
         with self._lock:

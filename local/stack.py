@@ -53,7 +53,7 @@ _CfnLoader.add_multi_constructor("!", _tag)
 
 
 def load_template(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
-    return yaml.load(path.read_text(), Loader=_CfnLoader)  # noqa: S506 (a SafeLoader subclass)
+    return yaml.load(path.read_text(), Loader=_CfnLoader)
 
 
 @dataclass
@@ -79,9 +79,13 @@ def _function_name(logical_id: str, props: dict[str, Any]) -> str:
     return str(name) if isinstance(name, str) else f"{STACK}-{logical_id}"
 
 
-def provision(root: Path = ROOT, *, token_secret: str = "local-secret",
-              agent_token: str = "local-agent-token", link_base: str = "http://localhost:8080",
-              ) -> LocalStack:
+def provision(
+    root: Path = ROOT,
+    *,
+    token_secret: str = "local-secret",
+    agent_token: str = "local-agent-token",
+    link_base: str = "http://localhost:8080",
+) -> LocalStack:
     template = load_template(root / "template.yaml")
     resources: dict[str, Any] = template["Resources"]
     session = boto3.session.Session(region_name=REGION)
@@ -100,11 +104,25 @@ def provision(root: Path = ROOT, *, token_secret: str = "local-secret",
     )
 
     iam = session.client("iam")
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-             "Principal": {"Service": ["lambda.amazonaws.com", "states.amazonaws.com",
-                                       "scheduler.amazonaws.com"]}}]}
-    role_arn = iam.create_role(RoleName=f"{STACK}-local",
-                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Principal": {
+                    "Service": [
+                        "lambda.amazonaws.com",
+                        "states.amazonaws.com",
+                        "scheduler.amazonaws.com",
+                    ]
+                },
+            }
+        ],
+    }
+    role_arn = iam.create_role(
+        RoleName=f"{STACK}-local", AssumeRolePolicyDocument=json.dumps(trust)
+    )["Role"]["Arn"]
 
     registry = HandlerRegistry()
     lambda_client = session.client("lambda")

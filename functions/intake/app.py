@@ -1,7 +1,5 @@
 """POST /tickets: the public intake (web form, e-mail gateway, monitoring alerts)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -42,7 +40,7 @@ def file_ticket(
     record = opened.record
     if opened.created:
         metrics.add_metric(name="TicketsOpened", unit=MetricUnit.Count, value=1)
-    logger.info("ticket filed", extra={"ticket_id": record.ticket_id, "created": opened.created})
+    logger.info("ticket filed", extra={"ticket_id": record.ticket_id, "new_ticket": opened.created})
     return Response(
         status_code=201 if opened.created else 200,
         content_type=content_types.APPLICATION_JSON,

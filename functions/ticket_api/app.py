@@ -1,8 +1,6 @@
 """The ticket API for agents (bearer/Cognito) and customers (the token from their links):
 read a ticket with its timeline and explained deadlines, the desk's queue, and every action."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools import Logger, Metrics, Tracer

@@ -9,20 +9,30 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
-
 from local.lambda_shim import FakeContext, installed
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.timer_pump import TimerPump
+from moto import mock_aws
+
 from supportflow import bootstrap, settings
 from supportflow.domain.timeutil import parse_instant
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def set_headers(event: dict[str, Any], **headers: str) -> None:
+    """Set headers in both places API Gateway puts them."""
+    for key, value in headers.items():
+        event["headers"][key] = value
+        (event.get("multiValueHeaders") or {})[key] = [value]
 
 
 def sample(name: str) -> dict[str, Any]:
@@ -63,21 +73,23 @@ class Desk:
             event["body"] = json.dumps(body)
         return self.call("IntakeFunction", event)
 
-    def agent(self, ticket_id: str, action: str, body: dict[str, Any] | None = None,
-              **headers: str) -> dict[str, Any]:
+    def agent(
+        self, ticket_id: str, action: str, body: dict[str, Any] | None = None, **headers: str
+    ) -> dict[str, Any]:
         event = sample("ticket_api/agent_respond")
         event["path"] = f"/tickets/{ticket_id}/actions/{action}"
         event["pathParameters"] = {"ticket_id": ticket_id, "action": action}
         event["body"] = json.dumps(body or {})
-        event["headers"].update(headers)
+        set_headers(event, **headers)
         return self.call("TicketApiFunction", event)
 
-    def customer(self, ticket_id: str, action: str, token: str,
-                 body: dict[str, Any] | None = None) -> dict[str, Any]:
+    def customer(
+        self, ticket_id: str, action: str, token: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         event = sample("ticket_api/customer_confirm")
         event["path"] = f"/tickets/{ticket_id}/customer/{action}"
         event["pathParameters"] = {"ticket_id": ticket_id, "action": action}
-        event["headers"]["X-Customer-Token"] = token
+        set_headers(event, **{"X-Customer-Token": token})
         event["body"] = json.dumps(body or {})
         return self.call("TicketApiFunction", event)
 
@@ -90,7 +102,9 @@ class Desk:
         return json.loads(response["body"])
 
     def execution(self, ticket_id: str) -> dict[str, Any]:
-        arn = self.stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{ticket_id}"
+        arn = (
+            self.stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{ticket_id}"
+        )
         return self.sfn.describe_execution(executionArn=arn)
 
     def wait_for(self, what: Callable[[], bool], timeout: float = 15.0) -> None:
@@ -111,12 +125,17 @@ class Desk:
 
         self.wait_for(ready)
 
-    def sent_mail(self) -> list[dict[str, Any]]:
+    def sent_mail(self) -> list[EmailMessage]:
+        """Every message sent through SES, parsed back from its raw MIME."""
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
-        return [{"raw": m.raw_data, "destinations": m.destinations} for m in backend.sent_messages]
+        parser = BytesParser(policy=policy.default)
+        return [
+            parser.parsebytes(m.raw_data if isinstance(m.raw_data, bytes) else m.raw_data.encode())
+            for m in backend.sent_messages
+        ]  # type: ignore[misc]
 
 
 @pytest.fixture
@@ -131,8 +150,11 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         clock = Clock("2025-03-31T09:00:00+02:00")
         bootstrap.set_clock(clock)
         sfn = boto3.client("stepfunctions", region_name=REGION)
-        pump = TimerPump(boto3.client("scheduler", region_name=REGION),
-                         boto3.client("lambda", region_name=REGION), stack.schedule_group)
+        pump = TimerPump(
+            boto3.client("scheduler", region_name=REGION),
+            boto3.client("lambda", region_name=REGION),
+            stack.schedule_group,
+        )
         with installed(stack.registry):
             try:
                 yield Desk(stack, clock, pump, sfn, boto3.client("ses", region_name=REGION))
