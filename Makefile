@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: install test lint bench run clean
+.PHONY: install test lint bench run clean openapi
 
 install: $(STAMP)
 
@@ -39,3 +39,6 @@ run: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results
+
+openapi: $(STAMP)
+	TABLE_NAME=unused $(BIN)/python -m local.openapi

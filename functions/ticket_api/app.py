@@ -42,16 +42,24 @@ def _agent() -> str:
     return agent_of(app.current_event.raw_event, settings().agent_token)
 
 
-@app.get("/tickets/<ticket_id>", summary="A ticket, its timeline and explained deadlines")
+@app.get("/tickets/<ticket_id>", summary="A ticket, its timeline and explained deadlines (agents)")
 @tracer.capture_method
-def get_ticket(
+def get_ticket(ticket_id: TicketId) -> dict[str, Any]:
+    _agent()
+    return ticket_view(bootstrap.desk(), ticket_id, bootstrap.now(), for_customer=False)
+
+
+@app.get("/tickets/<ticket_id>/status", summary="A ticket's status and deadlines (the customer)")
+@tracer.capture_method
+def get_status(
     ticket_id: TicketId,
     token: Annotated[str | None, Query(max_length=64)] = None,
+    header_token: Annotated[str | None, Header(alias="X-Customer-Token", max_length=64)] = None,
 ) -> dict[str, Any]:
     desk = bootstrap.desk()
-    if not desk.check_customer_token(ticket_id, token):
-        _agent()
-    return ticket_view(desk, ticket_id, bootstrap.now(), for_customer=token is not None)
+    if not desk.check_customer_token(ticket_id, header_token or token):
+        raise Unauthorized("this link is not valid for this ticket")
+    return ticket_view(desk, ticket_id, bootstrap.now(), for_customer=True)
 
 
 @app.get("/queue", summary="Open tickets, nearest deadline first")

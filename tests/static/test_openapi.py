@@ -1,0 +1,25 @@
+"""The checked-in OpenAPI document is what the code generates (`make openapi` refreshes it)."""
+
+from __future__ import annotations
+
+import json
+
+from local.openapi import TARGET, generate
+
+
+def test_openapi_json_is_up_to_date() -> None:
+    assert json.loads(TARGET.read_text()) == generate(), "run `make openapi`"
+
+
+def test_every_route_is_documented() -> None:
+    paths = generate()["paths"]
+    assert set(paths) == {
+        "/tickets",
+        "/tickets/{ticket_id}",
+        "/tickets/{ticket_id}/status",
+        "/tickets/{ticket_id}/actions/{action}",
+        "/tickets/{ticket_id}/customer/{action}",
+        "/queue",
+    }
+    body = paths["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["$ref"].endswith("/NewTicket")
