@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from botocore.exceptions import ClientError
+
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 
 
@@ -68,7 +70,11 @@ class TimerPump:
             else:
                 response = payload
             if error is None or not _retryable(error):
-                self.scheduler.delete_schedule(Name=name, GroupName=self.group)
+                try:
+                    self.scheduler.delete_schedule(Name=name, GroupName=self.group)
+                except ClientError as exc:  # the handler itself cancelled it: fine
+                    if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                        raise
             fired.append(Fired(name, when, response, error))
         return fired
 
