@@ -450,9 +450,7 @@ class Desk:
         if record.stage == Stage.RESOLVED:
             policy = self._policy(record)
             window = policy.lifecycle.auto_close_after
-            resolved_at = next(
-                (e.at for e in reversed(state.events) if e.type == "resolved"), None
-            )
+            resolved_at = next((e.at for e in reversed(state.events) if e.type == "resolved"), None)
             if window is not None and resolved_at is not None:
                 cal = policy.calendar(policy.lifecycle.calendar)
                 due = cal.add(
