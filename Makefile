@@ -33,9 +33,12 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/calendar_bench.py
 
-# For now `make run` shows the SLA engine through its CLI; the local stack replaces it later.
+# The local stack: web form, agent view, outbox, API and workflow on localhost (moto in-process).
+# `make run SPEED=3600` runs the clock an hour per real second; state persists in local-data/.
+SPEED ?= 1
+PORT ?= 8080
 run: $(STAMP)
-	@$(BIN)/python -m supportflow.demo
+	@SPEED=$(SPEED) PORT=$(PORT) $(BIN)/python -m local.server
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results

@@ -10,6 +10,7 @@ import boto3
 
 from supportflow.adapters.aws import SchedulerTimers, SesMailer, StepFunctionsWorkflow
 from supportflow.adapters.dynamodb import DynamoTickets, bind_models
+from supportflow.adapters.outbox import FileOutbox
 from supportflow.contracts import ContractDirectory, demo
 from supportflow.policies import shipped
 from supportflow.services.desk import Desk, Links
@@ -40,7 +41,11 @@ def build_desk(config: Settings) -> Desk:
             config.fire_timer_arn,
             config.scheduler_role_arn,
         ),
-        mailer=SesMailer(boto3.client("ses", region_name=region)),
+        mailer=(
+            FileOutbox(config.outbox_dir)
+            if config.outbox_dir
+            else SesMailer(boto3.client("ses", region_name=region))
+        ),
         workflow=StepFunctionsWorkflow(
             boto3.client("stepfunctions", region_name=region), config.state_machine_arn
         ),

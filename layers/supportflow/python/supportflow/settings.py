@@ -28,6 +28,7 @@ class Settings(BaseModel):
     contracts_file: str = Field(default="", alias="CONTRACTS_FILE")
     region: str = Field(default="eu-west-1", alias="AWS_REGION")
     dynamodb_host: str | None = Field(default=None, alias="DYNAMODB_HOST")
+    outbox_dir: str = Field(default="", alias="OUTBOX_DIR", description="local: keep mail as .eml")
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

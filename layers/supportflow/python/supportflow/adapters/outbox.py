@@ -1,0 +1,50 @@
+"""A mailer that keeps every message as a real MIME `.eml` file in a folder (the local outbox):
+what a manager would receive, readable in any mail client."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+from typing import Any
+
+
+class FileOutbox:
+    def __init__(self, folder: Path | str) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+
+    def send(self, message: EmailMessage) -> str:
+        with self._lock:
+            number = len(list(self.folder.glob("*.eml"))) + 1
+            subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or ""))[:40].strip("-")
+            name = f"{number:05d}-{subject or 'message'}.eml"
+            path = self.folder / name
+            temporary = path.with_suffix(".tmp")
+            temporary.write_bytes(message.as_bytes())
+            temporary.replace(path)  # a message is in the outbox whole or not at all
+        return name
+
+    def messages(self) -> list[dict[str, Any]]:
+        parser = BytesParser(policy=policy.default)
+        out = []
+        for path in sorted(self.folder.glob("*.eml")):
+            message = parser.parsebytes(path.read_bytes())
+            assert isinstance(message, EmailMessage)
+            body = message.get_body(("plain",))
+            out.append(
+                {
+                    "id": path.name,
+                    "from": str(message["From"]),
+                    "to": str(message["To"]),
+                    "subject": str(message["Subject"]),
+                    "date": datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(),
+                    "text": body.get_content() if body is not None else "",
+                }
+            )
+        return out

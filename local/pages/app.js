@@ -1,0 +1,53 @@
+// Shared helpers for the local pages: API calls, local-time formatting, business time left.
+const AGENT_TOKEN = window.AGENT_TOKEN || null;
+
+async function api(method, path, body, headers = {}) {
+  const options = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch("/api" + path, options);
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
+  if (!response.ok) {
+    const detail = data && (data.message || JSON.stringify(data.detail || data));
+    throw new Error(`${response.status}: ${detail}`);
+  }
+  return data;
+}
+
+function agentHeaders() {
+  return { Authorization: `Bearer ${AGENT_TOKEN}`, "X-Agent": localStorage.getItem("agent") || "agent@local" };
+}
+
+function when(iso) {
+  // An instant as the server gave it: the contract's local date, time and UTC offset.
+  if (!iso) return "—";
+  const offset = (iso.match(/([+-]\d{2}:\d{2}|Z)$/) || [""])[0];
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} ${offset}`;
+}
+
+function left(seconds) {
+  if (seconds === null || seconds === undefined) return "—";
+  const late = seconds < 0;
+  let s = Math.abs(seconds);
+  const h = Math.floor(s / 3600); s -= h * 3600;
+  const m = Math.floor(s / 60);
+  const text = h ? `${h}h ${String(m).padStart(2, "0")}m` : `${m}m`;
+  return late ? `${text} late` : `${text} left`;
+}
+
+function escapeHtml(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+async function tickClock() {
+  try {
+    const config = await (await fetch("/local/config.json")).json();
+    const el = document.getElementById("clock");
+    if (el) el.textContent = `clock ${config.now.slice(0, 16).replace("T", " ")} UTC · x${config.speed}`;
+    return config;
+  } catch { return null; }
+}

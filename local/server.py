@@ -1,0 +1,305 @@
+"""`make run`: the local stack on localhost.
+
+Serves the API (each request becomes an API Gateway proxy event for the same Lambda handlers),
+the customer's web form and status page, the agent page and the outbox, over the embedded AWS of
+`local.runtime`. Settings come from the environment: PORT (8080), SPEED (1; 3600 makes one real
+second a simulated hour), SIM_START (an ISO instant to start the simulated clock at),
+DATA_DIR (local-data/), SEED (1: file sample tickets into an empty desk).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sys
+import threading
+import uuid
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from local.runtime import Runtime
+from supportflow.contracts import demo
+from supportflow.policies import shipped
+
+PAGES = Path(__file__).resolve().parent / "pages"
+ROUTES: list[tuple[str, str, str]] = [
+    # (method, resource, function)
+    ("POST", "/tickets", "IntakeFunction"),
+    ("GET", "/tickets/{ticket_id}", "TicketApiFunction"),
+    ("GET", "/tickets/{ticket_id}/status", "TicketApiFunction"),
+    ("POST", "/tickets/{ticket_id}/actions/{action}", "TicketApiFunction"),
+    ("POST", "/tickets/{ticket_id}/customer/{action}", "TicketApiFunction"),
+    ("GET", "/queue", "TicketApiFunction"),
+]
+STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/status": ("index.html", "text/html; charset=utf-8"),
+    "/agent": ("agent.html", "text/html; charset=utf-8"),
+    "/outbox": ("outbox.html", "text/html; charset=utf-8"),
+    "/static/app.css": ("app.css", "text/css; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+}
+
+
+def match_route(method: str, path: str) -> tuple[str, str, dict[str, str]] | None:
+    for route_method, resource, function in ROUTES:
+        pattern = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", resource) + "$"
+        found = re.match(pattern, path)
+        if route_method == method and found:
+            return resource, function, {k: unquote(v) for k, v in found.groupdict().items()}
+    return None
+
+
+def proxy_event(
+    method: str,
+    path: str,
+    query: str,
+    headers: dict[str, str],
+    body: bytes,
+    resource: str,
+    params: dict[str, str],
+) -> dict[str, Any]:
+    """An API Gateway REST proxy event, as the deployed API would send it."""
+    query_values = parse_qs(query, keep_blank_values=True)
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": {k: v[-1] for k, v in query_values.items()} or None,
+        "multiValueQueryStringParameters": query_values or None,
+        "pathParameters": params or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": f"/local{path}",
+            "stage": "local",
+            "requestId": str(uuid.uuid4()),
+            "accountId": "123456789012",
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+        "body": body.decode("utf-8", errors="replace") if body else None,
+        "isBase64Encoded": False,
+    }
+
+
+class Handler(BaseHTTPRequestHandler):
+    runtime: Runtime
+    server_version = "supportflow-local"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the desk logs what matters
+        return
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def _handle(self, method: str) -> None:
+        url = urlsplit(self.path)
+        path = url.path
+        try:
+            if path.startswith("/api/"):
+                return self._api(method, path[4:], url.query)
+            if method == "GET" and path in STATIC:
+                name, content_type = STATIC[path]
+                text = (
+                    (PAGES / name).read_text().replace("{{AGENT_TOKEN}}", self.runtime.agent_token)
+                )
+                return self._send(200, text.encode(), content_type)
+            if method == "GET" and path == "/local/config.json":
+                return self._json(200, self._config())
+            if method == "GET" and path == "/local/outbox.json":
+                assert self.runtime.outbox is not None
+                return self._json(200, {"messages": self.runtime.outbox.messages()})
+            if method == "GET" and path.startswith("/outbox/") and path.endswith(".eml"):
+                assert self.runtime.outbox is not None
+                file = self.runtime.outbox.folder / Path(unquote(path)).name
+                if file.is_file():
+                    return self._send(200, file.read_bytes(), "message/rfc822")
+            return self._json(404, {"message": f"nothing at {path}"})
+        except BrokenPipeError:
+            return None
+        except Exception as exc:  # never a traceback to the browser
+            return self._json(500, {"message": f"{type(exc).__name__}: {exc}"})
+
+    def _api(self, method: str, path: str, query: str) -> None:
+        found = match_route(method, path)
+        if found is None:
+            return self._json(404, {"message": f"no route {method} {path}"})
+        resource, function, params = found
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > 1024 * 1024:
+            return self._json(413, {"message": "the request body is too large"})
+        body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items()}
+        event = proxy_event(method, path, query, headers, body, resource, params)
+        response = self.runtime.call(function, event)
+        out_headers = dict(response.get("headers") or {})
+        for key, values in (response.get("multiValueHeaders") or {}).items():
+            out_headers[key] = values[-1]
+        content_type = out_headers.pop("Content-Type", "application/json")
+        self._send(
+            int(response["statusCode"]),
+            str(response.get("body") or "").encode(),
+            content_type,
+            out_headers,
+        )
+
+    def _config(self) -> dict[str, Any]:
+        assert self.runtime.clock is not None
+        customers = []
+        for contract in demo().all():
+            policy = shipped().get(contract.policy)
+            matrix = policy.priorities.matrix
+            customers.append(
+                {
+                    "id": contract.customer_id,
+                    "name": contract.name,
+                    "policy": policy.id,
+                    "priorities": list(policy.priorities.ids),
+                    "urgency": matrix.urgency if matrix else None,
+                    "impact": matrix.impact if matrix else None,
+                }
+            )
+        return {
+            "now": self.runtime.clock().isoformat(),
+            "speed": self.runtime.speed,
+            "customers": customers,
+        }
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data).encode(), "application/json")
+
+    def _send(
+        self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        for key, value in (headers or {}).items():
+            if key.lower() not in ("content-length", "content-type"):
+                self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def seed(runtime: Runtime) -> int:
+    """A few sample tickets in an empty desk, one per kind of contract."""
+    samples = [
+        {
+            "customer": "integratie-noord",
+            "contact_email": "servicedesk@noord.example",
+            "subject": "Koppeling met zaaksysteem ligt eruit",
+            "urgency": "down",
+            "impact": "several_users",
+            "description": "Sinds vanochtend komen er geen zaken door.",
+        },
+        {
+            "customer": "webshop-bakker",
+            "contact_email": "info@bakker.example",
+            "subject": "Betalen met iDEAL lukt niet",
+            "urgency": "high",
+            "impact": "large",
+            "description": "Klanten krijgen een foutmelding bij het afrekenen.",
+        },
+        {
+            "customer": "verband-digital",
+            "contact_email": "it@verband.example",
+            "subject": "Export to CSV is slow",
+            "description": "Takes minutes since Monday.",
+        },
+        {
+            "customer": "cliendo-zorg",
+            "contact_email": "eigenaar@delinde.example",
+            "subject": "Hoe voeg ik een collega toe?",
+            "channel": "email",
+            "description": "Wat moet ik invullen?",
+        },
+    ]
+    for n, ticket in enumerate(samples):
+        event = proxy_event(
+            "POST",
+            "/tickets",
+            "",
+            {"Content-Type": "application/json", "Idempotency-Key": f"seed-{n}"},
+            json.dumps(ticket).encode(),
+            "/tickets",
+            {},
+        )
+        runtime.call("IntakeFunction", event)
+    return len(samples)
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8080"))
+    speed = float(os.environ.get("SPEED", "1") or 1)
+    start = os.environ.get("SIM_START")
+    runtime = Runtime(
+        data_dir=Path(os.environ.get("DATA_DIR", "local-data")).resolve(),
+        speed=speed,
+        start=datetime.fromisoformat(start) if start else None,
+        port=port,
+    )
+    if os.environ.get("VERBOSE") != "1":  # the handlers' JSON logs and metrics stay quiet
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    fresh = not runtime.state_file.exists()
+    runtime.up()
+    seeded = seed(runtime) if fresh and os.environ.get("SEED", "1") == "1" else 0
+    Handler.runtime = runtime
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    base = f"http://localhost:{port}"
+    assert runtime.clock is not None and runtime.outbox is not None
+    print(
+        f"supportflow is running (moto in-process, no AWS account, no Docker)\n"
+        f"  web form (customers)  {base}/\n"
+        f"  agent view            {base}/agent   (bearer token: {runtime.agent_token})\n"
+        f"  outbox                {base}/outbox  (files: {runtime.outbox.folder})\n"
+        f"  API                   {base}/api/tickets ...\n"
+        f"  clock                 {runtime.clock():%Y-%m-%d %H:%M %Z}, speed x{speed:g}"
+        f"{' (one real second is ' + _human(speed) + ')' if speed != 1 else ''}\n"
+        f"  data                  {runtime.data_dir} "
+        f"({'new' if fresh else f'restored, {runtime.restored} open tickets'}"
+        f"{f', {seeded} sample tickets' if seeded else ''})\n"
+        f"Ctrl-C stops.",
+        flush=True,
+    )
+    stopping = threading.Event()
+
+    def stop(*_: Any) -> None:
+        if not stopping.is_set():
+            stopping.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        runtime.down()
+        print("supportflow stopped; state saved.", flush=True)
+    return 0
+
+
+def _human(speed: float) -> str:
+    seconds = speed
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            value = seconds / size
+            return f"{value:g} simulated {unit}{'s' if value != 1 else ''}"
+    return f"{seconds:g} simulated seconds"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
