@@ -1,0 +1,57 @@
+"""What a person sees: file a ticket in the web form, find it in the agent queue with the right
+deadline, let it breach on the accelerated clock, and read the escalation e-mail in the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from .conftest import Server
+
+
+def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, page: Any) -> None:
+    page.goto(server.base + "/")
+    page.select_option("#customer", "integratie-noord")
+    page.fill("#contact_email", "servicedesk@noord.example")
+    page.fill("#subject", "Koppeling met zaaksysteem ligt eruit")
+    page.fill("#description", "Sinds 08:50 komen er geen zaken meer door.")
+    page.select_option("#urgency", "down")
+    page.select_option("#impact", "several_users")
+    page.click("#submit")
+
+    # The customer's status page: the ticket, its first-response deadline (top: 1 business hour).
+    page.wait_for_selector("#status-section:not([hidden])")
+    ticket_id = page.inner_text("#ticket-id")
+    assert ticket_id.startswith("T-")
+    page.wait_for_function("document.querySelector('#priority-now').textContent === 'top'")
+    opened = page.inner_text("#timeline tr:first-child td:first-child")
+    due = page.inner_text("td[data-due='response']")
+    fmt = "%Y-%m-%d %H:%M %z"
+    assert datetime.strptime(due.replace(":00 +", ":00 +").replace("+02:00", "+0200"), fmt) - (
+        datetime.strptime(opened.replace("+02:00", "+0200"), fmt)
+    ) == timedelta(hours=1)
+
+    # The agent's queue shows it with the same deadline and the business time left.
+    page.goto(server.base + "/agent")
+    row = page.locator(f"#queue tr[data-id='{ticket_id}']")
+    row.wait_for()
+    assert due in row.inner_text()
+    assert "left" in row.inner_text() or "late" in row.inner_text()
+    row.click()
+    page.wait_for_selector("#detail:not([hidden])")
+    assert "Response: target 1h (priority top)" in page.inner_text("#d-explanation")
+
+    # Ten simulated minutes a second: the breach comes within seconds; the escalation e-mail
+    # goes to the service support manager (R004-7) and shows in the outbox.
+    page.goto(server.base + "/outbox")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#mail tbody tr')]"
+        ".some(r => r.textContent.includes('j.blanke@supportdesk.example'))",
+        timeout=60_000,
+    )
+    manager = page.locator("#mail tbody tr", has_text="j.blanke@supportdesk.example").first
+    assert f"[Escalatie 2] {ticket_id}: reactietijd overschreden" in manager.inner_text()
+    manager.click()
+    text = page.inner_text("#m-text")
+    assert "De reactietijd van melding" in text and "over tijd" in text
+    assert f"Deadline: ma {due[8:10]}-{due[5:7]}-{due[:4]} {due[11:16]} CEST" in text
