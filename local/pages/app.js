@@ -47,7 +47,7 @@ async function tickClock() {
   try {
     const config = await (await fetch("/local/config.json")).json();
     const el = document.getElementById("clock");
-    if (el) el.textContent = `clock ${config.now.slice(0, 16).replace("T", " ")} UTC · x${config.speed}`;
+    if (el) el.textContent = `clock ${when(config.now)} · x${config.speed}`;
     return config;
   } catch { return null; }
 }
