@@ -51,7 +51,7 @@ def build_desk(config: Settings) -> Desk:
         ),
         contracts=contracts,
         policies=shipped(),
-        token_secret=token_secret(config),
+        token_secret=lambda: token_secret(config),
         links=Links(
             agent_base=f"{config.link_base}/agent", customer_base=f"{config.link_base}/status"
         ),

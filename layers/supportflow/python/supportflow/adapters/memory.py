@@ -116,15 +116,3 @@ class RecordingMailer:
     def send(self, message: EmailMessage) -> str:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
-
-
-class RecordingWorkflow:
-    def __init__(self) -> None:
-        self.started: dict[str, dict[str, Any]] = {}
-        self.signals: list[tuple[str, dict[str, Any]]] = []
-
-    def start(self, ticket_id: str, payload: Mapping[str, Any]) -> None:
-        self.started.setdefault(ticket_id, dict(payload))
-
-    def signal(self, token: str, output: Mapping[str, Any]) -> None:
-        self.signals.append((token, dict(output)))

@@ -338,19 +338,6 @@ class BusinessCalendar:
         i = bisect_right(w.starts, t) - 1
         return i >= 0 and t < w.ends[i]
 
-    def next_open_us(self, t: int) -> int:
-        """`t` if open, else the next opening."""
-        if self.is_open_us(t):
-            return t
-        w = self._cover(t, t)
-        i = bisect_right(w.starts, t)
-        while i >= len(w.starts):
-            w = self._cover(t, self.local_instant(date(w.last_year + 2, 1, 1), 0))
-            i = bisect_right(w.starts, t)
-            if w.last_year - self._year_of(t) > _SEARCH_LIMIT_YEARS:
-                raise CalendarError(f"calendar {self.name!r} has no open time after the start")
-        return w.starts[i]
-
     def segments_us(self, a: int, b: int) -> list[tuple[int, int]]:
         """The open stretches inside [a, b), clipped to it."""
         if b <= a:
@@ -389,10 +376,6 @@ class BusinessCalendar:
                     out.append((day, f"holiday: {name}"))
             day += timedelta(days=1)
         return out
-
-    @property
-    def open_seconds_per_week(self) -> int:
-        return sum(i.minutes for v in self.weekly.values() for i in v) * 60
 
     def describe(self) -> str:
         """One line: 'mon-fri 08:30-17:30 (Europe/Amsterdam, holidays NL)'."""

@@ -9,7 +9,7 @@ events by `compute_sla`; nothing here reads a clock.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -166,7 +166,3 @@ def apply_action(
         new_return = return_to
     event = LoggedEvent(seq=seq, at=at, type=action.event, actor=actor, data=dict(data))
     return Transition(event=event, stage_before=stage, stage_after=after, return_to=new_return)
-
-
-def with_data(event: LoggedEvent, **data: Any) -> LoggedEvent:
-    return replace(event, data={**event.data, **data})

@@ -122,12 +122,12 @@ class Desk:
         workflow: Workflow,
         contracts: ContractDirectory,
         policies: PolicyRegistry,
-        token_secret: bytes,
+        token_secret: bytes | Callable[[], bytes],
         links: Links | None = None,
     ) -> None:
         self.repo, self.timers, self.mailer, self.workflow = repo, timers, mailer, workflow
         self.contracts, self.policies = contracts, policies
-        self.token_secret = token_secret
+        self._token_secret = token_secret
         self.links = links or Links()
 
     # ----- intake ---------------------------------------------------------------------------
@@ -164,7 +164,6 @@ class Desk:
             description=form.description,
             contact_email=form.contact_email,
             opened_at=now,
-            customer_token_hash=hashlib.sha256(self.customer_token(ticket_id).encode()).hexdigest(),
             attachments=list(form.attachments),
             last_seq=1,
         )
@@ -172,7 +171,8 @@ class Desk:
         record, created = self.repo.create(record, opened, f"{form.customer}|{key}")
         self.workflow.start(ticket_id, {"ticket_id": ticket_id})
         token = self.customer_token(ticket_id)
-        state = self._sla(record, self.repo.events(ticket_id), now)
+        events = [opened] if created else self.repo.events(ticket_id)
+        state = self._sla(record, events, now)
         self._send_once(
             record.ticket_id,
             "mail:confirmation",
@@ -190,7 +190,10 @@ class Desk:
 
     def customer_token(self, ticket_id: str) -> str:
         """The secret in the customer's links: an HMAC of the ticket id."""
-        return hmac.new(self.token_secret, ticket_id.encode(), hashlib.sha256).hexdigest()[:32]
+        secret = self._token_secret
+        if callable(secret):  # read on first use: only intake and the ticket API need it
+            secret = self._token_secret = secret()
+        return hmac.new(secret, ticket_id.encode(), hashlib.sha256).hexdigest()[:32]
 
     def check_customer_token(self, ticket_id: str, token: str | None) -> bool:
         return token is not None and hmac.compare_digest(self.customer_token(ticket_id), token)

@@ -39,7 +39,6 @@ class TicketRecord:
     description: str
     contact_email: str
     opened_at: datetime
-    customer_token_hash: str
     attachments: list[str] = field(default_factory=list)
     stage: str = "triage"
     return_to: str = "first_line"
