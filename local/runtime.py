@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +40,10 @@ class SimClock:
         self._real = time.monotonic()
 
     def __call__(self) -> datetime:
-        return self.origin + (time.monotonic() - self._real) * self.speed * _SECOND
+        return self.origin + timedelta(seconds=(time.monotonic() - self._real) * self.speed)
 
     def set(self, instant: datetime) -> None:
         self.origin, self._real = instant, time.monotonic()
-
-
-_SECOND = datetime(2000, 1, 1, 0, 0, 1) - datetime(2000, 1, 1)
 
 
 @dataclass
