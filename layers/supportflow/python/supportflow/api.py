@@ -83,39 +83,27 @@ def _error(status: int, message: str, **extra: Any) -> Response[str]:
     )
 
 
+# What each error means over HTTP: (status, what to add to the message, retryable).
+ERRORS: dict[type[Exception], tuple[int, str, bool]] = {
+    TicketNotFound: (404, "", False),
+    Unauthorized: (401, "", False),
+    TooLarge: (413, "", False),
+    ConcurrentUpdate: (409, "; reload the ticket and try again", False),
+    Busy: (409, "", True),
+    ActionError: (409, "", False),
+    TicketError: (422, "", False),
+    ContractError: (422, "", False),
+    UnknownPolicyError: (422, "", False),
+}
+
+
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
-    @app.exception_handler(TicketNotFound)
-    def _not_found(exc: TicketNotFound) -> Response[str]:
-        return _error(404, str(exc))
+    for error, (status, suffix, retry) in ERRORS.items():
 
-    @app.exception_handler(Unauthorized)
-    def _unauthorized(exc: Unauthorized) -> Response[str]:
-        return _error(401, str(exc))
+        def handle(
+            exc: Exception, status: int = status, suffix: str = suffix, retry: bool = retry
+        ) -> Response[str]:
+            extra = {"retry": True} if retry else {}  # Busy: "try again in a moment"
+            return _error(status, f"{exc}{suffix}", **extra)
 
-    @app.exception_handler(TooLarge)
-    def _too_large(exc: TooLarge) -> Response[str]:
-        return _error(413, str(exc))
-
-    @app.exception_handler(ConcurrentUpdate)
-    def _conflict(exc: ConcurrentUpdate) -> Response[str]:
-        return _error(409, f"{exc}; reload the ticket and try again")
-
-    @app.exception_handler(Busy)
-    def _busy(exc: Busy) -> Response[str]:
-        return _error(409, str(exc), retry=True)
-
-    @app.exception_handler(ActionError)
-    def _action(exc: ActionError) -> Response[str]:
-        return _error(409, str(exc))
-
-    @app.exception_handler(TicketError)
-    def _ticket(exc: TicketError) -> Response[str]:
-        return _error(422, str(exc))
-
-    @app.exception_handler(ContractError)
-    def _contract(exc: ContractError) -> Response[str]:
-        return _error(422, str(exc))
-
-    @app.exception_handler(UnknownPolicyError)
-    def _policy(exc: UnknownPolicyError) -> Response[str]:
-        return _error(422, str(exc))
+        app.exception_handler(error)(handle)

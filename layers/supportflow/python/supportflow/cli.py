@@ -204,7 +204,8 @@ def _replay_input(
         if not isinstance(raw, dict) or "at" not in raw or "type" not in raw:
             raise UsageError(f"events[{n}] must be an object with 'at' and 'type'")
         at = _instant(raw["at"], f"events[{n}].at", policy_ref)
-        events.append(TicketEvent.from_dict({**raw, "at": at}, lambda value: value))
+        extra = {k: v for k, v in raw.items() if k not in ("at", "type", "priority")}
+        events.append(TicketEvent(at, str(raw["type"]), raw.get("priority"), extra))
     policy = _policy(policy_ref, events[0].at)
     if document.get("now") is None:
         now = datetime.now(UTC)  # the CLI may read the clock; the domain never does

@@ -127,6 +127,12 @@ def _decode(body: str) -> TicketRecord:
     return TicketRecord(**data)
 
 
+def _record(item: TicketItem) -> TicketRecord:
+    record = _decode(item.body)
+    record.version = int(item.version)
+    return record
+
+
 def _item(record: TicketRecord) -> TicketItem:
     opened = format_instant(record.opened_at) or ""
     return TicketItem(
@@ -208,9 +214,7 @@ class DynamoTickets:
             item = TicketItem.get(_ticket_pk(ticket_id), "TICKET", consistent_read=True)
         except DoesNotExist:
             raise TicketNotFound(f"no ticket {ticket_id}") from None
-        record = _decode(item.body)
-        record.version = int(item.version)
-        return record
+        return _record(item)
 
     def events(self, ticket_id: str) -> list[LoggedEvent]:
         items = EventItem.query(
@@ -253,18 +257,11 @@ class DynamoTickets:
         found: list[tuple[str, TicketRecord]] = []
         for stage in stages:
             for item in TicketItem.by_stage_due.query(f"STAGE#{stage}"):
-                record = _decode(item.body)
-                record.version = int(item.version)
-                found.append((item.gsi2sk, record))
+                found.append((item.gsi2sk, _record(item)))
         return [record for _, record in sorted(found, key=lambda pair: pair[0])]
 
     def by_customer(self, customer_id: str) -> list[TicketRecord]:
-        out = []
-        for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}"):
-            record = _decode(item.body)
-            record.version = int(item.version)
-            out.append(record)
-        return out
+        return [_record(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
 
 
 def _conditional(exc: Exception) -> bool:

@@ -41,15 +41,6 @@ class TicketEvent:
     priority: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def from_dict(cls, raw: Mapping[str, Any], parse_at: Any) -> TicketEvent:
-        if not isinstance(raw, Mapping):
-            raise TicketError(f"an event must be an object, not {type(raw).__name__}")
-        if "type" not in raw or "at" not in raw:
-            raise TicketError("every event needs 'at' and 'type'")
-        extra = {k: v for k, v in raw.items() if k not in ("at", "type", "priority")}
-        return cls(parse_at(raw["at"]), str(raw["type"]), raw.get("priority"), extra)
-
 
 @dataclass(frozen=True)
 class Span:
