@@ -44,9 +44,14 @@ class FakeContext:
 
 
 class HandlerRegistry:
-    """Function name -> the handler callable, loaded from `functions/<dir>/app.py` once."""
+    """Function name -> the handler callable, loaded from `functions/<dir>/app.py` once.
 
-    def __init__(self) -> None:
+    With `dependencies` (settings type -> the composition root's Container), each handler is
+    built by its module's `build(container)`, so the local stack and tests inject their clock
+    and adapters; without, the module's own `lambda_handler` runs, as on Lambda."""
+
+    def __init__(self, dependencies: Callable[[Any], Any] | None = None) -> None:
+        self.dependencies = dependencies
         self._paths: dict[str, Path] = {}
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
@@ -65,7 +70,11 @@ class HandlerRegistry:
             if name not in self._handlers:
                 path = self._paths[name] / "app.py"
                 module = _load(f"functions_{self._paths[name].name}_app", path)
-                self._handlers[name] = module.lambda_handler
+                self._handlers[name] = (
+                    module.build(self.dependencies(module.SETTINGS))
+                    if self.dependencies is not None
+                    else module.lambda_handler
+                )
             return self._handlers[name]
 
 

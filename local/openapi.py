@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from local.lambda_shim import _load
+from supportflow.api import intake, tickets
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "openapi.json"
@@ -17,8 +17,7 @@ TARGET = ROOT / "openapi.json"
 
 def generate() -> dict[str, Any]:
     merged: dict[str, Any] | None = None
-    for name in ("intake", "ticket_api"):
-        module = _load(f"openapi_{name}", ROOT / "functions" / name / "app.py")
+    for module in (intake, tickets):
         schema = module.app.get_openapi_schema(
             title="supportflow API",
             version="0.1.0",

@@ -26,10 +26,11 @@ from moto import mock_aws
 from local.lambda_shim import FakeContext, installed
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.timer_pump import TimerPump
-from supportflow import bootstrap, settings
 from supportflow.adapters.outbox import FileOutbox
+from supportflow.domain.ticket import OPEN_STAGES, Stage
 
-OPEN_STAGES = ("triage", "first_line", "second_line", "waiting_on_customer", "resolved")
+# Tickets whose workflow still runs (and is started again after a restart).
+RUNNING_STAGES = {s.value for s in (*OPEN_STAGES, Stage.RESOLVED)}
 
 
 class SimClock:
@@ -81,8 +82,6 @@ class Runtime:
         )
         os.environ.update(self.stack.env)
         os.environ["OUTBOX_DIR"] = str(self.data_dir / "outbox")
-        settings.settings.cache_clear()
-        bootstrap.desk.cache_clear()
         saved = self._read_state()
         origin = self.start or datetime.now(UTC)
         if saved.get("now"):
@@ -90,7 +89,7 @@ class Runtime:
             if self.speed == 1 and self.start is None:
                 origin = max(origin, datetime.now(UTC))
         self.clock = SimClock(origin, self.speed)
-        bootstrap.set_clock(self.clock)
+        self.stack.inject(self.clock)
         self.outbox = FileOutbox(self.data_dir / "outbox")
         self._shim = installed(self.stack.registry)
         self._shim.__enter__()
@@ -182,9 +181,9 @@ class Runtime:
         for item in saved.get("items", []):
             if item.get("sk", {}).get("S") == "TICKET":
                 body = json.loads(item["body"]["S"])
-                body["task_token"] = body["token_stage"] = None  # the old executions are gone
+                body["waiting"] = None  # the old executions are gone
                 item["body"] = {"S": json.dumps(body, sort_keys=True)}
-                if body["stage"] in OPEN_STAGES and not body.get("failure"):
+                if body["stage"] in RUNNING_STAGES and not body.get("failure"):
                     open_tickets.append(body["ticket_id"])
             dynamodb.put_item(TableName=self.stack.table_name, Item=item)
         scheduler = boto3.client("scheduler", region_name=REGION)

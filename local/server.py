@@ -23,19 +23,27 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from local.runtime import Runtime
+from local.stack import load_template
 from supportflow.contracts import demo
 from supportflow.policies import shipped
 
 PAGES = Path(__file__).resolve().parent / "pages"
-ROUTES: list[tuple[str, str, str]] = [
-    # (method, resource, function)
-    ("POST", "/tickets", "IntakeFunction"),
-    ("GET", "/tickets/{ticket_id}", "TicketApiFunction"),
-    ("GET", "/tickets/{ticket_id}/status", "TicketApiFunction"),
-    ("POST", "/tickets/{ticket_id}/actions/{action}", "TicketApiFunction"),
-    ("POST", "/tickets/{ticket_id}/customer/{action}", "TicketApiFunction"),
-    ("GET", "/queue", "TicketApiFunction"),
-]
+
+
+def api_routes() -> list[tuple[str, str, str]]:
+    """(method, resource, function) for every API event in template.yaml: one list of routes."""
+    routes = []
+    for logical_id, resource in load_template()["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in resource["Properties"].get("Events", {}).values():
+            if event["Type"] == "Api":
+                props = event["Properties"]
+                routes.append((props["Method"].upper(), props["Path"], logical_id))
+    return routes
+
+
+ROUTES = api_routes()
 STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
     "/status": ("index.html", "text/html; charset=utf-8"),

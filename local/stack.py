@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ import boto3
 import yaml
 
 from local.lambda_shim import HandlerRegistry
+from supportflow.bootstrap import Container
+from supportflow.services.ports import Clock
+from supportflow.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-west-1"
@@ -69,6 +73,16 @@ class LocalStack:
     @property
     def fire_timer_arn(self) -> str:
         return self.function_arns["FireTimerFunction"]
+
+    def inject(self, clock: Clock, **adapters: Any) -> None:
+        """Build every function's handler with this clock (and any adapters given) over the
+        stack's settings, as the composition root would on Lambda."""
+
+        def dependencies(kind: type[Settings]) -> Container:
+            config = load_settings(kind, {**os.environ, **self.env})
+            return Container(config, clock=clock, **adapters)
+
+        self.registry.dependencies = dependencies
 
 
 def _function_name(logical_id: str, props: dict[str, Any]) -> str:

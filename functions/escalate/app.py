@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from supportflow.bootstrap import Container, entry
+from supportflow.observability import Handler, count, instrument
+from supportflow.services.steps import EscalateInput
+from supportflow.settings import EscalateSettings
 
-from supportflow import bootstrap
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+SETTINGS = EscalateSettings
 
 
-@logger.inject_lambda_context(correlation_id_path="ticket_id")
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    result = bootstrap.desk().escalate(
-        event["ticket_id"], event["metric"], int(event["rung"]), bootstrap.now()
-    )
-    if result.get("sent"):
-        metrics.add_metric(name="Escalations", unit=MetricUnit.Count, value=1)
-    return result
+def build(deps: Container) -> Handler:
+    escalate = deps.escalate()
+
+    @instrument(correlation_id_path="ticket_id", capture_response=False)  # a manager's address
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        step = EscalateInput.model_validate(event)
+        done = escalate(step.ticket_id, step.metric, step.rung)
+        if done.sent:
+            count("Escalations")
+        out: dict[str, Any] = {"ticket_id": done.ticket_id, "next": done.next, "sent": done.sent}
+        if done.to is not None:
+            out["to"] = done.to
+        return out
+
+    return handler
+
+
+lambda_handler = entry(build, SETTINGS)

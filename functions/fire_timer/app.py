@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from supportflow.bootstrap import Container, entry
+from supportflow.observability import Handler, count, instrument, logger
+from supportflow.services.steps import TimerPayload
+from supportflow.settings import FireTimerSettings
 
-from supportflow import bootstrap
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+SETTINGS = FireTimerSettings
 
 
-@logger.inject_lambda_context(correlation_id_path="ticket_id")
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    outcome = bootstrap.desk().fire_timer(event, bootstrap.now())
-    stale = outcome.startswith("stale")
-    metrics.add_metric(
-        name="StaleTimers" if stale else "TimersFired", unit=MetricUnit.Count, value=1
-    )
-    logger.info("timer", extra={"outcome": outcome, "timer": event.get("name")})
-    return {"ticket_id": event.get("ticket_id"), "outcome": outcome}
+def build(deps: Container) -> Handler:
+    fire_timer = deps.fire_timer()
+
+    @instrument(correlation_id_path="ticket_id")
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        timer = TimerPayload.model_validate(event)
+        outcome = fire_timer(timer)
+        count("StaleTimers" if outcome.kind == "stale" else "TimersFired")
+        logger.info("timer", extra={"outcome": str(outcome), "timer": timer.name})
+        return {"ticket_id": timer.ticket_id, "outcome": str(outcome), "kind": outcome.kind}
+
+    return handler
+
+
+lambda_handler = entry(build, SETTINGS)

@@ -5,18 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from supportflow.bootstrap import Container, entry
+from supportflow.observability import Handler, instrument
+from supportflow.services.steps import ParkInput
+from supportflow.settings import ParkSettings
 
-from supportflow import bootstrap
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+SETTINGS = ParkSettings
 
 
-@logger.inject_lambda_context(correlation_id_path="ticket_id")
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return bootstrap.desk().park(event["ticket_id"], event["stage"], event["token"])
+def build(deps: Container) -> Handler:
+    park = deps.park()
+
+    @instrument(correlation_id_path="ticket_id", capture_response=False)
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        step = ParkInput.model_validate(event)
+        parked = park(step.ticket_id, step.stage, step.token)
+        return {"ticket_id": parked.ticket_id, "parked": parked.parked, "stage": parked.stage}
+
+    return handler
+
+
+lambda_handler = entry(build, SETTINGS)

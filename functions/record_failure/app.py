@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from supportflow.bootstrap import Container, entry
+from supportflow.observability import Handler, count, instrument, logger
+from supportflow.services.steps import RecordFailureInput
+from supportflow.settings import RecordFailureSettings
 
-from supportflow import bootstrap
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+SETTINGS = RecordFailureSettings
 
 
-@logger.inject_lambda_context(correlation_id_path="ticket_id")
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    error = event.get("error") or {}
-    metrics.add_metric(name="WorkflowFailures", unit=MetricUnit.Count, value=1)
-    logger.error("workflow step failed", extra={"error": error})
-    return bootstrap.desk().record_failure(
-        event["ticket_id"], str(error.get("Error", "Unknown")), str(error.get("Cause", ""))
-    )
+def build(deps: Container) -> Handler:
+    record_failure = deps.record_failure()
+
+    @instrument(correlation_id_path="ticket_id")
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        step = RecordFailureInput.model_validate(event)
+        count("WorkflowFailures")
+        logger.error("workflow step failed", extra={"error": step.error.error})
+        done = record_failure(step.ticket_id, step.error.error, step.error.cause)
+        return {"ticket_id": done.ticket_id, "failure": done.failure}
+
+    return handler
+
+
+lambda_handler = entry(build, SETTINGS)

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from supportflow.bootstrap import Container, entry
+from supportflow.observability import Handler, instrument
+from supportflow.services.steps import TriageInput
+from supportflow.settings import TriageSettings
 
-from supportflow import bootstrap
-
-logger = Logger()
-tracer = Tracer()
-metrics = Metrics()
+SETTINGS = TriageSettings
 
 
-@logger.inject_lambda_context(correlation_id_path="ticket_id")
-@metrics.log_metrics
-@tracer.capture_lambda_handler
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return bootstrap.desk().triage(event["ticket_id"], bootstrap.now())
+def build(deps: Container) -> Handler:
+    triage = deps.triage()
+
+    @instrument(correlation_id_path="ticket_id")
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        routed = triage(TriageInput.model_validate(event).ticket_id)
+        out: dict[str, Any] = {"ticket_id": routed.ticket_id, "next": routed.next}
+        if routed.priority is not None:
+            out["priority"] = routed.priority
+        return out
+
+    return handler
+
+
+lambda_handler = entry(build, SETTINGS)

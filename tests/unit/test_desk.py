@@ -1,4 +1,5 @@
-"""The desk's use cases with in-memory adapters and a synchronous stand-in for the workflow.
+"""The desk's use cases, wired by the composition root with in-memory adapters and a
+synchronous stand-in for the workflow.
 
 The real state machine is exercised under moto in tests/workflow; here the routing rules of the
 services are checked fast."""
@@ -12,16 +13,21 @@ from typing import Any
 import pytest
 
 from supportflow.adapters.memory import InMemoryTickets, RecordingMailer, RecordingTimers
-from supportflow.contracts import demo
+from supportflow.bootstrap import Container
+from supportflow.domain.ticket import Busy, WaitingStep
 from supportflow.domain.timeutil import parse_instant
-from supportflow.policies import shipped
-from supportflow.services.desk import Busy, Desk, NewTicket
+from supportflow.services.intake import NewTicket
 from supportflow.services.ports import ConcurrentUpdate
+from supportflow.services.steps import TimerPayload
+from supportflow.settings import Settings, load_settings
 
 
 class Clock:
     def __init__(self, start: str) -> None:
         self.now = parse_instant(start)
+
+    def __call__(self) -> datetime:
+        return self.now
 
     def advance(self, **delta: float) -> datetime:
         self.now += timedelta(**delta)
@@ -31,9 +37,8 @@ class Clock:
 class DrivenWorkflow:
     """Routes like statemachines/ticket.asl.json, synchronously."""
 
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self.desk: Desk | None = None
+    def __init__(self) -> None:
+        self.desk: Container | None = None
         self.started: set[str] = set()
         self.parked: dict[str, str] = {}
         self.done: set[str] = set()
@@ -44,7 +49,8 @@ class DrivenWorkflow:
             return
         self.started.add(ticket_id)
         assert self.desk is not None
-        self._route(self.desk.triage(ticket_id, self.clock.now))
+        routed = self.desk.triage()(ticket_id)
+        self._route({"ticket_id": routed.ticket_id, "next": routed.next})
 
     def signal(self, token: str, output: Mapping[str, Any]) -> None:
         assert self.parked.pop(token, None) is not None, "signal to a token nobody waits on"
@@ -54,28 +60,29 @@ class DrivenWorkflow:
         assert self.desk is not None
         ticket_id, nxt = out["ticket_id"], out["next"]
         if nxt == "escalate":
-            self._route(self.desk.escalate(ticket_id, out["metric"], out["rung"], self.clock.now))
+            done = self.desk.escalate()(ticket_id, out["metric"], out["rung"])
+            self._route({"ticket_id": ticket_id, "next": done.next})
         elif nxt == "closed":
             self.done.add(ticket_id)
         else:
             self.n += 1
             token = f"token-{self.n}"
             self.parked[token] = nxt
-            self.desk.park(ticket_id, nxt, token)
+            self.desk.park()(ticket_id, nxt, token)
 
 
 @pytest.fixture
-def world() -> tuple[Desk, Clock, RecordingTimers, RecordingMailer, DrivenWorkflow]:
+def world() -> tuple[Container, Clock, RecordingTimers, RecordingMailer, DrivenWorkflow]:
     clock = Clock("2025-03-31T09:00:00+02:00")
     timers, mailer = RecordingTimers(), RecordingMailer()
-    workflow = DrivenWorkflow(clock)
-    desk = Desk(
-        repo=InMemoryTickets(),
+    workflow = DrivenWorkflow()
+    desk = Container(
+        load_settings(Settings, {"TABLE_NAME": "unused"}),
+        clock=clock,
+        tickets=InMemoryTickets(),
         timers=timers,
         mailer=mailer,
         workflow=workflow,
-        contracts=demo(),
-        policies=shipped(),
         token_secret=b"test",
     )
     workflow.desk = desk
@@ -95,15 +102,24 @@ def form(**overrides: Any) -> NewTicket:
     return NewTicket.model_validate({**data, **overrides})
 
 
-def fire_due(desk: Desk, timers: RecordingTimers, now: datetime) -> list[str]:
-    return [desk.fire_timer(payload, now) for payload in timers.due(now)]
+def fire_due(desk: Container, timers: RecordingTimers, now: datetime) -> list[str]:
+    return [fire(desk, payload) for payload in timers.due(now)]
+
+
+def fire(desk: Container, payload: dict[str, Any]) -> str:
+    return str(desk.fire_timer()(TimerPayload.model_validate(payload)))
+
+
+def act(desk: Container, ticket_id: str, action: str, *, now: datetime, **kwargs: Any) -> Any:
+    assert now == desk.clock()  # the tests move the injected clock, then act
+    return desk.record_action()(ticket_id, action, **kwargs).ticket
 
 
 def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    opened = desk.open_ticket(form(), None, clock.now)
+    opened = desk.open_ticket()(form(), None)
     assert opened.created
-    record = desk.repo.get(opened.record.ticket_id)
+    record = desk.tickets.get(opened.ticket.ticket_id)
     assert record.stage == "first_line" and record.sla["priority"] == "top"
     # R002-1-style confirmation with the first response deadline (top: 1 h).
     (confirmation,) = mailer.sent
@@ -117,8 +133,9 @@ def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
         "2025-03-31T14:00:00+02:00",
     ]
     tid = record.ticket_id
-    desk.act(tid, "take", actor="anna@desk", role="agent", data={}, now=clock.advance(minutes=5))
-    desk.act(
+    act(desk, tid, "take", actor="anna@desk", role="agent", data={}, now=clock.advance(minutes=5))
+    act(
+        desk,
         tid,
         "respond",
         actor="anna@desk",
@@ -127,7 +144,8 @@ def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
         now=clock.advance(minutes=10),
     )
     assert timers.pending == {}  # the response is met: its ladder is off
-    desk.act(
+    act(
+        desk,
         tid,
         "record_root_cause",
         actor="anna@desk",
@@ -136,7 +154,8 @@ def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
         now=clock.advance(minutes=15),
     )
     assert len(timers.pending) == 3  # R004-4: the resolution clock (4 h) started
-    record = desk.act(
+    record = act(
+        desk,
         tid,
         "resolve",
         actor="anna@desk",
@@ -146,7 +165,8 @@ def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
     )
     assert record.stage == "resolved"
     assert [n.split(".")[1] for n in timers.pending] == ["close"]  # the confirmation window
-    record = desk.act(
+    record = act(
+        desk,
         tid,
         "confirm",
         actor="servicedesk@noord.example",
@@ -156,27 +176,33 @@ def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
     )
     assert record.stage == "closed" and tid in workflow.done
     assert timers.pending == {}
-    types = [e.type for e in desk.repo.events(tid)]
+    types = [e.type for e in desk.tickets.get(tid).events]
     assert types == ["opened", "taken", "responded", "root_cause_found", "resolved", "closed"]
 
 
 def test_second_line_and_waiting_on_the_customer_moves_deadlines(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    tid = desk.open_ticket(
-        form(urgency="degraded", impact="one_user"), None, clock.now
-    ).record.ticket_id
+    tid = desk.open_ticket()(form(urgency="degraded", impact="one_user"), None).ticket.ticket_id
     agent = {"actor": "bob@desk", "role": "agent"}
-    desk.act(tid, "respond", data={"message": "ok"}, now=clock.advance(minutes=30), **agent)
-    desk.act(tid, "hand_to_second_line", data={}, now=clock.advance(minutes=30), **agent)
-    desk.act(tid, "record_root_cause", data={"message": "bug"}, now=clock.advance(hours=1), **agent)
-    before = desk.repo.get(tid).sla["resolution"]["due"]
-    desk.act(
-        tid, "ask_customer", data={"message": "welke versie?"}, now=clock.advance(hours=1), **agent
+    act(desk, tid, "respond", data={"message": "ok"}, now=clock.advance(minutes=30), **agent)
+    act(desk, tid, "hand_to_second_line", data={}, now=clock.advance(minutes=30), **agent)
+    act(
+        desk, tid, "record_root_cause", data={"message": "bug"}, now=clock.advance(hours=1), **agent
     )
-    record = desk.repo.get(tid)
+    before = desk.tickets.get(tid).sla["resolution"]["due"]
+    act(
+        desk,
+        tid,
+        "ask_customer",
+        data={"message": "welke versie?"},
+        now=clock.advance(hours=1),
+        **agent,
+    )
+    record = desk.tickets.get(tid)
     assert record.stage == "waiting_on_customer" and record.sla["resolution"]["state"] == "paused"
     assert timers.pending == {}  # pausing deletes the pending timers
-    record = desk.act(
+    record = act(
+        desk,
         tid,
         "customer_reply",
         actor="klant",
@@ -192,7 +218,7 @@ def test_second_line_and_waiting_on_the_customer_moves_deadlines(world: Any) -> 
 
 def test_a_breached_response_escalates_up_the_ladder(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    tid = desk.open_ticket(form(), None, clock.now).record.ticket_id
+    tid = desk.open_ticket()(form(), None).ticket.ticket_id
     assert fire_due(desk, timers, clock.advance(minutes=45)) == ["escalating response rung 0"]
     assert fire_due(desk, timers, clock.advance(minutes=15, seconds=1)) == [
         "escalating response rung 1"
@@ -205,19 +231,20 @@ def test_a_breached_response_escalates_up_the_ladder(world: Any) -> None:
     assert "Deadline: ma 31-03-2025 10:00 CEST (0m01s over tijd)." in text
     assert fire_due(desk, timers, clock.advance(hours=4)) == ["escalating response rung 2"]
     assert mailer.sent[3]["To"] == "g.vankesteren@supportdesk.example"  # then the CTO
-    assert [e.data["role"] for e in desk.repo.events(tid) if e.type == "escalated"] == [
+    assert [e.data["role"] for e in desk.tickets.get(tid).events if e.type == "escalated"] == [
         "support_coordinator",
         "service_support_manager",
         "cto",
     ]
-    assert desk.repo.get(tid).stage == "first_line"  # escalation returns to where it was
+    assert desk.tickets.get(tid).stage == "first_line"  # escalation returns to where it was
 
 
 def test_stale_and_duplicate_timers_do_nothing(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    tid = desk.open_ticket(form(), None, clock.now).record.ticket_id
+    tid = desk.open_ticket()(form(), None).ticket.ticket_id
     planned = dict(timers.pending)
-    desk.act(
+    act(
+        desk,
         tid,
         "respond",
         actor="a",
@@ -225,39 +252,41 @@ def test_stale_and_duplicate_timers_do_nothing(world: Any) -> None:
         data={"message": "on it"},
         now=clock.advance(minutes=20),
     )
-    late = clock.advance(hours=5)
-    outcomes = [desk.fire_timer(payload, late) for _, payload in planned.values()]
+    clock.advance(hours=5)
+    outcomes = [fire(desk, payload) for _, payload in planned.values()]
     assert all(o.startswith("stale: timer") for o in outcomes)
     assert len(mailer.sent) == 1  # only the confirmation
     # A duplicate delivery of a timer that did fire.
-    tid2 = desk.open_ticket(form(subject="tweede"), None, clock.now).record.ticket_id
+    tid2 = desk.open_ticket()(form(subject="tweede"), None).ticket.ticket_id
     (payload,) = [
         p for _, p in timers.pending.values() if p["ticket_id"] == tid2 and p["rung"] == 0
     ]
-    when = clock.advance(minutes=46)
-    assert desk.fire_timer(payload, when).startswith("escalating")
-    assert desk.fire_timer(payload, when).startswith("stale")
+    clock.advance(minutes=46)
+    assert fire(desk, payload).startswith("escalating")
+    assert fire(desk, payload).startswith("stale")
 
 
 def test_a_duplicate_form_post_makes_one_ticket(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    first = desk.open_ticket(form(), None, clock.now)
-    again = desk.open_ticket(form(), None, clock.advance(seconds=2))
+    first = desk.open_ticket()(form(), None)
+    clock.advance(seconds=2)
+    again = desk.open_ticket()(form(), None)
     assert first.created and not again.created
-    assert first.record.ticket_id == again.record.ticket_id
+    assert first.ticket.ticket_id == again.ticket.ticket_id
     assert first.customer_token == again.customer_token
     assert len(mailer.sent) == 1 and len(workflow.started) == 1
-    keyed = desk.open_ticket(form(subject="x"), "key-1", clock.now)
-    assert desk.open_ticket(form(subject="y"), "key-1", clock.now).record.ticket_id == (
-        keyed.record.ticket_id
+    keyed = desk.open_ticket()(form(subject="x"), "key-1")
+    assert desk.open_ticket()(form(subject="y"), "key-1").ticket.ticket_id == (
+        keyed.ticket.ticket_id
     )
 
 
 def test_concurrent_actions_never_lose_an_update(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    record = desk.open_ticket(form(), None, clock.now).record
-    version = desk.repo.get(record.ticket_id).version
-    desk.act(
+    record = desk.open_ticket()(form(), None).ticket
+    version = desk.tickets.get(record.ticket_id).version
+    act(
+        desk,
         record.ticket_id,
         "take",
         actor="a",
@@ -267,7 +296,8 @@ def test_concurrent_actions_never_lose_an_update(world: Any) -> None:
         expected_version=version,
     )
     with pytest.raises(ConcurrentUpdate):
-        desk.act(
+        act(
+            desk,
             record.ticket_id,
             "take",
             actor="b",
@@ -276,14 +306,15 @@ def test_concurrent_actions_never_lose_an_update(world: Any) -> None:
             now=clock.now,
             expected_version=version,
         )
-    assert desk.repo.get(record.ticket_id).assignee == "a"
+    assert desk.tickets.get(record.ticket_id).assignee == "a"
 
 
 def test_moving_while_the_workflow_catches_up_is_busy(world: Any) -> None:
     desk, clock, timers, mailer, workflow = world
-    tid = desk.open_ticket(form(), None, clock.now).record.ticket_id
-    record = desk.repo.get(tid)
-    record.task_token = None
-    desk.repo.commit(record, [])
+    tid = desk.open_ticket()(form(), None).ticket.ticket_id
+    ticket = desk.tickets.get(tid)
+    assert isinstance(ticket.waiting, WaitingStep)
+    ticket.waiting = None
+    desk.tickets.save(ticket)
     with pytest.raises(Busy):
-        desk.act(tid, "resolve", actor="a", role="agent", data={"message": "x"}, now=clock.now)
+        act(desk, tid, "resolve", actor="a", role="agent", data={"message": "x"}, now=clock.now)

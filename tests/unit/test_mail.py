@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from supportflow.domain.timeutil import parse_instant
 from supportflow.services import mail
-from supportflow.services.desk import NewTicket
+from supportflow.services.intake import NewTicket
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -22,7 +22,7 @@ from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.timer_pump import TimerPump
 from moto import mock_aws
 
-from supportflow import bootstrap, settings
+from supportflow.adapters.dynamodb import DynamoTickets, bind_models
 from supportflow.domain.timeutil import parse_instant
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
@@ -61,6 +61,7 @@ class Desk:
     pump: TimerPump
     sfn: Any
     ses: Any
+    tickets: DynamoTickets
 
     def call(self, logical_id: str, event: dict[str, Any]) -> Any:
         name = self.stack.function_arns[logical_id].rsplit(":", 1)[-1]
@@ -117,11 +118,10 @@ class Desk:
 
     def parked_at(self, ticket_id: str, stage: str) -> None:
         """Wait until the workflow waits at `stage` with its token on the ticket."""
-        desk = bootstrap.desk()
 
         def ready() -> bool:
-            record = desk.repo.get(ticket_id)
-            return record.stage == stage and record.token_stage == stage and bool(record.task_token)
+            ticket = self.tickets.get(ticket_id)
+            return ticket.stage == stage and ticket.is_waiting_here
 
         self.wait_for(ready)
 
@@ -145,10 +145,9 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         stack = provision()
         for key, value in stack.env.items():
             monkeypatch.setenv(key, value)
-        settings.settings.cache_clear()
-        bootstrap.desk.cache_clear()
         clock = Clock("2025-03-31T09:00:00+02:00")
-        bootstrap.set_clock(clock)
+        stack.inject(clock)
+        bind_models(stack.table_name, REGION)
         sfn = boto3.client("stepfunctions", region_name=REGION)
         pump = TimerPump(
             boto3.client("scheduler", region_name=REGION),
@@ -157,13 +156,11 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         )
         with installed(stack.registry):
             try:
-                yield Desk(stack, clock, pump, sfn, boto3.client("ses", region_name=REGION))
+                ses = boto3.client("ses", region_name=REGION)
+                yield Desk(stack, clock, pump, sfn, ses, DynamoTickets())
             finally:
                 for page in sfn.get_paginator("list_executions").paginate(
                     stateMachineArn=stack.state_machine_arn, statusFilter="RUNNING"
                 ):
                     for execution in page["executions"]:
                         sfn.stop_execution(executionArn=execution["executionArn"])
-        bootstrap.desk.cache_clear()
-        settings.settings.cache_clear()
-        bootstrap.set_clock(lambda: datetime.now(parse_instant("2025-01-01T00:00:00Z").tzinfo))

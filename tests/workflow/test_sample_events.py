@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from supportflow import bootstrap
-
 from .conftest import Desk, sample, set_headers
 
 
@@ -80,7 +78,7 @@ def test_a_resolved_ticket_closes_itself_after_the_confirmation_window(desk: Des
     (fired,) = desk.pump.fire_due(desk.clock.now)
     assert fired.response and fired.response["outcome"] == "closed"
     desk.wait_for(lambda: desk.execution(ticket_id)["status"] == "SUCCEEDED")
-    assert bootstrap.desk().repo.get(ticket_id).stage == "closed"
+    assert desk.tickets.get(ticket_id).stage == "closed"
 
 
 def test_a_priority_change_with_a_reason_moves_the_deadline(desk: Desk) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from supportflow import bootstrap
-
 from .conftest import Desk, sample
 
 
@@ -166,7 +164,7 @@ def test_an_invalid_post_is_422_and_stores_nothing(desk: Desk) -> None:
     assert (
         desk.sfn.list_executions(stateMachineArn=desk.stack.state_machine_arn)["executions"] == []
     )
-    assert bootstrap.desk().repo.queue(["triage", "first_line"]) == []
+    assert desk.tickets.queue(["triage", "first_line"]) == []
 
 
 def test_a_failing_step_is_retried_then_caught(desk: Desk) -> None:
@@ -184,6 +182,6 @@ def test_a_failing_step_is_retried_then_caught(desk: Desk) -> None:
     ticket_id = body["ticket_id"]
     desk.wait_for(lambda: desk.execution(ticket_id)["status"] == "FAILED", timeout=30)
     assert len(calls) == 4  # the first try and three retries
-    record = bootstrap.desk().repo.get(ticket_id)
+    record = desk.tickets.get(ticket_id)
     assert record.failure is not None and record.failure.startswith("TemporarilyUnavailable")
     assert desk.execution(ticket_id)["error"] == "TicketWorkflowFailed"

@@ -1,76 +1,189 @@
-"""The composition root: builds the desk from validated settings, once per process."""
+"""The composition root: the use cases wired to their dependencies.
+
+Dependencies are parameters (as in Cosmic Python's `bootstrap`): tests and the local stack pass
+fakes, moto-backed adapters or a simulated clock; on Lambda each is built from the function's
+validated settings on first use, so a function builds only what its use case touches (Park never
+creates an SES or Scheduler client) and nothing AWS is imported before it is needed.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-import boto3
-
-from supportflow.adapters.aws import SchedulerTimers, SesMailer, StepFunctionsWorkflow
-from supportflow.adapters.dynamodb import DynamoTickets, bind_models
-from supportflow.adapters.outbox import FileOutbox
 from supportflow.contracts import ContractDirectory, demo
-from supportflow.policies import shipped
-from supportflow.services.desk import Desk, Links
-from supportflow.settings import Settings, settings
+from supportflow.policies import PolicyRegistry, shipped
+from supportflow.services.actions import RecordAction
+from supportflow.services.deadlines import Deadlines
+from supportflow.services.effects import Commit, Effects
+from supportflow.services.escalation import Escalate
+from supportflow.services.failures import RecordFailure
+from supportflow.services.intake import OpenTicket
+from supportflow.services.park import Park
+from supportflow.services.ports import Clock, Mailer, TicketRepository, Timers, Workflow
+from supportflow.services.timers import FireTimer
+from supportflow.services.tokens import CustomerTokens, Links
+from supportflow.services.triage import Triage
+from supportflow.services.views import TicketViews
+from supportflow.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from supportflow.observability import Handler
 
 
-def token_secret(config: Settings) -> bytes:
-    if config.token_secret:
-        return config.token_secret.encode()
-    if config.token_secret_parameter:
-        ssm = boto3.client("ssm", region_name=config.region)
-        value = ssm.get_parameter(Name=config.token_secret_parameter, WithDecryption=True)
-        return str(value["Parameter"]["Value"]).encode()
-    raise RuntimeError("set TOKEN_SECRET or TOKEN_SECRET_PARAMETER")
+def system_clock() -> datetime:
+    return datetime.now(UTC)
 
 
-def build_desk(config: Settings) -> Desk:
-    bind_models(config.table_name, config.region, config.dynamodb_host)
-    region = config.region
-    contracts = (
-        ContractDirectory.from_file(config.contracts_file) if config.contracts_file else demo()
-    )
-    return Desk(
-        repo=DynamoTickets(),
-        timers=SchedulerTimers(
-            boto3.client("scheduler", region_name=region),
+class Container:
+    """What one function needs, each piece built on first use unless given."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock = system_clock,
+        tickets: TicketRepository | None = None,
+        timers: Timers | None = None,
+        mailer: Mailer | None = None,
+        workflow: Workflow | None = None,
+        contracts: ContractDirectory | None = None,
+        policies: PolicyRegistry | None = None,
+        token_secret: bytes | None = None,
+    ) -> None:
+        self.settings, self.clock = settings, clock
+        given = {
+            "tickets": tickets,
+            "timers": timers,
+            "mailer": mailer,
+            "workflow": workflow,
+            "contracts": contracts,
+            "policies": policies,
+            "tokens": CustomerTokens(token_secret) if token_secret is not None else None,
+        }
+        self.__dict__.update({k: v for k, v in given.items() if v is not None})
+
+    # ----- adapters (built from settings on first use) ----------------------------------------
+
+    @cached_property
+    def tickets(self) -> TicketRepository:
+        from supportflow.adapters.dynamodb import DynamoTickets, bind_models
+
+        config = self.settings
+        bind_models(config.table_name, config.region, config.dynamodb_host)
+        return DynamoTickets()
+
+    @cached_property
+    def timers(self) -> Timers:
+        from supportflow.adapters.aws import SchedulerTimers
+
+        config = self.settings
+        return SchedulerTimers(
+            self._client("scheduler"),
             config.schedule_group,
             config.fire_timer_arn,
             config.scheduler_role_arn,
-        ),
-        mailer=(
-            FileOutbox(config.outbox_dir)
-            if config.outbox_dir
-            else SesMailer(boto3.client("ses", region_name=region))
-        ),
-        workflow=StepFunctionsWorkflow(
-            boto3.client("stepfunctions", region_name=region), config.state_machine_arn
-        ),
-        contracts=contracts,
-        policies=shipped(),
-        token_secret=lambda: token_secret(config),
-        links=Links(
-            agent_base=f"{config.link_base}/agent", customer_base=f"{config.link_base}/status"
-        ),
-    )
+        )
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        if self.settings.outbox_dir:
+            from supportflow.adapters.outbox import FileOutbox
+
+            return FileOutbox(self.settings.outbox_dir)
+        from supportflow.adapters.aws import SesMailer
+
+        return SesMailer(self._client("ses"))
+
+    @cached_property
+    def workflow(self) -> Workflow:
+        from supportflow.adapters.aws import StepFunctionsWorkflow
+
+        return StepFunctionsWorkflow(self._client("stepfunctions"), self.settings.state_machine_arn)
+
+    @cached_property
+    def contracts(self) -> ContractDirectory:
+        path = self.settings.contracts_file
+        return ContractDirectory.from_file(path) if path else demo()
+
+    @cached_property
+    def policies(self) -> PolicyRegistry:
+        return shipped()
+
+    @cached_property
+    def tokens(self) -> CustomerTokens:
+        return CustomerTokens(self._token_secret)  # read on first use
+
+    def _token_secret(self) -> bytes:
+        config = self.settings
+        if config.token_secret:
+            return config.token_secret.encode()
+        ssm = self._client("ssm")
+        value = ssm.get_parameter(Name=config.token_secret_parameter, WithDecryption=True)
+        return str(value["Parameter"]["Value"]).encode()
+
+    def _client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(service, region_name=self.settings.region)
+
+    # ----- the pieces the use cases share -----------------------------------------------------
+
+    @cached_property
+    def links(self) -> Links:
+        return Links.under(self.settings.link_base)
+
+    @cached_property
+    def deadlines(self) -> Deadlines:
+        return Deadlines(self.policies)
+
+    @cached_property
+    def commit(self) -> Commit:
+        return Commit(self.tickets, Effects(self))
+
+    # ----- the use cases ----------------------------------------------------------------------
+
+    def open_ticket(self) -> OpenTicket:
+        return OpenTicket(
+            self.contracts, self.deadlines, self.tokens, self.links, self.commit, self.clock
+        )
+
+    def triage(self) -> Triage:
+        return Triage(self.deadlines, self.commit, self.clock)
+
+    def park(self) -> Park:
+        return Park(self.commit)
+
+    def record_action(self) -> RecordAction:
+        return RecordAction(self.deadlines, self.commit, self.clock)
+
+    def fire_timer(self) -> FireTimer:
+        return FireTimer(self.deadlines, self.commit, self.record_action(), self.clock)
+
+    def escalate(self) -> Escalate:
+        return Escalate(self.contracts, self.deadlines, self.links, self.commit, self.clock)
+
+    def record_failure(self) -> RecordFailure:
+        return RecordFailure(self.commit)
+
+    def views(self) -> TicketViews:
+        return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)
 
 
-@cache
-def desk() -> Desk:
-    """The process's desk (Lambda keeps it warm between invocations)."""
-    return build_desk(settings())
+Build = Callable[[Container], "Handler"]
 
 
-_clock: list[Callable[[], datetime]] = [lambda: datetime.now(UTC)]
+def entry(build: Build, settings: type[Settings]) -> Handler:
+    """A function's Lambda entry point: its settings are checked now (cold start), its
+    dependencies are built at the first invocation and kept while the instance is warm."""
+    config = load_settings(settings)
+    built: dict[str, Handler] = {}
 
+    def lambda_handler(event: Any, context: Any) -> Any:
+        if "handler" not in built:
+            built["handler"] = build(Container(config))
+        return built["handler"](event, context)
 
-def now() -> datetime:
-    """The current instant as handlers see it (the local stack can run it accelerated)."""
-    return _clock[0]()
-
-
-def set_clock(source: Callable[[], datetime]) -> None:
-    _clock[0] = source
+    return lambda_handler

@@ -1,12 +1,13 @@
-"""Typed settings from the environment, validated once at cold start (fail fast, one message)."""
+"""Typed settings from the environment: one model per function, validated at cold start, so a
+missing value fails there with one message naming it, not at the first AWS call."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import cache
+from typing import TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class SettingsError(RuntimeError):
@@ -14,6 +15,8 @@ class SettingsError(RuntimeError):
 
 
 class Settings(BaseModel):
+    """Everything a function may read; each function's model below requires what it uses."""
+
     model_config = ConfigDict(extra="ignore", frozen=True)
 
     table_name: str = Field(alias="TABLE_NAME", min_length=3)
@@ -31,14 +34,54 @@ class Settings(BaseModel):
     outbox_dir: str = Field(default="", alias="OUTBOX_DIR", description="local: keep mail as .eml")
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+class _SetsTimers(Settings):
+    schedule_group: str = Field(alias="SCHEDULE_GROUP", min_length=1)
+    scheduler_role_arn: str = Field(alias="SCHEDULER_ROLE_ARN", min_length=1)
+    fire_timer_arn: str = Field(alias="FIRE_TIMER_ARN", min_length=1)
+
+
+class _SignsLinks(Settings):
+    @model_validator(mode="after")
+    def _a_token_secret(self) -> _SignsLinks:
+        if not (self.token_secret or self.token_secret_parameter):
+            raise ValueError("TOKEN_SECRET or TOKEN_SECRET_PARAMETER")
+        return self
+
+
+class IntakeSettings(_SignsLinks):
+    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", min_length=1)
+
+
+class TicketApiSettings(_SetsTimers, _SignsLinks):
+    pass
+
+
+class TriageSettings(_SetsTimers):
+    pass
+
+
+class ParkSettings(Settings):
+    pass
+
+
+class EscalateSettings(_SetsTimers):
+    pass
+
+
+class FireTimerSettings(_SetsTimers):
+    pass
+
+
+class RecordFailureSettings(Settings):
+    pass
+
+
+S = TypeVar("S", bound=Settings)
+
+
+def load_settings(kind: type[S] = Settings, environ: Mapping[str, str] | None = None) -> S:  # type: ignore[assignment]
     try:
-        return Settings.model_validate(dict(environ if environ is not None else os.environ))
+        return kind.model_validate(dict(environ if environ is not None else os.environ))
     except ValidationError as exc:
-        missing = ", ".join(str(e["loc"][0]) for e in exc.errors())
-        raise SettingsError(f"bad or missing settings: {missing}") from None
-
-
-@cache
-def settings() -> Settings:
-    return load_settings()
+        missing = ", ".join(str(e["loc"][0]) if e["loc"] else e["msg"] for e in exc.errors())
+        raise SettingsError(f"{kind.__name__}: bad or missing settings: {missing}") from None

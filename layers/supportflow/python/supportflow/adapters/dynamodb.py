@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, fields
+from dataclasses import fields, replace
 from datetime import UTC
 from typing import Any
 
@@ -31,14 +31,9 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from supportflow.domain.ticket import LoggedEvent
+from supportflow.domain.ticket import LoggedEvent, Stage, Ticket, WaitingStep
 from supportflow.domain.timeutil import format_instant, parse_instant
-from supportflow.services.ports import (
-    ConcurrentUpdate,
-    TemporarilyUnavailable,
-    TicketNotFound,
-    TicketRecord,
-)
+from supportflow.services.ports import ConcurrentUpdate, TemporarilyUnavailable, TicketNotFound
 
 NO_DUE = "~"  # sorts after every ISO instant: tickets without a deadline come last
 
@@ -72,7 +67,7 @@ class _Base(Model):
 class TicketItem(_Base):
     version = NumberAttribute()
     stage = UnicodeAttribute()
-    body = UnicodeAttribute()  # the TicketRecord as JSON
+    body = UnicodeAttribute()  # the Ticket (without its events) as JSON
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     gsi2pk = UnicodeAttribute()
@@ -113,27 +108,36 @@ def _ticket_pk(ticket_id: str) -> str:
     return f"TICKET#{ticket_id}"
 
 
-def _encode(record: TicketRecord) -> str:
-    data = asdict(record)
-    data["opened_at"] = format_instant(record.opened_at)
+_NOT_STORED = ("events", "new_events", "version")
+
+
+def _encode(ticket: Ticket) -> str:
+    data = {f.name: getattr(ticket, f.name) for f in fields(Ticket) if f.name not in _NOT_STORED}
+    data["opened_at"] = format_instant(ticket.opened_at)
+    data["waiting"] = (
+        {"stage": ticket.waiting.stage.value, "token": ticket.waiting.token}
+        if ticket.waiting
+        else None
+    )
     return json.dumps(data, separators=(",", ":"), sort_keys=True)
 
 
-def _decode(body: str) -> TicketRecord:
+def _decode(body: str, version: int) -> Ticket:
     data = json.loads(body)
-    known = {f.name for f in fields(TicketRecord)}
+    known = {f.name for f in fields(Ticket)} - set(_NOT_STORED)
     data = {k: v for k, v in data.items() if k in known}
     data["opened_at"] = parse_instant(data["opened_at"])
-    return TicketRecord(**data)
+    data["stage"], data["return_to"] = Stage(data["stage"]), Stage(data["return_to"])
+    waiting = data.get("waiting")
+    data["waiting"] = WaitingStep(Stage(waiting["stage"]), waiting["token"]) if waiting else None
+    return Ticket(**data, version=version)
 
 
-def _record(item: TicketItem) -> TicketRecord:
-    record = _decode(item.body)
-    record.version = int(item.version)
-    return record
+def _record(item: TicketItem) -> Ticket:
+    return _decode(item.body, int(item.version))
 
 
-def _item(record: TicketRecord) -> TicketItem:
+def _item(record: Ticket) -> TicketItem:
     opened = format_instant(record.opened_at) or ""
     return TicketItem(
         pk=_ticket_pk(record.ticket_id),
@@ -185,20 +189,18 @@ class DynamoTickets:
     def _transaction(self) -> TransactWrite:
         return TransactWrite(connection=self._connection or TicketItem._get_connection().connection)
 
-    def create(
-        self, record: TicketRecord, first_event: LoggedEvent, idempotency_key: str
-    ) -> tuple[TicketRecord, bool]:
+    def add(self, ticket: Ticket, idempotency_key: str) -> tuple[Ticket, bool]:
         key = "IDEMPOTENCY#" + hashlib.sha256(idempotency_key.encode()).hexdigest()
-        stored = TicketRecord(**{f.name: getattr(record, f.name) for f in fields(TicketRecord)})
-        stored.version = 1
+        stored = replace(ticket, version=1, events=list(ticket.events), new_events=[])
         try:
             with self._transaction() as tx:
                 tx.save(
-                    IdempotencyItem(pk=key, sk="IDEMPOTENCY", ticket_id=record.ticket_id),
+                    IdempotencyItem(pk=key, sk="IDEMPOTENCY", ticket_id=ticket.ticket_id),
                     condition=IdempotencyItem.pk.does_not_exist(),
                 )
                 tx.save(_item(stored), condition=TicketItem.pk.does_not_exist())
-                tx.save(_event_item(record.ticket_id, first_event))
+                for event in ticket.events:
+                    tx.save(_event_item(ticket.ticket_id, event))
         except TransactWriteError as exc:
             if not _conditional(exc):
                 raise TemporarilyUnavailable(str(exc)) from exc
@@ -206,17 +208,19 @@ class DynamoTickets:
                 existing = IdempotencyItem.get(key, "IDEMPOTENCY", consistent_read=True)
                 return self.get(existing.ticket_id), False
             except DoesNotExist:
-                return self.get(record.ticket_id), False
+                return self.get(ticket.ticket_id), False
         return stored, True
 
-    def get(self, ticket_id: str) -> TicketRecord:
+    def get(self, ticket_id: str) -> Ticket:
         try:
             item = TicketItem.get(_ticket_pk(ticket_id), "TICKET", consistent_read=True)
         except DoesNotExist:
             raise TicketNotFound(f"no ticket {ticket_id}") from None
-        return _record(item)
+        ticket = _record(item)
+        ticket.events = self._events(ticket_id)
+        return ticket
 
-    def events(self, ticket_id: str) -> list[LoggedEvent]:
+    def _events(self, ticket_id: str) -> list[LoggedEvent]:
         items = EventItem.query(
             _ticket_pk(ticket_id), EventItem.sk.startswith("EVENT#"), consistent_read=True
         )
@@ -225,20 +229,19 @@ class DynamoTickets:
             raise TicketNotFound(f"no ticket {ticket_id}")
         return events
 
-    def commit(self, record: TicketRecord, new_events: Sequence[LoggedEvent]) -> TicketRecord:
-        saved = TicketRecord(**{f.name: getattr(record, f.name) for f in fields(TicketRecord)})
-        saved.version = record.version + 1
+    def save(self, ticket: Ticket) -> Ticket:
+        saved = replace(ticket, version=ticket.version + 1, new_events=[])
         try:
             with self._transaction() as tx:
-                tx.save(_item(saved), condition=TicketItem.version == record.version)
-                for event in new_events:
+                tx.save(_item(saved), condition=TicketItem.version == ticket.version)
+                for event in ticket.new_events:
                     tx.save(
-                        _event_item(record.ticket_id, event),
+                        _event_item(ticket.ticket_id, event),
                         condition=EventItem.sk.does_not_exist(),
                     )
         except TransactWriteError as exc:
             if _conditional(exc):
-                raise ConcurrentUpdate(f"ticket {record.ticket_id} changed meanwhile") from None
+                raise ConcurrentUpdate(f"ticket {ticket.ticket_id} changed meanwhile") from None
             raise TemporarilyUnavailable(str(exc)) from exc
         return saved
 
@@ -253,14 +256,14 @@ class DynamoTickets:
             raise TemporarilyUnavailable(str(exc)) from exc
         return True
 
-    def queue(self, stages: Sequence[str]) -> list[TicketRecord]:
-        found: list[tuple[str, TicketRecord]] = []
+    def queue(self, stages: Sequence[str]) -> list[Ticket]:
+        found: list[tuple[str, Ticket]] = []
         for stage in stages:
             for item in TicketItem.by_stage_due.query(f"STAGE#{stage}"):
                 found.append((item.gsi2sk, _record(item)))
         return [record for _, record in sorted(found, key=lambda pair: pair[0])]
 
-    def by_customer(self, customer_id: str) -> list[TicketRecord]:
+    def by_customer(self, customer_id: str) -> list[Ticket]:
         return [_record(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
 
 

@@ -6,65 +6,62 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
-from supportflow.domain.ticket import LoggedEvent
-from supportflow.services.ports import ConcurrentUpdate, TicketNotFound, TicketRecord
+from supportflow.domain.events import LoggedEvent
+from supportflow.domain.ticket import Ticket
+from supportflow.services.ports import ConcurrentUpdate, TicketNotFound
 
 
 class InMemoryTickets:
+    """`TicketRepository` in a dict, for fast tests: the same rules as the DynamoDB one."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._tickets: dict[str, TicketRecord] = {}
+        self._tickets: dict[str, Ticket] = {}  # stored without their events
         self._events: dict[str, list[LoggedEvent]] = {}
         self._keys: dict[str, str] = {}
         self._claims: set[tuple[str, str]] = set()
 
-    def create(
-        self, record: TicketRecord, first_event: LoggedEvent, idempotency_key: str
-    ) -> tuple[TicketRecord, bool]:
+    def add(self, ticket: Ticket, idempotency_key: str) -> tuple[Ticket, bool]:
         with self._lock:
             existing = self._keys.get(idempotency_key)
+            if existing is None and ticket.ticket_id in self._tickets:
+                existing = ticket.ticket_id
             if existing is not None:
-                return copy.deepcopy(self._tickets[existing]), False
-            if record.ticket_id in self._tickets:
-                return copy.deepcopy(self._tickets[record.ticket_id]), False
-            stored = copy.deepcopy(record)
-            stored.version = 1
-            self._tickets[record.ticket_id] = stored
-            self._events[record.ticket_id] = [first_event]
-            self._keys[idempotency_key] = record.ticket_id
-            return copy.deepcopy(stored), True
+                return self._load(existing), False
+            self._tickets[ticket.ticket_id] = replace(ticket, version=1, events=[], new_events=[])
+            self._events[ticket.ticket_id] = list(ticket.events)
+            self._keys[idempotency_key] = ticket.ticket_id
+            return self._load(ticket.ticket_id), True
 
-    def get(self, ticket_id: str) -> TicketRecord:
+    def get(self, ticket_id: str) -> Ticket:
         with self._lock:
-            if ticket_id not in self._tickets:
-                raise TicketNotFound(f"no ticket {ticket_id}")
-            return copy.deepcopy(self._tickets[ticket_id])
+            return self._load(ticket_id)
 
-    def events(self, ticket_id: str) -> list[LoggedEvent]:
-        with self._lock:
-            if ticket_id not in self._events:
-                raise TicketNotFound(f"no ticket {ticket_id}")
-            return list(self._events[ticket_id])
+    def _load(self, ticket_id: str) -> Ticket:
+        if ticket_id not in self._tickets:
+            raise TicketNotFound(f"no ticket {ticket_id}")
+        ticket = copy.deepcopy(self._tickets[ticket_id])
+        ticket.events = list(self._events[ticket_id])
+        return ticket
 
-    def commit(self, record: TicketRecord, new_events: Sequence[LoggedEvent]) -> TicketRecord:
+    def save(self, ticket: Ticket) -> Ticket:
         with self._lock:
-            stored = self._tickets.get(record.ticket_id)
+            stored = self._tickets.get(ticket.ticket_id)
             if stored is None:
-                raise TicketNotFound(f"no ticket {record.ticket_id}")
-            if stored.version != record.version:
-                raise ConcurrentUpdate(f"ticket {record.ticket_id} changed meanwhile")
-            seqs = {e.seq for e in self._events[record.ticket_id]}
-            if any(e.seq in seqs for e in new_events):
-                raise ConcurrentUpdate(f"ticket {record.ticket_id} changed meanwhile")
-            saved = copy.deepcopy(record)
-            saved.version += 1
-            self._tickets[record.ticket_id] = saved
-            self._events[record.ticket_id].extend(new_events)
-            return copy.deepcopy(saved)
+                raise TicketNotFound(f"no ticket {ticket.ticket_id}")
+            seqs = {e.seq for e in self._events[ticket.ticket_id]}
+            if stored.version != ticket.version or any(e.seq in seqs for e in ticket.new_events):
+                raise ConcurrentUpdate(f"ticket {ticket.ticket_id} changed meanwhile")
+            self._tickets[ticket.ticket_id] = copy.deepcopy(
+                replace(ticket, version=ticket.version + 1, events=[], new_events=[])
+            )
+            self._events[ticket.ticket_id].extend(ticket.new_events)
+            return self._load(ticket.ticket_id)
 
     def claim(self, ticket_id: str, key: str) -> bool:
         with self._lock:
@@ -73,12 +70,12 @@ class InMemoryTickets:
             self._claims.add((ticket_id, key))
             return True
 
-    def queue(self, stages: Sequence[str]) -> list[TicketRecord]:
+    def queue(self, stages: Sequence[str]) -> list[Ticket]:
         with self._lock:
             found = [copy.deepcopy(t) for t in self._tickets.values() if t.stage in stages]
         return sorted(found, key=lambda t: (t.next_due is None, t.next_due or ""))
 
-    def by_customer(self, customer_id: str) -> list[TicketRecord]:
+    def by_customer(self, customer_id: str) -> list[Ticket]:
         with self._lock:
             return [
                 copy.deepcopy(t) for t in self._tickets.values() if t.customer_id == customer_id

@@ -1,168 +1,247 @@
-"""The ticket: where it stands in the desk's routing, and what each action does to it.
+"""The ticket aggregate: its event log, where it stands in the routing, and the one place that
+changes it.
 
-A ticket is its event log plus a few derived fields. An action (take, respond, ask the customer,
-hand to second line, resolve, ...) is checked against the stage the ticket is in, appends one
-event, and may move the ticket to another stage. The SLA state is always recomputed from the
-events by `compute_sla`; nothing here reads a clock.
+Every change is a method here (an agent's or customer's action, a workflow step, an escalation)
+that checks what is allowed, appends events and moves the stage; services never edit fields by
+hand. The SLA state is never stored as truth: it is `compute_sla` over `clock_events()`. What has
+been escalated comes from the log too. Nothing here reads a clock or does I/O.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from supportflow.domain.clock import TicketEvent
-from supportflow.domain.policy import LOG_ONLY_EVENTS
+from supportflow.domain.events import SYSTEM, LoggedEvent
+from supportflow.domain.routing import (
+    ACTIONS,
+    OPEN_STAGES,
+    WORKING_STAGES,
+    ActionError,
+    Stage,
+    Transition,
+    apply_action,
+)
+from supportflow.domain.timeutil import format_instant
 
-__all__ = ["ACTIONS", "LOG_ONLY_EVENTS", "Stage", "apply_action"]
+__all__ = [
+    "ACTIONS",
+    "OPEN_STAGES",
+    "SYSTEM",
+    "WORKING_STAGES",
+    "ActionError",
+    "Busy",
+    "LoggedEvent",
+    "PlannedTimer",
+    "Stage",
+    "Ticket",
+    "TimerChanges",
+    "WaitingStep",
+    "apply_action",
+]
 
 
-class Stage(StrEnum):
-    TRIAGE = "triage"
-    FIRST_LINE = "first_line"
-    SECOND_LINE = "second_line"
-    WAITING_ON_CUSTOMER = "waiting_on_customer"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-OPEN_STAGES = (Stage.TRIAGE, Stage.FIRST_LINE, Stage.SECOND_LINE, Stage.WAITING_ON_CUSTOMER)
-WORKING_STAGES = (Stage.FIRST_LINE, Stage.SECOND_LINE)
-
-
-class ActionError(ValueError):
-    """An action that does not fit the ticket's stage (the API answers 409)."""
+class Busy(RuntimeError):
+    """The ticket is moving between two workflow steps: try the action again in a moment."""
 
 
 @dataclass(frozen=True)
-class Action:
-    """What an action does: the event it appends, the stages it is allowed in, and where the
-    ticket goes (None: it stays; "return": back to the line it came from)."""
+class WaitingStep:
+    """The workflow step that waits for this ticket, and the token that completes it."""
+
+    stage: Stage
+    token: str
+
+
+@dataclass(frozen=True)
+class PlannedTimer:
+    """A timer the ticket should have: its unique name, when it fires and what it carries."""
 
     name: str
-    event: str
-    allowed: tuple[Stage, ...]
-    to: Stage | str | None
-    by: tuple[str, ...] = ("agent",)
-    needs: tuple[str, ...] = ()
-
-
-ACTIONS: dict[str, Action] = {
-    a.name: a
-    for a in (
-        Action("take", "taken", WORKING_STAGES, None),
-        Action(
-            "respond",
-            "responded",
-            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
-            None,
-            needs=("message",),
-        ),
-        Action(
-            "ask_customer",
-            "waiting_on_customer",
-            WORKING_STAGES,
-            Stage.WAITING_ON_CUSTOMER,
-            needs=("message",),
-        ),
-        Action(
-            "customer_reply",
-            "customer_replied",
-            (Stage.WAITING_ON_CUSTOMER,),
-            "return",
-            by=("agent", "customer"),
-            needs=("message",),
-        ),
-        Action(
-            "hand_to_second_line", "handed_to_second_line", (Stage.FIRST_LINE,), Stage.SECOND_LINE
-        ),
-        Action("record_root_cause", "root_cause_found", WORKING_STAGES, None, needs=("message",)),
-        Action(
-            "change_priority", "priority_changed", OPEN_STAGES, None, needs=("priority", "reason")
-        ),
-        Action(
-            "resolve",
-            "resolved",
-            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
-            Stage.RESOLVED,
-            needs=("message",),
-        ),
-        Action("reopen", "reopened", (Stage.RESOLVED,), "return", by=("agent", "customer")),
-        Action("confirm", "closed", (Stage.RESOLVED,), Stage.CLOSED, by=("customer",)),
-        Action("close", "closed", (*OPEN_STAGES, Stage.RESOLVED), Stage.CLOSED),
-    )
-}
-
-
-@dataclass(frozen=True)
-class LoggedEvent:
-    """One entry of a ticket's event log."""
-
-    seq: int
     at: datetime
-    type: str
-    actor: str
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    def as_clock_event(self) -> TicketEvent:
-        return TicketEvent(self.at, self.type, self.data.get("priority"), dict(self.data))
+    payload: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
-class Transition:
-    """The result of an action: the new event, the stage before and after."""
+class TimerChanges:
+    create: tuple[PlannedTimer, ...] = ()
+    cancel: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Acted:
+    """What an action did: its event, whether it moved the ticket, and the token of the
+    workflow step it completes (None when it stays at its step)."""
 
     event: LoggedEvent
-    stage_before: Stage
-    stage_after: Stage
-    return_to: Stage
+    transition: Transition
+    release: str | None
+
+
+@dataclass
+class Ticket:
+    ticket_id: str
+    customer_id: str
+    policy_id: str
+    policy_version: int
+    attributes: dict[str, Any]
+    subject: str
+    description: str
+    contact_email: str
+    opened_at: datetime
+    events: list[LoggedEvent] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    stage: Stage = Stage.TRIAGE
+    return_to: Stage = Stage.FIRST_LINE
+    assignee: str | None = None
+    version: int = 0
+    waiting: WaitingStep | None = None
+    timers: dict[str, str] = field(default_factory=dict)  # name -> due, ISO 8601 with offset
+    sla: dict[str, Any] = field(default_factory=dict)  # derived summary, for the queue's index
+    next_due: str | None = None  # the nearest running deadline (ISO 8601 with offset)
+    failure: str | None = None
+    new_events: list[LoggedEvent] = field(default_factory=list, compare=False, repr=False)
+
+    # ----- opening --------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, *, channel: str, at: datetime, **fields: Any) -> Ticket:
+        """A new ticket with its first event, `opened` by the contact who filed it."""
+        ticket = cls(opened_at=at, **fields)
+        ticket._append(at, "opened", ticket.contact_email, {"channel": channel})
+        return ticket
+
+    # ----- what the log says ----------------------------------------------------------------
 
     @property
-    def moves(self) -> bool:
-        return self.stage_before != self.stage_after
+    def last_seq(self) -> int:
+        return self.events[-1].seq if self.events else 0
 
+    @property
+    def last_at(self) -> datetime:
+        return self.events[-1].at if self.events else self.opened_at
 
-def apply_action(
-    stage: Stage,
-    return_to: Stage,
-    action_name: str,
-    *,
-    actor: str,
-    role: str,
-    at: datetime,
-    seq: int,
-    data: Mapping[str, Any],
-) -> Transition:
-    """Check an action against the ticket's stage and say what it does."""
-    action = ACTIONS.get(action_name)
-    if action is None:
-        raise ActionError(f"unknown action {action_name!r} (one of {', '.join(ACTIONS)})")
-    if role not in action.by:
-        article = "an" if role[:1] in "aeiou" else "a"
-        raise ActionError(f"{article} {role} cannot {action_name.replace('_', ' ')}")
-    if stage not in action.allowed:
-        raise ActionError(
-            f"cannot {action_name.replace('_', ' ')} a ticket that is "
-            f"{stage.value.replace('_', ' ')}"
+    @property
+    def escalated(self) -> frozenset[tuple[str, int]]:
+        """The (metric, rung) pairs escalated so far, from the event log."""
+        return frozenset(
+            (str(e.data.get("metric")), int(e.data.get("rung", -1)))
+            for e in self.events
+            if e.type == "escalated"
         )
-    for key in action.needs:
-        if not data.get(key):
-            raise ActionError(f"{action_name.replace('_', ' ')} needs '{key}'")
-    if action.to is None:
-        after = stage
-    elif action.to == "return":
-        after = return_to
-    else:
-        after = Stage(action.to)
-    # The line (first or second) the ticket goes back to after waiting or after a reopen.
-    if after in WORKING_STAGES:
-        new_return = after
-    elif stage in WORKING_STAGES:
-        new_return = stage
-    else:
-        new_return = return_to
-    event = LoggedEvent(seq=seq, at=at, type=action.event, actor=actor, data=dict(data))
-    return Transition(event=event, stage_before=stage, stage_after=after, return_to=new_return)
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        return next((e.at for e in reversed(self.events) if e.type == "resolved"), None)
+
+    def clock_events(self) -> list[TicketEvent]:
+        return [e.as_clock_event() for e in self.events]
+
+    @property
+    def is_waiting_here(self) -> bool:
+        """The workflow waits at the step the ticket is at (so a move can be signalled)."""
+        return self.waiting is not None and self.waiting.stage == self.stage
+
+    # ----- people's actions -----------------------------------------------------------------
+
+    def act(
+        self, action: str, *, actor: str, role: str, data: Mapping[str, Any], at: datetime
+    ) -> Acted:
+        """Check an action against the stage, append its event, move the ticket. A move needs
+        the workflow to wait at the current step (else Busy) and releases that step."""
+        if self.stage == Stage.TRIAGE:
+            raise Busy(f"ticket {self.ticket_id} is still being triaged; try again in a moment")
+        at = max(at, self.last_at)  # a log never runs backwards, even with a skewed clock
+        transition = apply_action(
+            self.stage,
+            self.return_to,
+            action,
+            actor=actor,
+            role=role,
+            at=at,
+            seq=self.last_seq + 1,
+            data=data,
+        )
+        if transition.moves and not self.is_waiting_here:
+            raise Busy(f"ticket {self.ticket_id} is moving between steps; try again in a moment")
+        self._record(transition.event)
+        self.stage, self.return_to = transition.stage_after, transition.return_to
+        if action == "take":
+            self.assignee = actor
+        release = self._release() if transition.moves else None
+        return Acted(transition.event, transition, release)
+
+    # ----- the workflow's own steps ---------------------------------------------------------
+
+    def triage(self) -> bool:
+        """Leave triage for first line; False if that happened already (a retried step)."""
+        if self.stage != Stage.TRIAGE:
+            return False
+        self.stage = self.return_to = Stage.FIRST_LINE
+        return True
+
+    def park(self, stage: Stage, token: str) -> bool:
+        """Keep the token of the workflow step now waiting at `stage`; False if the ticket
+        has moved on meanwhile (the caller completes that step at once)."""
+        if self.stage != stage:
+            return False
+        self.waiting = WaitingStep(stage, token)
+        return True
+
+    def release_for_escalation(self) -> str:
+        """Take the waiting step's token so the workflow can run an escalation step."""
+        if not self.is_waiting_here:
+            raise Busy(f"ticket {self.ticket_id} is between steps")
+        return self._release()
+
+    def escalate(
+        self, metric: str, rung: int, *, role: str, to: str, at: datetime
+    ) -> LoggedEvent | None:
+        """Log one rung of a metric's ladder as escalated; None if it was already."""
+        if (metric, rung) in self.escalated:
+            return None
+        data = {"metric": metric, "rung": rung, "role": role, "to": to}
+        return self._append(max(at, self.last_at), "escalated", SYSTEM, data)
+
+    def fail(self, error: str) -> None:
+        """The workflow failed: say why on the ticket; no step waits for it any more."""
+        self.failure = error[:1000]
+        self.waiting = None
+
+    # ----- derived state kept for the queue and the timers ----------------------------------
+
+    def replan(self, planned: Iterable[PlannedTimer]) -> TimerChanges:
+        """Make `planned` the ticket's timers; say which to create and which to cancel."""
+        desired = {t.name: t for t in planned}
+        cancel = tuple(n for n in self.timers if n not in desired)
+        create = tuple(t for n, t in desired.items() if n not in self.timers)
+        self.timers = {n: format_instant(t.at) or "" for n, t in desired.items()}
+        return TimerChanges(create=create, cancel=cancel)
+
+    def forget_timer(self, name: str) -> None:
+        """A timer that fired and did its work is no longer pending."""
+        self.timers.pop(name, None)
+
+    def summarise(self, summary: Mapping[str, Any], next_due: str | None) -> None:
+        """Keep the derived SLA summary the queue sorts and shows (never read as truth)."""
+        self.sla = {**summary, "state": "closed" if self.stage == Stage.CLOSED else "open"}
+        self.next_due = next_due
+
+    # ----- helpers --------------------------------------------------------------------------
+
+    def _append(self, at: datetime, type_: str, actor: str, data: Mapping[str, Any]) -> LoggedEvent:
+        event = LoggedEvent(self.last_seq + 1, at, type_, actor, dict(data))
+        self._record(event)
+        return event
+
+    def _record(self, event: LoggedEvent) -> None:
+        self.events.append(event)
+        self.new_events.append(event)
+
+    def _release(self) -> str:
+        assert self.waiting is not None
+        token, self.waiting = self.waiting.token, None
+        return token

@@ -1,19 +1,21 @@
-"""What the use cases need from the outside world, as ports (adapters implement them).
+"""What the use cases need from the outside world, as ports (adapters implement them), and the
+errors those ports raise.
 
-`TicketRecord` is the stored ticket: identity, contract, what the customer filed, where it stands
-in the routing, the derived SLA summary, the waiting workflow callback and the pending timers.
-Its event log is stored beside it, one item per event.
+A `Ticket` (the domain aggregate) is stored with its event log: one item for the ticket, one per
+event. Instants are stored as ISO 8601 with their offset (the event log keeps the offset it was
+written with; the queue's sort keys are UTC).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from supportflow.domain.ticket import LoggedEvent
+from supportflow.domain.ticket import Ticket
+
+Clock = Callable[[], datetime]
 
 
 class TicketNotFound(LookupError):
@@ -28,53 +30,25 @@ class TemporarilyUnavailable(RuntimeError):
     """A dependency is briefly unavailable; the workflow retries this error by name."""
 
 
-@dataclass
-class TicketRecord:
-    ticket_id: str
-    customer_id: str
-    policy_id: str
-    policy_version: int
-    attributes: dict[str, Any]
-    subject: str
-    description: str
-    contact_email: str
-    opened_at: datetime
-    attachments: list[str] = field(default_factory=list)
-    stage: str = "triage"
-    return_to: str = "first_line"
-    version: int = 0
-    last_seq: int = 0
-    task_token: str | None = None
-    token_stage: str | None = None
-    timers: dict[str, str] = field(default_factory=dict)  # schedule name -> due (ISO, UTC)
-    sla: dict[str, Any] = field(default_factory=dict)
-    next_due: str | None = None  # the nearest pending deadline (ISO, UTC), for the queue
-    assignee: str | None = None
-    failure: str | None = None
-
-
 class TicketRepository(Protocol):
-    def create(
-        self, record: TicketRecord, first_event: LoggedEvent, idempotency_key: str
-    ) -> tuple[TicketRecord, bool]:
+    def add(self, ticket: Ticket, idempotency_key: str) -> tuple[Ticket, bool]:
         """Store a new ticket with its first event, once per idempotency key: a second call
         with the same key returns the stored ticket and False."""
 
-    def get(self, ticket_id: str) -> TicketRecord: ...
+    def get(self, ticket_id: str) -> Ticket:
+        """The ticket with its whole event log (TicketNotFound if there is none)."""
 
-    def events(self, ticket_id: str) -> list[LoggedEvent]: ...
-
-    def commit(self, record: TicketRecord, new_events: Sequence[LoggedEvent]) -> TicketRecord:
-        """Save `record` and append `new_events` atomically, if the stored version is still
-        `record.version` (else ConcurrentUpdate). Returns the record with its new version."""
+    def save(self, ticket: Ticket) -> Ticket:
+        """Save `ticket` and append its `new_events` atomically, if the stored version is still
+        `ticket.version` (else ConcurrentUpdate). Returns the ticket at its new version."""
 
     def claim(self, ticket_id: str, key: str) -> bool:
         """Record that a one-off side effect (an e-mail) happened; False if it already had."""
 
-    def queue(self, stages: Sequence[str]) -> list[TicketRecord]:
-        """Tickets in these stages, nearest deadline first."""
+    def queue(self, stages: Sequence[str]) -> list[Ticket]:
+        """Tickets in these stages, nearest deadline first (their event logs not loaded)."""
 
-    def by_customer(self, customer_id: str) -> list[TicketRecord]: ...
+    def by_customer(self, customer_id: str) -> list[Ticket]: ...
 
 
 class Timers(Protocol):

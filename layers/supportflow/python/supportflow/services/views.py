@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from supportflow.contracts import ContractDirectory
+from supportflow.domain.clock import SlaState
+from supportflow.domain.events import SYSTEM, LoggedEvent
 from supportflow.domain.explain import explain, render_text
+from supportflow.domain.ticket import OPEN_STAGES, Stage, Ticket
 from supportflow.domain.timeutil import format_instant, parse_instant
-from supportflow.services.desk import Desk
+from supportflow.services.deadlines import Deadlines
+from supportflow.services.ports import Clock, TicketRepository
 
-QUEUE_STAGES = ("first_line", "second_line", "waiting_on_customer", "resolved")
+# The queue: every open ticket past triage, and resolved ones awaiting confirmation.
+QUEUE_STAGES = tuple(s.value for s in (*OPEN_STAGES, Stage.RESOLVED) if s != Stage.TRIAGE)
 CUSTOMER_EVENTS = (
     "opened",
     "responded",
@@ -21,13 +28,36 @@ CUSTOMER_EVENTS = (
 )
 
 
-def ticket_view(desk: Desk, ticket_id: str, now: datetime, *, for_customer: bool) -> dict[str, Any]:
-    record, events, state = desk.sla_of(ticket_id, now)
-    contract = desk.contract_of(record)
-    explanation = explain(state)
+@dataclass(frozen=True)
+class TicketViews:
+    tickets: TicketRepository
+    contracts: ContractDirectory
+    deadlines: Deadlines
+    clock: Clock
+
+    def ticket(self, ticket_id: str, *, for_customer: bool) -> dict[str, Any]:
+        ticket = self.tickets.get(ticket_id)
+        state = self.deadlines.state(ticket, self.clock())
+        customer = self.contracts.get(ticket.customer_id).name
+        return ticket_view(ticket, state, customer, for_customer=for_customer)
+
+    def queue(self) -> dict[str, Any]:
+        now = self.clock()
+        rows = [self._row(ticket, now) for ticket in self.tickets.queue(QUEUE_STAGES)]
+        rows.sort(key=lambda r: (r["next_due"] is None, r["next_due"] or ""))
+        return {"now": format_instant(now), "tickets": rows}
+
+    def _row(self, record: Ticket, now: datetime) -> dict[str, Any]:
+        return queue_row(self.deadlines, record, now)
+
+
+def ticket_view(
+    record: Ticket, state: SlaState, customer: str, *, for_customer: bool
+) -> dict[str, Any]:
+    """A ticket with its timeline and explained deadlines (the customer sees less)."""
     view: dict[str, Any] = {
         "ticket_id": record.ticket_id,
-        "customer": contract.name,
+        "customer": customer,
         "subject": record.subject,
         "description": record.description,
         "stage": record.stage,
@@ -37,20 +67,13 @@ def ticket_view(desk: Desk, ticket_id: str, now: datetime, *, for_customer: bool
         "version": record.version,
         "metrics": {name: m.as_dict() for name, m in state.metrics.items()},
         "timeline": [
-            {
-                "seq": e.seq,
-                "at": format_instant(e.at),
-                "type": e.type,
-                "actor": "customer" if for_customer and e.actor != "supportflow" else e.actor,
-                "message": e.data.get("message"),
-                "priority": e.data.get("priority"),
-                "reason": e.data.get("reason"),
-            }
-            for e in events
+            _entry(e, for_customer)
+            for e in record.events
             if not for_customer or e.type in CUSTOMER_EVENTS
         ],
     }
     if not for_customer:
+        explanation = explain(state)
         view.update(
             contact_email=record.contact_email,
             attachments=record.attachments,
@@ -63,39 +86,46 @@ def ticket_view(desk: Desk, ticket_id: str, now: datetime, *, for_customer: bool
     return view
 
 
-def queue_view(desk: Desk, now: datetime) -> dict[str, Any]:
-    rows = []
-    for record in desk.repo.queue(QUEUE_STAGES):
-        sla = record.sla
-        running = [
-            (name, sla[name])
-            for name in ("response", "resolution")
-            if isinstance(sla.get(name), dict)
-            and sla[name].get("due")
-            and sla[name].get("state") in ("running", "breached")
-            and not sla[name].get("met_at")
-        ]
-        nearest = min(running, key=lambda pair: pair[1]["due"], default=None)
-        left = None
-        if nearest is not None:
-            policy = desk.policies.get(record.policy_id, version=record.policy_version)
-            calendar = policy.metric_calendar(nearest[0], sla.get("priority"))
-            due = parse_instant(nearest[1]["due"])
-            left = calendar.between(now, due) if due > now else -calendar.between(due, now)
-        rows.append(
-            {
-                "ticket_id": record.ticket_id,
-                "customer_id": record.customer_id,
-                "subject": record.subject,
-                "stage": record.stage,
-                "priority": sla.get("priority"),
-                "assignee": record.assignee,
-                "next_due": record.next_due,
-                "metric": nearest[0] if nearest else None,
-                "breached": bool(nearest and nearest[1].get("breached")),
-                "business_seconds_left": None if left is None else int(left.total_seconds()),
-                "version": record.version,
-            }
-        )
-    rows.sort(key=lambda r: (r["next_due"] is None, r["next_due"] or ""))
-    return {"now": format_instant(now), "tickets": rows}
+def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
+    actor = event.actor
+    return {
+        "seq": event.seq,
+        "at": format_instant(event.at),
+        "type": event.type,
+        "actor": "customer" if for_customer and actor != SYSTEM else actor,
+        "message": event.data.get("message"),
+        "priority": event.data.get("priority"),
+        "reason": event.data.get("reason"),
+    }
+
+
+def queue_row(deadlines: Deadlines, record: Ticket, now: datetime) -> dict[str, Any]:
+    """One queue line: the nearest running deadline and the business time left until it."""
+    sla = record.sla
+    running = [
+        (name, sla[name])
+        for name in ("response", "resolution")
+        if isinstance(sla.get(name), dict)
+        and sla[name].get("due")
+        and sla[name].get("state") in ("running", "breached")
+        and not sla[name].get("met_at")
+    ]
+    nearest = min(running, key=lambda pair: pair[1]["due"], default=None)
+    left = None
+    if nearest is not None:
+        calendar = deadlines.policy(record).metric_calendar(nearest[0], sla.get("priority"))
+        due = parse_instant(nearest[1]["due"])
+        left = calendar.between(now, due) if due > now else -calendar.between(due, now)
+    return {
+        "ticket_id": record.ticket_id,
+        "customer_id": record.customer_id,
+        "subject": record.subject,
+        "stage": record.stage,
+        "priority": sla.get("priority"),
+        "assignee": record.assignee,
+        "next_due": record.next_due,
+        "metric": nearest[0] if nearest else None,
+        "breached": bool(nearest and nearest[1].get("breached")),
+        "business_seconds_left": None if left is None else int(left.total_seconds()),
+        "version": record.version,
+    }

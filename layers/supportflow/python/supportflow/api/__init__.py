@@ -1,32 +1,24 @@
-"""What the two API functions share: reading form posts, who is asking, and errors as HTTP."""
+"""The HTTP API: the intake app (intake.py) and the ticket app (tickets.py), and what they share:
+reading form posts, who is asking, errors as HTTP, and handing a request to an app together
+with the function's dependencies."""
 
 from __future__ import annotations
 
 import base64
 import hmac
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 
-from supportflow.contracts import ContractError
-from supportflow.domain.priority import TicketError
-from supportflow.domain.ticket import ActionError
-from supportflow.policies import UnknownPolicyError
-from supportflow.services.desk import Busy
-from supportflow.services.ports import ConcurrentUpdate, TicketNotFound
+from supportflow.errors import HTTP, TooLarge, Unauthorized
+
+if TYPE_CHECKING:
+    from supportflow.bootstrap import Container
 
 MAX_BODY = 64 * 1024
 LIST_FIELDS = ("attachments",)
-
-
-class Unauthorized(Exception):
-    pass
-
-
-class TooLarge(Exception):
-    pass
 
 
 def form_to_json(event: dict[str, Any]) -> dict[str, Any]:
@@ -83,22 +75,8 @@ def _error(status: int, message: str, **extra: Any) -> Response[str]:
     )
 
 
-# What each error means over HTTP: (status, what to add to the message, retryable).
-ERRORS: dict[type[Exception], tuple[int, str, bool]] = {
-    TicketNotFound: (404, "", False),
-    Unauthorized: (401, "", False),
-    TooLarge: (413, "", False),
-    ConcurrentUpdate: (409, "; reload the ticket and try again", False),
-    Busy: (409, "", True),
-    ActionError: (409, "", False),
-    TicketError: (422, "", False),
-    ContractError: (422, "", False),
-    UnknownPolicyError: (422, "", False),
-}
-
-
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
-    for error, (status, suffix, retry) in ERRORS.items():
+    for error, (status, suffix, retry) in HTTP.items():
 
         def handle(
             exc: Exception, status: int = status, suffix: str = suffix, retry: bool = retry
@@ -107,3 +85,20 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             return _error(status, f"{exc}{suffix}", **extra)
 
         app.exception_handler(error)(handle)
+
+
+def serve(app: APIGatewayRestResolver, deps: Container, event: dict[str, Any], context: Any) -> Any:
+    """Resolve one API Gateway event with the function's dependencies in the router's context."""
+    try:
+        event = form_to_json(event)
+    except TooLarge as exc:
+        return raw_error(413, str(exc))
+    app.append_context(deps=deps)
+    return app.resolve(event, context)
+
+
+def deps_of(app: APIGatewayRestResolver) -> Container:
+    return app.context["deps"]  # type: ignore[no-any-return]
+
+
+__all__ = ["TooLarge", "Unauthorized", "agent_of", "deps_of", "install_error_handlers", "serve"]

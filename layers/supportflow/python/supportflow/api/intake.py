@@ -1,0 +1,45 @@
+"""POST /tickets: the public intake (web form, e-mail gateway, monitoring alerts)."""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+
+from supportflow.api import deps_of, install_error_handlers
+from supportflow.observability import count, logger
+from supportflow.services.intake import NewTicket
+
+app = APIGatewayRestResolver(enable_validation=True)
+install_error_handlers(app)
+
+
+@app.post(
+    "/tickets",
+    summary="File a ticket",
+    description="JSON or an HTML form post (application/x-www-form-urlencoded, the same fields). "
+    "The same Idempotency-Key, or without one the same content, gives the same ticket.",
+    responses={
+        201: {"description": "created"},
+        200: {"description": "the same ticket again"},
+        422: {"description": "invalid"},
+    },
+)
+def file_ticket(
+    ticket: Annotated[NewTicket, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)] = None,
+) -> Response[dict[str, Any]]:
+    opened = deps_of(app).open_ticket()(ticket, idempotency_key)
+    ticket_id = opened.ticket.ticket_id
+    if opened.created:
+        count("TicketsOpened")
+    logger.info("ticket filed", extra={"ticket_id": ticket_id, "new_ticket": opened.created})
+    return Response(
+        status_code=201 if opened.created else 200,
+        content_type=content_types.APPLICATION_JSON,
+        body={
+            "ticket_id": ticket_id,
+            "customer_token": opened.customer_token,
+            "status_url": opened.status_url,
+            "created": opened.created,
+        },
+    )

@@ -1,0 +1,107 @@
+"""The ticket API for agents (bearer/Cognito) and customers (the token from their links): read a
+ticket with its timeline and explained deadlines, the desk's queue, and every action."""
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+
+from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handlers
+from supportflow.observability import count
+from supportflow.services.actions import ActionRequest
+
+app = APIGatewayRestResolver(enable_validation=True)
+install_error_handlers(app)
+
+# The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
+AgentAction = Literal[
+    "take",
+    "respond",
+    "ask_customer",
+    "customer_reply",
+    "hand_to_second_line",
+    "record_root_cause",
+    "change_priority",
+    "resolve",
+    "reopen",
+    "close",
+]
+CustomerAction = Literal["reply", "confirm", "reopen"]
+CUSTOMER_ACTIONS = {"reply": "customer_reply", "confirm": "confirm", "reopen": "reopen"}
+TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
+
+
+def _agent() -> str:
+    return agent_of(app.current_event.raw_event, deps_of(app).settings.agent_token)
+
+
+def _customer(ticket_id: str, token: str | None) -> None:
+    if not deps_of(app).tokens.check(ticket_id, token):
+        raise Unauthorized("this link is not valid for this ticket")
+
+
+@app.get("/tickets/<ticket_id>", summary="A ticket, its timeline and explained deadlines (agents)")
+def get_ticket(ticket_id: TicketId) -> dict[str, Any]:
+    _agent()
+    return deps_of(app).views().ticket(ticket_id, for_customer=False)
+
+
+@app.get("/tickets/<ticket_id>/status", summary="A ticket's status and deadlines (the customer)")
+def get_status(
+    ticket_id: TicketId,
+    token: Annotated[str | None, Query(max_length=64)] = None,
+    header_token: Annotated[str | None, Header(alias="X-Customer-Token", max_length=64)] = None,
+) -> dict[str, Any]:
+    _customer(ticket_id, header_token or token)
+    return deps_of(app).views().ticket(ticket_id, for_customer=True)
+
+
+@app.get("/queue", summary="Open tickets, nearest deadline first")
+def get_queue() -> dict[str, Any]:
+    _agent()
+    return deps_of(app).views().queue()
+
+
+@app.post("/tickets/<ticket_id>/actions/<action>", summary="An agent's action")
+def agent_action(
+    ticket_id: TicketId,
+    action: Annotated[AgentAction, Path()],
+    request: Annotated[ActionRequest, Body()],
+    if_match: Annotated[int | None, Header(alias="If-Match")] = None,
+) -> dict[str, Any]:
+    agent = _agent()
+    done = deps_of(app).record_action()(
+        ticket_id,
+        action,
+        actor=agent,
+        role="agent",
+        data=request.data(),
+        expected_version=if_match,
+    )
+    count(f"Action_{action}")
+    return {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+
+
+@app.post(
+    "/tickets/<ticket_id>/customer/<action>", summary="A customer's reply, confirmation or reopen"
+)
+def customer_action(
+    ticket_id: TicketId,
+    action: Annotated[CustomerAction, Path()],
+    request: Annotated[ActionRequest, Body()],
+    token: Annotated[str, Header(alias="X-Customer-Token", max_length=64)],
+) -> dict[str, Any]:
+    _customer(ticket_id, token)
+    done = deps_of(app).record_action()(
+        ticket_id,
+        CUSTOMER_ACTIONS[action],
+        actor="customer",
+        role="customer",
+        data=request.data(),
+    )
+    return {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+
+
+@app.get("/openapi.json", summary="This API's OpenAPI document", include_in_schema=False)
+def openapi() -> dict[str, Any]:
+    return app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -1,0 +1,84 @@
+"""What a ticket's SLA state asks of the clock: the timers it should have (the escalation rungs
+still to come, the auto-close after the confirmation window) and the summary the queue shows.
+
+`plan_timers` is pure: the same ticket, state, policy and `now` give the same plan. A rung that
+is met, paused, cancelled or already escalated (from the event log) never has a timer. Timer
+names are unique per ticket, metric, rung and due second, so a moved deadline is a new timer and
+a re-planned one is the same timer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from supportflow.domain.clock import MetricState, SlaState
+from supportflow.domain.policy import Policy
+from supportflow.domain.routing import Stage
+from supportflow.domain.ticket import PlannedTimer, Ticket
+from supportflow.domain.timeutil import US, format_instant, parse_duration, to_us
+
+ESCALATION, AUTO_CLOSE = "escalation", "auto_close"
+TIMER_KINDS = (ESCALATION, AUTO_CLOSE)
+
+
+def plan_timers(
+    ticket: Ticket, state: SlaState, policy: Policy, now: datetime
+) -> list[PlannedTimer]:
+    """The timers `ticket` should have at `now`, earliest first."""
+    planned = [
+        timer
+        for name, metric in state.metrics.items()
+        for timer in _rungs(ticket, name, metric, now)
+    ]
+    closing = _auto_close(ticket, policy, now)
+    if closing is not None:
+        planned.append(closing)
+    return sorted(planned, key=lambda t: (t.at, t.name))
+
+
+def _rungs(ticket: Ticket, name: str, metric: MetricState, now: datetime) -> list[PlannedTimer]:
+    escalated = ticket.escalated
+    out = []
+    for point in metric.escalations:
+        if point.due is None or (name, point.rung) in escalated:
+            continue
+        overdue = (
+            point.status == "reached"
+            and metric.state in ("running", "breached")
+            and metric.met_at is None
+        )
+        if point.status == "pending" or overdue:
+            timer = f"{ticket.ticket_id}.{name[:3]}.{point.rung}.{to_us(point.due) // US}"
+            payload = _payload(ticket, timer, ESCALATION, metric=name, rung=point.rung)
+            out.append(PlannedTimer(timer, max(point.due, now), payload))
+    return out
+
+
+def _auto_close(ticket: Ticket, policy: Policy, now: datetime) -> PlannedTimer | None:
+    window = policy.lifecycle.auto_close_after
+    resolved_at = ticket.resolved_at
+    if ticket.stage != Stage.RESOLVED or window is None or resolved_at is None:
+        return None
+    calendar = policy.calendar(policy.lifecycle.calendar)
+    due = calendar.add(
+        resolved_at, timedelta(seconds=parse_duration(window, calendar.workday_seconds))
+    )
+    timer = f"{ticket.ticket_id}.close.{to_us(due) // US}"
+    return PlannedTimer(timer, max(due, now), _payload(ticket, timer, AUTO_CLOSE))
+
+
+def _payload(ticket: Ticket, name: str, kind: str, **more: Any) -> dict[str, Any]:
+    return {"ticket_id": ticket.ticket_id, "name": name, "kind": kind, **more}
+
+
+def sla_summary(state: SlaState, now: datetime) -> tuple[dict[str, Any], str | None]:
+    """The SLA state as the queue shows it, and the nearest running deadline (ISO)."""
+    summary: dict[str, Any] = {"priority": state.priority}
+    next_due: datetime | None = None
+    for name, metric in state.metrics.items():
+        summary[name] = metric.as_dict()
+        if metric.due is not None and metric.state == "running":
+            next_due = metric.due if next_due is None else min(next_due, metric.due)
+    nearest = format_instant(next_due.astimezone(now.tzinfo)) if next_due else None
+    return summary, nearest

@@ -1,0 +1,51 @@
+"""Every error the desk names, and what each means to the callers that handle errors by name:
+the workflow (ASL Retry and Catch lists), the timer deliveries (retried or dropped), and HTTP
+(status and message). Defined once here; the ASL and the local timer pump are tested or derived
+from these lists."""
+
+from __future__ import annotations
+
+from supportflow.contracts import ContractError
+from supportflow.domain.priority import TicketError
+from supportflow.domain.ticket import ActionError, Busy
+from supportflow.policies import UnknownPolicyError
+from supportflow.services.ports import ConcurrentUpdate, TemporarilyUnavailable, TicketNotFound
+
+
+class Unauthorized(Exception):
+    """No valid agent login or customer link (HTTP 401)."""
+
+
+class TooLarge(Exception):
+    """A request body over the limit (HTTP 413)."""
+
+
+# A workflow step that raises one of these is retried by the state machine (by name).
+STEP_RETRYABLE: tuple[type[Exception], ...] = (TemporarilyUnavailable,)
+# A workflow step that raises one of these goes to RecordFailure at once (by name).
+STEP_FAILURES: tuple[type[Exception], ...] = (
+    TicketNotFound,
+    ContractError,
+    UnknownPolicyError,
+    TicketError,
+    ActionError,
+)
+# A timer whose handler raises one of these is delivered again (Scheduler's retry policy).
+TIMER_RETRYABLE: tuple[type[Exception], ...] = (TemporarilyUnavailable, Busy, ConcurrentUpdate)
+
+# What each error means over HTTP: (status, what to add to the message, retry later).
+HTTP: dict[type[Exception], tuple[int, str, bool]] = {
+    TicketNotFound: (404, "", False),
+    Unauthorized: (401, "", False),
+    TooLarge: (413, "", False),
+    ConcurrentUpdate: (409, "; reload the ticket and try again", False),
+    Busy: (409, "", True),
+    ActionError: (409, "", False),
+    TicketError: (422, "", False),
+    ContractError: (422, "", False),
+    UnknownPolicyError: (422, "", False),
+}
+
+
+def names(errors: tuple[type[Exception], ...]) -> list[str]:
+    return [e.__name__ for e in errors]

@@ -1,0 +1,36 @@
+"""Logs, traces and metrics in one place: the Powertools Logger, Tracer and Metrics every
+function shares (configured by the POWERTOOLS_* variables), applied in the documented order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+Handler = Callable[[Any, Any], Any]
+API_REQUEST_ID = "requestContext.requestId"
+
+
+def instrument(
+    *, correlation_id_path: str, capture_response: bool = True
+) -> Callable[[Handler], Handler]:
+    """inject_lambda_context -> log_metrics -> capture_lambda_handler around a handler.
+
+    `capture_response=False` where a response carries tokens or personal data."""
+
+    def wrap(handler: Handler) -> Handler:
+        traced = tracer.capture_lambda_handler(handler, capture_response=capture_response)
+        measured = metrics.log_metrics(traced)
+        return logger.inject_lambda_context(correlation_id_path=correlation_id_path)(measured)
+
+    return wrap
+
+
+def count(name: str, value: int = 1) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

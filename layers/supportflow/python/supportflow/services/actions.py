@@ -1,0 +1,71 @@
+"""People's actions on a ticket (an agent takes, answers, asks, hands over, resolves; a customer
+replies, confirms or reopens): checked by the ticket, saved with an optimistic lock (a
+concurrent change gives ConcurrentUpdate, never a lost update), timers moved, and the waiting
+workflow step completed when the stage changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportflow.domain.priority import check_priority
+from supportflow.domain.ticket import Ticket
+from supportflow.services.deadlines import Deadlines
+from supportflow.services.effects import Commit, CompleteStep, Effect
+from supportflow.services.intake import Word
+from supportflow.services.ports import Clock, ConcurrentUpdate
+
+
+class ActionRequest(BaseModel):
+    """What comes with an action: a message, a new priority and its reason, ..."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    message: str | None = Field(default=None, max_length=20_000)
+    priority: Word | None = None
+    reason: str | None = Field(default=None, max_length=2_000)
+
+    def data(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+@dataclass(frozen=True)
+class ActionTaken:
+    ticket: Ticket
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    deadlines: Deadlines
+    commit: Commit
+    clock: Clock
+
+    def __call__(
+        self,
+        ticket_id: str,
+        action: str,
+        *,
+        actor: str,
+        role: str,
+        data: Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> ActionTaken:
+        ticket = self.commit.tickets.get(ticket_id)
+        if expected_version is not None and expected_version != ticket.version:
+            raise ConcurrentUpdate(
+                f"ticket {ticket_id} is at version {ticket.version}, not {expected_version}"
+            )
+        if action == "change_priority" and data.get("priority"):
+            check_priority(self.deadlines.policy(ticket), str(data["priority"]))
+        now = max(self.clock(), ticket.last_at)
+        acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
+        _, effects = self.deadlines.refresh(ticket, now)
+        if acted.release is not None:
+            effects.append(
+                CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
+            )
+        return ActionTaken(self.commit(ticket, effects), tuple(effects))

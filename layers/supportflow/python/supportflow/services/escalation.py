@@ -1,0 +1,78 @@
+"""The escalation step: e-mail the role the policy's ladder names for a metric's rung (once per
+ticket, metric and rung), log it on the ticket, plan the next rung, and go back to the step the
+ticket was at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from supportflow.contracts import ContractDirectory
+from supportflow.domain.clock import SlaState
+from supportflow.domain.ticket import Ticket
+from supportflow.services import mail
+from supportflow.services.deadlines import Deadlines
+from supportflow.services.effects import Commit, Effect, SendMail, retrying
+from supportflow.services.ports import Clock
+from supportflow.services.tokens import Links
+
+
+@dataclass(frozen=True)
+class Escalated:
+    ticket_id: str
+    next: str
+    sent: bool
+    to: str | None = None
+    effects: tuple[Effect, ...] = ()
+
+
+@dataclass(frozen=True)
+class Escalate:
+    contracts: ContractDirectory
+    deadlines: Deadlines
+    links: Links
+    commit: Commit
+    clock: Clock
+
+    def __call__(self, ticket_id: str, metric: str, rung: int) -> Escalated:
+        return retrying(lambda: self._attempt(ticket_id, metric, rung))
+
+    def _attempt(self, ticket_id: str, metric: str, rung: int) -> Escalated:
+        ticket = self.commit.tickets.get(ticket_id)
+        now = self.clock()
+        role = self.deadlines.policy(ticket).escalation.ladder[rung].notify
+        contract = self.contracts.get(ticket.customer_id)
+        recipient = contract.escalation.get(role, contract.desk_address)
+        state = self.deadlines.state(ticket, now)
+        if ticket.escalate(metric, rung, role=role, to=recipient, at=now) is None:
+            return Escalated(ticket_id, ticket.stage, sent=False)
+        effects: list[Effect] = []
+        letter = self._letter(ticket, state, metric, rung, recipient)
+        if letter is not None:
+            effects.append(letter)
+        _, timer_effects = self.deadlines.refresh(ticket, now)
+        effects += timer_effects
+        ticket = self.commit(ticket, effects)
+        return Escalated(ticket_id, ticket.stage, True, recipient, tuple(effects))
+
+    def _letter(
+        self, ticket: Ticket, state: SlaState, metric: str, rung: int, recipient: str
+    ) -> SendMail | None:
+        due = state.metrics[metric].due
+        if due is None:
+            return None
+        contract = self.contracts.get(ticket.customer_id)
+        message = mail.escalation(
+            language=contract.language,
+            sender=contract.desk_address,
+            recipient=recipient,
+            ticket_id=ticket.ticket_id,
+            customer=contract.name,
+            subject=ticket.subject,
+            priority=state.priority,
+            metric=metric,
+            rung=rung,
+            due=due,
+            now=state.now,
+            link=self.links.agent(ticket.ticket_id),
+        )
+        return SendMail(ticket.ticket_id, f"mail:escalation:{metric}.{rung}", message)

@@ -1,0 +1,56 @@
+"""The typed payloads of the workflow's steps and of a timer, as the state machine and
+EventBridge Scheduler send them (statemachines/ticket.asl.json, domain/timers.py)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportflow.domain.ticket import Stage
+from supportflow.domain.timers import AUTO_CLOSE, ESCALATION
+
+TicketId = str
+
+
+class _Step(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    ticket_id: TicketId = Field(min_length=1, max_length=64)
+
+
+class TriageInput(_Step):
+    pass
+
+
+class ParkInput(_Step):
+    stage: Stage
+    token: str = Field(min_length=1)
+
+
+class EscalateInput(_Step):
+    metric: str
+    rung: int = Field(ge=0)
+
+
+class StepError(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    error: str = Field(default="Unknown", alias="Error")
+    cause: str = Field(default="", alias="Cause")
+
+
+class RecordFailureInput(_Step):
+    error: StepError = Field(default_factory=StepError)
+
+
+class TimerPayload(_Step):
+    """What a timer carries (`domain.timers.plan_timers` makes it)."""
+
+    name: str = ""
+    kind: Literal["escalation", "auto_close"] = ESCALATION  # type: ignore[assignment]
+    metric: str | None = None
+    rung: int = -1
+
+
+assert set(TimerPayload.model_fields["kind"].annotation.__args__) == {ESCALATION, AUTO_CLOSE}  # type: ignore[union-attr]
