@@ -9,106 +9,37 @@ extra opening). Business time is real elapsed time inside open intervals, so a D
 The open windows are precomputed as UTC instants (integer microseconds) for whole years, merged,
 and paired with a running total of open time. `add` and `between` are then two binary searches
 and a little arithmetic, whatever the duration.
+
+The intervals and weekly pattern live in opening_hours.py, the holidays in public_holidays.py and
+the precomputed windows in open_windows.py; this module re-exports the names callers import.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_lib
-
+from supportflow.domain.open_windows import OpenSegment, OpenWindows
+from supportflow.domain.opening_hours import (
+    MINUTES_PER_DAY,
+    WEEKDAYS,
+    CalendarError,
+    Interval,
+    check_day,
+    parse_intervals,
+    parse_week,
+    week_text,
+)
+from supportflow.domain.public_holidays import PublicHolidays
 from supportflow.domain.timeutil import US, from_us, to_us
 
 _fromtimestamp = datetime.fromtimestamp
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MINUTES_PER_DAY = 24 * 60
 _SEARCH_LIMIT_YEARS = 30  # a calendar with no open time in this span is an error, not a hang
-
-
-class CalendarError(ValueError):
-    """A calendar definition or query that cannot be answered."""
-
-
-_INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-@dataclass(frozen=True, order=True)
-class Interval:
-    """An open interval of one day, in minutes after that day's local midnight.
-
-    `end` may pass 1440: the interval then crosses midnight and still belongs to its start day."""
-
-    start: int
-    end: int
-
-    @classmethod
-    def parse(cls, text: str) -> Interval:
-        """'08:30-17:30'; '18:00-08:30' crosses midnight; '00:00-24:00' is the whole day."""
-        match = _INTERVAL.match(text) if isinstance(text, str) else None
-        if not match:
-            raise CalendarError(f"not an interval {text!r} (use HH:MM-HH:MM)")
-        sh, sm, eh, em = (int(g) for g in match.groups())
-        if sh > 23 or sm > 59 or em > 59 or eh > 24 or (eh == 24 and em):
-            raise CalendarError(f"not a time of day in {text!r}")
-        start, end = sh * 60 + sm, eh * 60 + em
-        if end == start:
-            raise CalendarError(f"empty interval {text!r}")
-        if end < start:
-            end += MINUTES_PER_DAY  # crosses midnight: a night shift belongs to the day it starts
-        return cls(start, end)
-
-    @property
-    def minutes(self) -> int:
-        return self.end - self.start
-
-    def __str__(self) -> str:
-        end = self.end % MINUTES_PER_DAY if self.end > MINUTES_PER_DAY else self.end
-        return f"{self.start // 60:02d}:{self.start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
-
-
-def parse_intervals(texts: Iterable[str]) -> tuple[Interval, ...]:
-    return tuple(sorted(Interval.parse(t) for t in texts))
-
-
-@dataclass(frozen=True)
-class OpenSegment:
-    """A stretch of open time, as aware datetimes in the calendar's zone."""
-
-    start: datetime
-    end: datetime
-
-    @property
-    def seconds(self) -> float:
-        return (self.end - self.start).total_seconds()
-
-
-@dataclass
-class _Windows:
-    """Open windows of a span of whole local years, as merged UTC microsecond instants."""
-
-    first_year: int
-    last_year: int
-    lo: int  # local midnight starting first_year, in us
-    hi: int  # local midnight after last_year, in us
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
-    cum_end: list[int] = field(default_factory=list)  # open us up to the end of window i
-
-    def cumulative(self, t: int) -> int:
-        """Open microseconds in [lo, t) for lo <= t <= hi."""
-        i = bisect_right(self.starts, t) - 1
-        if i < 0:
-            return 0
-        end = self.ends[i]
-        return self.cum_end[i] - (end - t if t < end else 0)
 
 
 class BusinessCalendar:
@@ -134,53 +65,27 @@ class BusinessCalendar:
         except (ZoneInfoNotFoundError, ValueError):
             raise CalendarError(f"unknown time zone {timezone!r}") from None
         self.timezone = timezone
-        self.weekly: dict[int, tuple[Interval, ...]] = {d: () for d in range(7)}
-        for key, value in weekly.items():
-            self.weekly[_weekday_index(key)] = tuple(
-                sorted(v if isinstance(v, Interval) else Interval.parse(v) for v in value)
-            )
+        self.weekly: dict[int, tuple[Interval, ...]] = parse_week(weekly)
+        self.public_holidays = PublicHolidays(
+            holiday_country, holiday_subdivision, holidays_added, holidays_removed
+        )
         self.holiday_country = holiday_country
         self.holiday_subdivision = holiday_subdivision
-        if holiday_country:
-            try:
-                holidays_lib.country_holidays(
-                    holiday_country, subdiv=holiday_subdivision, years=2024
-                )
-            except NotImplementedError:
-                raise CalendarError(
-                    "unknown holiday country/subdivision "
-                    f"{holiday_country!r}/{holiday_subdivision!r}"
-                ) from None
-        self.holidays_added = dict(holidays_added or {})
-        self.holidays_removed = frozenset(holidays_removed)
+        self.holidays_added = self.public_holidays.added
+        self.holidays_removed = self.public_holidays.removed
         self.holiday_hours = parse_intervals(holiday_hours)
         self.overrides = {d: parse_intervals(v) for d, v in (overrides or {}).items()}
         for day, intervals in [*self.weekly.items(), ("holiday", self.holiday_hours)]:
-            _check_day(day, intervals)
+            check_day(day, intervals)
         if not any(self.weekly.values()) and not self.overrides:
             raise CalendarError(f"calendar {name!r} is never open")
         self._explicit_workday = workday_seconds
-        self._holiday_cache: dict[int, dict[date, str]] = {}
-        self._windows: _Windows | None = None
+        self._windows: OpenWindows | None = None
 
     # ----- the rule of one day ---------------------------------------------------------------
 
     def holidays_in_year(self, year: int) -> dict[date, str]:
-        cached = self._holiday_cache.get(year)
-        if cached is None:
-            cached = {}
-            if self.holiday_country:
-                lib = holidays_lib.country_holidays(
-                    self.holiday_country, subdiv=self.holiday_subdivision, years=year
-                )
-                cached = {d: str(n) for d, n in lib.items() if d.year == year}
-            for d in self.holidays_removed:
-                cached.pop(d, None)
-            for d, n in self.holidays_added.items():
-                if d.year == year:
-                    cached[d] = n
-            self._holiday_cache[year] = cached
-        return cached
+        return self.public_holidays.in_year(year)
 
     def holiday_name(self, day: date) -> str | None:
         return self.holidays_in_year(day.year).get(day)
@@ -215,7 +120,7 @@ class BusinessCalendar:
 
     # ----- precomputed windows ---------------------------------------------------------------
 
-    def _build(self, first_year: int, last_year: int) -> _Windows:
+    def _build(self, first_year: int, last_year: int) -> OpenWindows:
         lo = self.local_instant(date(first_year, 1, 1), 0)
         hi = self.local_instant(date(last_year + 1, 1, 1), 0)
         raw: list[tuple[int, int]] = []
@@ -229,26 +134,12 @@ class BusinessCalendar:
                 if e > s:
                     raw.append((s, e))
             day += timedelta(days=1)
-        raw.sort()
-        windows = _Windows(first_year, last_year, lo, hi)
-        total = 0
-        for s, e in raw:
-            if windows.ends and s <= windows.ends[-1]:  # overlapping or touching: merge
-                if e > windows.ends[-1]:
-                    total += e - windows.ends[-1]
-                    windows.ends[-1] = e
-                    windows.cum_end[-1] = total
-                continue
-            total += e - s
-            windows.starts.append(s)
-            windows.ends.append(e)
-            windows.cum_end.append(total)
-        return windows
+        return OpenWindows.merged(first_year, last_year, lo, hi, raw)
 
     def _year_of(self, us: int) -> int:
         return from_us(us, self.zone).year
 
-    def _cover(self, lo_us: int, hi_us: int) -> _Windows:
+    def _cover(self, lo_us: int, hi_us: int) -> OpenWindows:
         """Windows that cover [lo_us, hi_us] (rebuilt over a wider span when needed)."""
         w = self._windows
         if w is not None and w.lo <= lo_us and hi_us < w.hi:
@@ -379,40 +270,15 @@ class BusinessCalendar:
 
     def describe(self) -> str:
         """One line: 'mon-fri 08:30-17:30 (Europe/Amsterdam, holidays NL)'."""
-        groups: list[tuple[int, int, tuple[Interval, ...]]] = []
-        for index in range(7):
-            hours = self.weekly[index]
-            if groups and groups[-1][2] == hours and groups[-1][1] == index - 1:
-                groups[-1] = (groups[-1][0], index, hours)
-            else:
-                groups.append((index, index, hours))
-        parts = []
-        for first, last, hours in groups:
-            if hours:
-                days = WEEKDAYS[first] if first == last else f"{WEEKDAYS[first]}-{WEEKDAYS[last]}"
-                parts.append(f"{days} " + ",".join(str(i) for i in hours))
         hol = ""
         if self.holiday_country:
             sub = f"-{self.holiday_subdivision}" if self.holiday_subdivision else ""
             hol = f", holidays {self.holiday_country}{sub}"
-        return f"{'; '.join(parts) or 'by overrides only'} ({self.timezone}{hol})"
-
-
-def _weekday_index(key: str | int) -> int:
-    if isinstance(key, int) and 0 <= key <= 6:
-        return key
-    if isinstance(key, str) and key.lower()[:3] in WEEKDAYS:
-        return WEEKDAYS.index(key.lower()[:3])
-    raise CalendarError(f"not a weekday: {key!r} (use mon..sun)")
-
-
-def _check_day(day: object, intervals: tuple[Interval, ...]) -> None:
-    for interval in intervals:
-        if interval.minutes > MINUTES_PER_DAY:
-            raise CalendarError(f"interval {interval} on {day} is longer than a day")
+        return f"{week_text(self.weekly) or 'by overrides only'} ({self.timezone}{hol})"
 
 
 __all__ = [
+    "MINUTES_PER_DAY",
     "US",
     "WEEKDAYS",
     "BusinessCalendar",

@@ -1,0 +1,124 @@
+"""The checks across a whole policy once its parts are valid: every calendar, priority, metric and
+role a part names exists, shares are percentages, and every duration parses on the calendar it
+runs on. A failure is a `PathError` naming the place from the policy root."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from supportflow.domain.ladder import parse_ladder_at
+from supportflow.domain.targets import MetricTargets
+from supportflow.domain.timeutil import TimeFormatError, parse_duration
+from supportflow.domain.vocabulary import CHANNELS, METRICS
+
+if TYPE_CHECKING:
+    from supportflow.domain.policy import Policy
+
+
+class PathError(ValueError):
+    """Raised inside validation with a path relative to the policy root."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(reason)
+
+
+def check_policy(policy: Policy) -> None:
+    """Every check below, in this order; its calendars must already be built."""
+    _check_calendar_names(policy)
+    _check_targets(policy)
+    _check_ladder(policy)
+    _check_shares_and_channels(policy)
+    _check_lifecycle(policy)
+
+
+def _check_calendar_names(policy: Policy) -> None:
+    for n, level in enumerate(policy.priorities.levels):
+        if level.calendar is not None and level.calendar not in policy.calendars:
+            raise PathError(
+                f"priorities.levels[{n}].calendar", f"unknown calendar {level.calendar!r}"
+            )
+    for name, metric in policy.metrics.items():
+        if metric.calendar is not None and metric.calendar not in policy.calendars:
+            raise PathError(f"metrics.{name}.calendar", f"unknown calendar {metric.calendar!r}")
+    conditions = [
+        (f"priorities.rules[{n}].when", r.when) for n, r in enumerate(policy.priorities.rules)
+    ]
+    conditions += [
+        (f"target_overrides[{n}].when", o.when) for n, o in enumerate(policy.target_overrides)
+    ]
+    for where, condition in conditions:
+        if condition.during is not None and condition.during not in policy.calendars:
+            raise PathError(f"{where}.during", f"unknown calendar {condition.during!r}")
+
+
+def _check_targets(policy: Policy) -> None:
+    ids = policy.priorities.ids
+    for priority, targets in policy.targets.items():
+        if priority not in ids:
+            raise PathError(f"targets.{priority}", f"{priority!r} is not a listed priority")
+        _check_durations(policy, f"targets.{priority}", targets, priority)
+    for n, override in enumerate(policy.target_overrides):
+        for p in override.priorities or []:
+            if p not in ids:
+                raise PathError(f"target_overrides[{n}].priorities", f"unknown priority {p!r}")
+        _check_durations(policy, f"target_overrides[{n}].targets", override.targets, None)
+
+
+def _check_durations(
+    policy: Policy, where: str, targets: MetricTargets, priority: str | None
+) -> None:
+    for metric, text in targets.items():
+        if metric not in METRICS:
+            raise PathError(f"{where}.{metric}", f"{metric!r} is not a metric")
+        if text is None:
+            continue
+        try:
+            parse_duration(text, policy.metric_calendar(metric, priority).workday_seconds)
+        except TimeFormatError as exc:
+            raise PathError(f"{where}.{metric}", str(exc)) from None
+
+
+def _check_ladder(policy: Policy) -> None:
+    ids = policy.priorities.ids
+    roles = policy.escalation.roles
+    for n, step in enumerate(policy.escalation.ladder):
+        where = f"escalation.ladder[{n}]"
+        if roles and step.notify not in roles:
+            raise PathError(f"{where}.notify", f"{step.notify!r} is not a role in roles")
+        for m in step.metrics or []:
+            if m not in METRICS:
+                raise PathError(f"{where}.metrics", f"{m!r} is not a metric")
+        for p in step.priorities or []:
+            if p not in ids:
+                raise PathError(f"{where}.priorities", f"unknown priority {p!r}")
+        offset = parse_ladder_at(step.at)[1]
+        if offset is not None:
+            try:
+                parse_duration(offset, policy.calendar().workday_seconds)
+            except TimeFormatError as exc:
+                raise PathError(f"{where}.at", str(exc)) from None
+
+
+def _check_shares_and_channels(policy: Policy) -> None:
+    ids = policy.priorities.ids
+    for key, share in policy.compliance.items():
+        if key != "default" and key not in ids:
+            raise PathError(f"compliance.{key}", f"{key!r} is not a listed priority")
+        if not 0 <= share <= 100:
+            raise PathError(f"compliance.{key}", "must be a percentage from 0 to 100")
+    for n, channel in enumerate(policy.channels or []):
+        if channel not in CHANNELS:
+            raise PathError(f"channels[{n}]", f"{channel!r} is not a channel")
+
+
+def _check_lifecycle(policy: Policy) -> None:
+    if policy.lifecycle.auto_close_after is None:
+        return
+    cal = policy.lifecycle.calendar
+    if cal is not None and cal not in policy.calendars:
+        raise PathError("lifecycle.calendar", f"unknown calendar {cal!r}")
+    try:
+        parse_duration(policy.lifecycle.auto_close_after, policy.calendar(cal).workday_seconds)
+    except TimeFormatError as exc:
+        raise PathError("lifecycle.auto_close_after", str(exc)) from None

@@ -1,0 +1,52 @@
+"""The vocabulary of support policies: the ids every pack shares (SEEDS.md), what a priority
+change does to a running metric, and the strict, frozen base every part of a policy document is
+validated with."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CHANNELS = ("web", "email", "chat", "phone", "portal", "monitoring", "screen_share")
+REQUEST_TYPES = ("incident", "information", "change", "live_booking", "advice")
+EVENT_TYPES = (
+    "opened",
+    "responded",
+    "waiting_on_customer",
+    "customer_replied",
+    "root_cause_found",
+    "resolved",
+    "reopened",
+    "priority_changed",
+    "closed",
+)
+# Events that are only part of a ticket's log: the SLA clock accepts and ignores them.
+LOG_ONLY_EVENTS = ("taken", "handed_to_second_line", "escalated", "note")
+METRICS = ("response", "resolution")
+_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+
+
+class PriorityChange(StrEnum):
+    RECOMPUTE = "recompute"  # the new target from the metric's start, keeping elapsed and paused
+    RESTART = "restart"  # the new target counted afresh from the change
+    KEEP = "keep"  # the deadline stays as it was
+
+
+class PolicyModel(BaseModel):
+    """A part of a policy document: unknown fields are errors, and a loaded policy is frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def check_id(value: str) -> str:
+    """`value` if it is an id (lower case letters, digits, '_' and '-'), else a ValueError."""
+    if not isinstance(value, str) or not _ID.match(value):
+        raise ValueError(f"{value!r} is not an id (lower case letters, digits, '_' and '-')")
+    return value
+
+
+Ident = Annotated[str, Field(min_length=1, max_length=64)]
+DurationText = str | int | float
