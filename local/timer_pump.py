@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 
+from supportflow.errors import TIMER_RETRYABLE, names
+
 _AT = re.compile(r"^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$")
 
 
@@ -81,4 +83,4 @@ class TimerPump:
 
 def _retryable(error: str) -> bool:
     """Scheduler's retry policy: a transient failure is tried again on the next pump."""
-    return error.startswith(("TemporarilyUnavailable", "Busy", "ConcurrentUpdate"))
+    return error.split(":", 1)[0] in names(TIMER_RETRYABLE)

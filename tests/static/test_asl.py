@@ -67,3 +67,26 @@ def test_every_function_has_a_sample_event_and_a_log_group() -> None:
         assert (ROOT / "functions" / code / "app.py").exists(), logical_id
         logging = resource["Properties"].get("LoggingConfig", {})
         assert logging.get("LogGroup"), f"{logical_id} has no explicit log group"
+
+
+def test_the_step_error_names_are_the_ones_the_code_defines() -> None:
+    from supportflow.errors import STEP_FAILURES, STEP_RETRYABLE, names
+
+    for name, state in _tasks().items():
+        retried = {e for r in state.get("Retry", []) for e in r["ErrorEquals"]}
+        assert retried - TRANSIENT == set(names(STEP_RETRYABLE)), name
+        if name == "RecordFailure":
+            continue
+        caught = [c["ErrorEquals"] for c in state["Catch"] if c["ErrorEquals"] != ["States.ALL"]]
+        assert caught == [names(STEP_FAILURES)], name
+
+
+def test_the_routes_are_the_stages_the_ticket_knows() -> None:
+    from supportflow.domain.ticket import Stage
+
+    routes = {c["StringEquals"]: c["Next"] for c in ASL["States"]["Route"]["Choices"]}
+    assert set(routes) == {s.value for s in Stage if s != Stage.TRIAGE} | {"escalate"}
+    for stage, state in routes.items():
+        payload = ASL["States"][state].get("Parameters", {}).get("Payload", {})
+        if "stage" in payload:  # a callback step parks the ticket at the stage it is named for
+            assert payload["stage"] == stage

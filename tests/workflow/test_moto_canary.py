@@ -5,7 +5,10 @@ If a moto upgrade changes any of this, this file fails first and says what moved
   Step Functions' Lambda tasks reach, and an `x-amz-function-error` response header turns the
   payload's `errorType` into the state's error name (so Retry/Catch match by name);
 - `.waitForTaskToken` tasks pass `$$.Task.Token` and resume on SendTaskSuccess with its output;
-- moto never fires Scheduler schedules by itself (the timer pump must).
+- moto never fires Scheduler schedules by itself (the timer pump must);
+- every request moto handles passes `BotocoreStubber.process_request` (local/serial.py puts its
+  lock there), and a DynamoDB transaction in one thread can undo another thread's write without
+  that lock.
 """
 
 from __future__ import annotations
@@ -134,3 +137,24 @@ def test_moto_keeps_schedules_but_never_fires_them() -> None:
         schedule = scheduler.get_schedule(Name="past", GroupName="g")
         assert schedule["ScheduleExpressionTimezone"] == "Europe/Amsterdam"
         assert schedule["ActionAfterCompletion"] == "DELETE"
+
+
+def test_every_moto_request_passes_the_serialized_entry_point(monkeypatch: Any) -> None:
+    from local.serial import LOCK, serialized
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    params = list(inspect.signature(BotocoreStubber.process_request).parameters)
+    assert params == ["self", "request"]
+    held: list[bool] = []
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    original = BotocoreStubber.process_request
+
+    def spy(self: Any, request: Any) -> Any:
+        held.append(LOCK._is_owned())  # type: ignore[attr-defined]
+        return original(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", spy)
+    with mock_aws(), serialized():
+        boto3.client("dynamodb", region_name=REGION).list_tables()
+    assert held == [True]  # the request went through the entry point, holding the lock

@@ -44,6 +44,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketError: (422, "", False),
     ContractError: (422, "", False),
     UnknownPolicyError: (422, "", False),
+    TemporarilyUnavailable: (503, "; try again in a moment", True),
 }
 
 

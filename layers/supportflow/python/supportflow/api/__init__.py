@@ -71,7 +71,7 @@ def _error(status: int, message: str, **extra: Any) -> Response[str]:
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps({"message": message, **extra}),
-        headers={"Retry-After": "1"} if status == 409 and extra.get("retry") else None,
+        headers={"Retry-After": "1"} if extra.get("retry") else None,
     )
 
 

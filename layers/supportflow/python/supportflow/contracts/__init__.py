@@ -1,7 +1,7 @@
 """Customer contracts: which policy pack a customer is under, who may file, who gets escalations.
 
-Contracts come from a YAML file (the embedded default is `demo.yaml` here) or, on AWS, from the
-contracts table; both give the same `Contract` model.
+Contracts come from a YAML file: CONTRACTS_FILE, or the embedded default `demo.yaml` here (baked
+into the layer). There is no contracts table yet.
 """
 
 from __future__ import annotations

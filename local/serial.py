@@ -1,0 +1,37 @@
+"""moto, one request at a time.
+
+moto's backends are not thread-safe: a DynamoDB transaction is applied item by item and rolled
+back by restoring a copy of the whole table taken when it began, so two transactions in two
+threads can undo each other's acknowledged writes. The local stack is threaded (the HTTP server,
+the timer pump, the workflows moto runs in threads), so every request moto handles goes through
+one re-entrant lock here: a handler the workflow invokes inside a moto request may call moto
+again from the same thread. It patches one moto internal, in one place; the moto canary test
+pins it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from moto.core.botocore_stubber import BotocoreStubber
+
+LOCK = threading.RLock()
+
+
+@contextmanager
+def serialized() -> Iterator[threading.RLock]:
+    """Within this context every request moto handles holds LOCK."""
+    original = BotocoreStubber.process_request
+
+    def process_request(self: BotocoreStubber, request: Any) -> Any:
+        with LOCK:
+            return original(self, request)
+
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+    try:
+        yield LOCK
+    finally:
+        BotocoreStubber.process_request = original  # type: ignore[method-assign]

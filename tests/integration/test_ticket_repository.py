@@ -1,0 +1,165 @@
+"""One contract, two repositories: the in-memory one the unit tests use and the DynamoDB one
+(under moto, on the table template.yaml defines) give the same answers, including when two
+threads save the same ticket at once."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+from local.serial import serialized
+from local.stack import MOTO_CONFIG, REGION, load_template
+from moto import mock_aws
+
+from supportflow.adapters.dynamodb import DynamoTickets, bind_models
+from supportflow.adapters.memory import InMemoryTickets
+from supportflow.domain.ticket import Stage, Ticket
+from supportflow.domain.timeutil import parse_instant
+from supportflow.services.ports import ConcurrentUpdate, TicketNotFound, TicketRepository
+
+AT = parse_instant("2025-03-31T09:00:00+02:00")
+
+
+def _dynamo() -> Iterator[TicketRepository]:
+    # moto is made thread-safe the way the local stack makes it (local/serial.py).
+    with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
+        props = load_template()["Resources"]["TicketsTable"]["Properties"]
+        boto3.client("dynamodb", region_name=REGION).create_table(
+            TableName="tickets",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=props["KeySchema"],
+            AttributeDefinitions=props["AttributeDefinitions"],
+            GlobalSecondaryIndexes=[
+                {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
+                for gsi in props["GlobalSecondaryIndexes"]
+            ],
+        )
+        bind_models("tickets", REGION)
+        yield DynamoTickets()
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def tickets(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    if request.param == "memory":
+        yield InMemoryTickets()
+        return
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    yield from _dynamo()
+
+
+def _new(ticket_id: str = "T-0000000001", customer: str = "integratie-noord") -> Ticket:
+    return Ticket.open(
+        ticket_id=ticket_id,
+        customer_id=customer,
+        policy_id="integration-9x5",
+        policy_version=1,
+        attributes={"urgency": "down", "impact": "several_users"},
+        subject="Koppeling ligt eruit",
+        description="Sinds 08:50.",
+        contact_email="servicedesk@noord.example",
+        channel="portal",
+        at=AT,
+    )
+
+
+def test_a_ticket_is_stored_once_per_key_with_its_first_event(tickets: TicketRepository) -> None:
+    stored, created = tickets.add(_new(), "k1")
+    assert created and stored.version == 1
+    again, created = tickets.add(_new("T-0000000002"), "k1")
+    assert not created and again.ticket_id == "T-0000000001"
+    same_id, created = tickets.add(_new(), "k2")
+    assert not created and same_id.ticket_id == "T-0000000001"
+    loaded = tickets.get("T-0000000001")
+    assert [e.type for e in loaded.events] == ["opened"]
+    assert loaded.events[0].at == AT and loaded.opened_at == AT
+    assert loaded.stage == Stage.TRIAGE and loaded.waiting is None
+    with pytest.raises(TicketNotFound):
+        tickets.get("T-9999999999")
+
+
+def test_save_appends_events_and_bumps_the_version(tickets: TicketRepository) -> None:
+    tickets.add(_new(), "k")
+    ticket = tickets.get("T-0000000001")
+    ticket.triage()
+    ticket.park(Stage.FIRST_LINE, "token-1")
+    ticket.act("take", actor="anna", role="agent", data={}, at=AT + timedelta(minutes=5))
+    saved = tickets.save(ticket)
+    assert saved.version == 2 and saved.new_events == []
+    loaded = tickets.get("T-0000000001")
+    assert loaded.version == 2 and loaded.assignee == "anna"
+    assert loaded.waiting is not None and loaded.waiting.token == "token-1"
+    assert [e.type for e in loaded.events] == ["opened", "taken"]
+    assert [e.seq for e in loaded.events] == [1, 2]
+
+
+def test_a_stale_version_is_a_concurrent_update(tickets: TicketRepository) -> None:
+    tickets.add(_new(), "k")
+    first, second = tickets.get("T-0000000001"), tickets.get("T-0000000001")
+    first.triage()
+    tickets.save(first)
+    second.triage()
+    with pytest.raises(ConcurrentUpdate):
+        tickets.save(second)
+    assert tickets.get("T-0000000001").version == 2
+
+
+def test_two_threads_saving_at_once_one_wins(tickets: TicketRepository) -> None:
+    tickets.add(_new(), "k")
+    base = tickets.get("T-0000000001")
+    base.triage()
+    base.park(Stage.FIRST_LINE, "token")
+    tickets.save(base)
+    outcomes: list[str] = []
+    ready = threading.Barrier(2)
+
+    def take(agent: str) -> None:
+        ticket = tickets.get("T-0000000001")
+        ticket.act("take", actor=agent, role="agent", data={}, at=AT + timedelta(minutes=1))
+        ready.wait()
+        try:
+            tickets.save(ticket)
+            outcomes.append(agent)
+        except ConcurrentUpdate:
+            outcomes.append("conflict")
+
+    for _ in range(5):
+        outcomes.clear()
+        threads = [threading.Thread(target=take, args=(a,)) for a in ("anna", "bob")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        winners = [o for o in outcomes if o != "conflict"]
+        assert len(winners) == 1 and outcomes.count("conflict") == 1, outcomes
+        stored = tickets.get("T-0000000001")
+        assert stored.assignee == winners[0]
+        assert [e.actor for e in stored.events if e.type == "taken"][-1] == winners[0]
+    assert len(tickets.get("T-0000000001").events) == 1 + 5
+
+
+def test_claims_are_once(tickets: TicketRepository) -> None:
+    tickets.add(_new(), "k")
+    assert tickets.claim("T-0000000001", "mail:confirmation")
+    assert not tickets.claim("T-0000000001", "mail:confirmation")
+    assert tickets.claim("T-0000000001", "mail:other")
+
+
+def test_the_queue_and_a_customers_tickets(tickets: TicketRepository) -> None:
+    for n, due in enumerate(["2025-03-31T12:00:00+02:00", None, "2025-03-31T10:00:00+02:00"]):
+        ticket_id = f"T-000000000{n}"
+        tickets.add(_new(ticket_id, "webshop-bakker" if n == 1 else "integratie-noord"), ticket_id)
+        ticket = tickets.get(ticket_id)
+        ticket.triage()
+        ticket.summarise({"priority": "top"}, due)
+        tickets.save(ticket)
+    queue = tickets.queue(["first_line"])
+    assert [t.ticket_id for t in queue] == ["T-0000000002", "T-0000000000", "T-0000000001"]
+    assert tickets.queue(["second_line"]) == []
+    mine = {t.ticket_id for t in tickets.by_customer("integratie-noord")}
+    assert mine == {"T-0000000000", "T-0000000002"}

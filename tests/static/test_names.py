@@ -1,0 +1,37 @@
+"""One source for each list of names: the API's action names, the local server's routes and the
+HTTP error table follow the domain and template.yaml."""
+
+from __future__ import annotations
+
+import typing
+
+from local.server import ROUTES
+from local.stack import load_template
+
+from supportflow.api.tickets import CUSTOMER_ACTIONS, AgentAction, CustomerAction
+from supportflow.domain.routing import ACTIONS
+from supportflow.errors import HTTP, STEP_FAILURES, TIMER_RETRYABLE
+
+
+def test_the_api_offers_exactly_the_domain_actions() -> None:
+    agent = {name for name, action in ACTIONS.items() if "agent" in action.by}
+    customer = {name for name, action in ACTIONS.items() if "customer" in action.by}
+    assert set(typing.get_args(AgentAction)) == agent
+    assert set(typing.get_args(CustomerAction)) == set(CUSTOMER_ACTIONS)
+    assert set(CUSTOMER_ACTIONS.values()) == customer
+
+
+def test_the_local_routes_are_the_template_routes() -> None:
+    resources = load_template()["Resources"]
+    for method, path, function in ROUTES:
+        events = resources[function]["Properties"]["Events"].values()
+        assert any(
+            e["Properties"]["Path"] == path and e["Properties"]["Method"].upper() == method
+            for e in events
+        )
+    assert ("POST", "/tickets", "IntakeFunction") in ROUTES
+
+
+def test_every_named_error_has_an_http_meaning() -> None:
+    for error in (*STEP_FAILURES, *TIMER_RETRYABLE):
+        assert error in HTTP, error
