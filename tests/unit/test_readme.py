@@ -41,3 +41,18 @@ def test_the_deadlines_example_prints_what_the_readme_shows(
     assert main(command.group(1).split()) == 0
     shown = text[command.end() :].split("```")[0]
     assert json.loads(shown) == json.loads(capsys.readouterr().out)
+
+
+def test_the_layout_names_every_module_of_the_package() -> None:
+    text = README.read_text()
+    layout = text[text.index("## Layout") :]
+    package = README.parent / "layers" / "supportflow" / "python" / "supportflow"
+    for folder in ("domain", "services"):
+        for module in sorted((package / folder).glob("*.py")):
+            if module.stem != "__init__":
+                assert re.search(rf"\b{module.stem}\b", layout), f"{folder}/{module.name}"
+    for top in package.glob("*.py"):
+        if top.stem != "__init__":
+            assert f"{top.stem}.py" in layout, top.name
+    for function in (README.parent / "functions").iterdir():
+        assert function.name in layout, function.name

@@ -1,0 +1,78 @@
+"""The composition root: settings fail fast per function, dependencies are parameters, and a
+function builds only what its use case touches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+
+from supportflow.adapters.memory import InMemoryTickets
+from supportflow.bootstrap import Container, entry
+from supportflow.domain.ticket import Stage, Ticket
+from supportflow.domain.timeutil import parse_instant
+from supportflow.settings import (
+    FireTimerSettings,
+    IntakeSettings,
+    ParkSettings,
+    SettingsError,
+    TicketApiSettings,
+    load_settings,
+)
+
+BASE = {"TABLE_NAME": "tickets"}
+TIMERS = {"SCHEDULE_GROUP": "g", "SCHEDULER_ROLE_ARN": "arn:role", "FIRE_TIMER_ARN": "arn:fn"}
+
+
+def test_each_function_names_what_it_misses() -> None:
+    with pytest.raises(SettingsError, match="IntakeSettings.*STATE_MACHINE_ARN"):
+        load_settings(IntakeSettings, {**BASE, "TOKEN_SECRET": "s"})
+    with pytest.raises(SettingsError, match="TOKEN_SECRET or TOKEN_SECRET_PARAMETER"):
+        load_settings(IntakeSettings, {**BASE, "STATE_MACHINE_ARN": "arn:sm"})
+    with pytest.raises(SettingsError, match="FIRE_TIMER_ARN"):
+        load_settings(FireTimerSettings, {**BASE, "SCHEDULE_GROUP": "g"})
+    with pytest.raises(SettingsError, match="TABLE_NAME"):
+        load_settings(ParkSettings, {})
+    assert load_settings(TicketApiSettings, {**BASE, **TIMERS, "TOKEN_SECRET": "s"})
+    assert load_settings(ParkSettings, BASE).table_name == "tickets"
+
+
+def test_a_handler_fails_at_cold_start_not_at_the_first_aws_call(monkeypatch: Any) -> None:
+    monkeypatch.delenv("STATE_MACHINE_ARN", raising=False)
+    monkeypatch.setenv("TABLE_NAME", "tickets")
+    with pytest.raises(SettingsError):
+        entry(lambda deps: lambda event, context: None, IntakeSettings)
+
+
+class Signals:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Mapping[str, Any]]] = []
+
+    def start(self, ticket_id: str, payload: Mapping[str, Any]) -> None:
+        raise AssertionError("park never starts a workflow")
+
+    def signal(self, token: str, output: Mapping[str, Any]) -> None:
+        self.sent.append((token, output))
+
+
+def test_park_builds_no_mailer_and_no_timers() -> None:
+    tickets, workflow = InMemoryTickets(), Signals()
+    deps = Container(load_settings(ParkSettings, BASE), tickets=tickets, workflow=workflow)
+    ticket = Ticket.open(
+        ticket_id="T-0000000001",
+        customer_id="c1",
+        policy_id="integration-9x5",
+        policy_version=1,
+        attributes={},
+        subject="s",
+        description="d",
+        contact_email="a@b.example",
+        channel="web",
+        at=parse_instant("2025-03-31T09:00:00+02:00"),
+    )
+    tickets.add(ticket, "k")
+    assert deps.park()("T-0000000001", Stage.FIRST_LINE, "token-1").parked is False
+    assert workflow.sent == [("token-1", {"ticket_id": "T-0000000001", "next": "triage"})]
+    built = set(vars(deps))
+    assert not built & {"mailer", "timers", "tokens", "contracts"}, built
