@@ -26,7 +26,7 @@ TIMERS = {"SCHEDULE_GROUP": "g", "SCHEDULER_ROLE_ARN": "arn:role", "FIRE_TIMER_A
 
 
 def test_each_function_names_what_it_misses() -> None:
-    with pytest.raises(SettingsError, match="IntakeSettings.*STATE_MACHINE_ARN"):
+    with pytest.raises(SettingsError, match=r"IntakeSettings.*STATE_MACHINE_ARN"):
         load_settings(IntakeSettings, {**BASE, "TOKEN_SECRET": "s"})
     with pytest.raises(SettingsError, match="TOKEN_SECRET or TOKEN_SECRET_PARAMETER"):
         load_settings(IntakeSettings, {**BASE, "STATE_MACHINE_ARN": "arn:sm"})
