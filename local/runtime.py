@@ -24,7 +24,9 @@ import boto3
 from moto import mock_aws
 
 from local.lambda_shim import FakeContext, installed
+from local.serial import serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
+from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from supportflow.adapters.outbox import FileOutbox
 from supportflow.domain.ticket import OPEN_STAGES, Stage
@@ -58,7 +60,9 @@ class Runtime:
     clock: SimClock | None = None
     outbox: FileOutbox | None = None
     pump: TimerPump | None = None
+    effects: StreamPump | None = None
     _mock: Any = None
+    _serial: Any = None
     _shim: Any = None
     _stop: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -73,6 +77,8 @@ class Runtime:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._mock = mock_aws(config=copy.deepcopy(MOTO_CONFIG))
         self._mock.start()
+        self._serial = serialized()  # moto is not thread-safe: one request at a time
+        self._serial.__enter__()
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
         self.stack = provision(
@@ -98,8 +104,9 @@ class Runtime:
             boto3.client("lambda", region_name=REGION),
             self.stack.schedule_group,
         )
+        self.effects = self.stack.stream_pump()
         self.restored = self._restore(saved)
-        for target in (self._pump_loop, self._save_loop):
+        for target in (self._pump_loop, self._effects_loop, self._save_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -117,6 +124,8 @@ class Runtime:
             sfn.stop_execution(executionArn=execution["executionArn"])
         if self._shim is not None:
             self._shim.__exit__(None, None, None)
+        if self._serial is not None:
+            self._serial.__exit__(None, None, None)
         if self._mock is not None:
             self._mock.stop()
 
@@ -134,6 +143,17 @@ class Runtime:
     def _pump_loop(self) -> None:
         while not self._stop.wait(0.2):
             self.fire_due()
+
+    def _effects_loop(self) -> None:
+        while not self._stop.wait(0.05):
+            self.deliver_effects()
+
+    def deliver_effects(self) -> int:
+        assert self.effects is not None
+        try:
+            return self.effects.pump()
+        except Exception:  # keep delivering: the next pass reads the stream again
+            return 0
 
     def fire_due(self) -> int:
         assert self.pump is not None and self.clock is not None

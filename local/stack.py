@@ -22,6 +22,7 @@ import boto3
 import yaml
 
 from local.lambda_shim import HandlerRegistry
+from local.stream_pump import StreamPump
 from supportflow.bootstrap import Container
 from supportflow.services.ports import Clock
 from supportflow.settings import Settings, load_settings
@@ -63,6 +64,7 @@ def load_template(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
 @dataclass
 class LocalStack:
     table_name: str
+    stream_arn: str
     state_machine_arn: str
     schedule_group: str
     scheduler_role_arn: str
@@ -73,6 +75,15 @@ class LocalStack:
     @property
     def fire_timer_arn(self) -> str:
         return self.function_arns["FireTimerFunction"]
+
+    def stream_pump(self) -> StreamPump:
+        """Delivers the table's stream to the dispatch function (the event source mapping)."""
+        return StreamPump(
+            boto3.client("dynamodbstreams", region_name=REGION),
+            boto3.client("lambda", region_name=REGION),
+            self.stream_arn,
+            self.function_arns["DispatchFunction"],
+        )
 
     def inject(self, clock: Clock, **adapters: Any) -> None:
         """Build every function's handler with this clock (and any adapters given) over the
@@ -115,7 +126,11 @@ def provision(
             {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
             for gsi in table_props.get("GlobalSecondaryIndexes", [])
         ],
+        StreamSpecification={"StreamEnabled": True, **table_props["StreamSpecification"]},
     )
+    stream_arn = session.client("dynamodb").describe_table(TableName=table_name)["Table"][
+        "LatestStreamArn"
+    ]
 
     iam = session.client("iam")
     trust = {
@@ -176,6 +191,7 @@ def provision(
 
     stack = LocalStack(
         table_name=table_name,
+        stream_arn=stream_arn,
         state_machine_arn=state_machine_arn,
         schedule_group=group,
         scheduler_role_arn=role_arn,

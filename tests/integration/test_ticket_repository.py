@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -20,7 +20,15 @@ from supportflow.adapters.dynamodb import DynamoTickets, bind_models
 from supportflow.adapters.memory import InMemoryTickets
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.domain.timeutil import parse_instant
-from supportflow.services.ports import ConcurrentUpdate, TicketNotFound, TicketRepository
+from supportflow.services.effects import CancelTimer, SendMail, StartWorkflow
+from supportflow.services.ports import (
+    ConcurrentUpdate,
+    IntakeKey,
+    KeyReused,
+    Lease,
+    TicketNotFound,
+    TicketRepository,
+)
 
 AT = parse_instant("2025-03-31T09:00:00+02:00")
 
@@ -68,13 +76,26 @@ def _new(ticket_id: str = "T-0000000001", customer: str = "integratie-noord") ->
     )
 
 
+def _key(value: str = "k", fingerprint: str = "f", hours: float | None = 24) -> IntakeKey:
+    return IntakeKey(value, fingerprint, None if hours is None else AT + timedelta(hours=hours))
+
+
+def _add(tickets: TicketRepository, ticket: Ticket, key: str = "k") -> Ticket:
+    return tickets.add(ticket, _key(key), (), AT)[0]
+
+
 def test_a_ticket_is_stored_once_per_key_with_its_first_event(tickets: TicketRepository) -> None:
-    stored, created = tickets.add(_new(), "k1")
+    stored, created = tickets.add(_new(), _key("k1"), (), AT)
     assert created and stored.version == 1
-    again, created = tickets.add(_new("T-0000000002"), "k1")
+    again, created = tickets.add(_new("T-0000000002"), _key("k1"), (), AT)
     assert not created and again.ticket_id == "T-0000000001"
-    same_id, created = tickets.add(_new(), "k2")
-    assert not created and same_id.ticket_id == "T-0000000001"
+    with pytest.raises(KeyReused):
+        tickets.add(_new("T-0000000003"), _key("k1", "other content"), (), AT)
+    later = AT + timedelta(hours=25)  # an expired key is taken over by a new ticket
+    renewed, created = tickets.add(_new("T-0000000004"), _key("k1"), (), later)
+    assert created and renewed.ticket_id == "T-0000000004"
+    with pytest.raises(ConcurrentUpdate):  # an id in use is never overwritten
+        tickets.add(_new(), _key("k2"), (), AT)
     loaded = tickets.get("T-0000000001")
     assert [e.type for e in loaded.events] == ["opened"]
     assert loaded.events[0].at == AT and loaded.opened_at == AT
@@ -84,7 +105,7 @@ def test_a_ticket_is_stored_once_per_key_with_its_first_event(tickets: TicketRep
 
 
 def test_save_appends_events_and_bumps_the_version(tickets: TicketRepository) -> None:
-    tickets.add(_new(), "k")
+    _add(tickets, _new())
     ticket = tickets.get("T-0000000001")
     ticket.triage()
     ticket.park(Stage.FIRST_LINE, "token-1")
@@ -99,7 +120,7 @@ def test_save_appends_events_and_bumps_the_version(tickets: TicketRepository) ->
 
 
 def test_a_stale_version_is_a_concurrent_update(tickets: TicketRepository) -> None:
-    tickets.add(_new(), "k")
+    _add(tickets, _new())
     first, second = tickets.get("T-0000000001"), tickets.get("T-0000000001")
     first.triage()
     tickets.save(first)
@@ -110,7 +131,7 @@ def test_a_stale_version_is_a_concurrent_update(tickets: TicketRepository) -> No
 
 
 def test_two_threads_saving_at_once_one_wins(tickets: TicketRepository) -> None:
-    tickets.add(_new(), "k")
+    _add(tickets, _new())
     base = tickets.get("T-0000000001")
     base.triage()
     base.park(Stage.FIRST_LINE, "token")
@@ -143,17 +164,54 @@ def test_two_threads_saving_at_once_one_wins(tickets: TicketRepository) -> None:
     assert len(tickets.get("T-0000000001").events) == 1 + 5
 
 
-def test_claims_are_once(tickets: TicketRepository) -> None:
-    tickets.add(_new(), "k")
-    assert tickets.claim("T-0000000001", "mail:confirmation")
-    assert not tickets.claim("T-0000000001", "mail:confirmation")
-    assert tickets.claim("T-0000000001", "mail:other")
+def test_an_alert_key_holds_while_its_ticket_is_open(tickets: TicketRepository) -> None:
+    tickets.add(_new(), _key("alert", "alert", None), (), AT)
+    later = AT + timedelta(days=30)
+    again, created = tickets.add(_new("T-0000000002"), _key("alert", "alert", None), (), later)
+    assert not created and again.ticket_id == "T-0000000001"
+    ticket = tickets.get("T-0000000001")
+    ticket.triage()
+    ticket.park(Stage.FIRST_LINE, "t")
+    ticket.act("close", actor="a", role="agent", data={}, at=later)
+    tickets.save(ticket)
+    new, created = tickets.add(_new("T-0000000003"), _key("alert", "alert", None), (), later)
+    assert created and new.ticket_id == "T-0000000003"
+
+
+def test_effects_wait_in_the_outbox_in_order_until_done(tickets: TicketRepository) -> None:
+    mail = SendMail("T-0000000001", "mail:confirmation", b"Subject: x\r\n\r\nhi\r\n", "a@b")
+    tickets.add(_new(), _key(), (StartWorkflow("T-0000000001"), mail), AT)
+    ticket = tickets.get("T-0000000001")
+    ticket.triage()
+    tickets.save(ticket, (CancelTimer("t1"),))
+    pending = tickets.pending("T-0000000001")
+    assert [type(e.effect) for e in pending] == [StartWorkflow, SendMail, CancelTimer]
+    assert pending[1].effect == mail and pending[1].effect.raw == mail.raw
+    stale = tickets.stale(datetime(9999, 1, 1, tzinfo=UTC))
+    assert [(e.ticket_id, e.position) for e in stale] == [
+        (e.ticket_id, e.position) for e in pending
+    ]
+    now = AT
+    assert tickets.lease(pending[1], now, now + timedelta(minutes=1)) is Lease.TAKEN
+    assert tickets.lease(pending[1], now, now + timedelta(minutes=1)) is Lease.BUSY
+    later = now + timedelta(minutes=2)  # a lease that ran out (a deliverer died) is free again
+    assert tickets.lease(pending[1], later, later + timedelta(minutes=1)) is Lease.TAKEN
+    assert tickets.sent("T-0000000001", "mail:confirmation") is None
+    tickets.done(pending[1], "ses-message-1")
+    assert tickets.sent("T-0000000001", "mail:confirmation") == "ses-message-1"
+    assert tickets.lease(pending[1], later, later) is Lease.GONE
+    assert [e.position for e in tickets.pending("T-0000000001")] == [
+        pending[0].position,
+        pending[2].position,
+    ]
 
 
 def test_the_queue_and_a_customers_tickets(tickets: TicketRepository) -> None:
     for n, due in enumerate(["2025-03-31T12:00:00+02:00", None, "2025-03-31T10:00:00+02:00"]):
         ticket_id = f"T-000000000{n}"
-        tickets.add(_new(ticket_id, "webshop-bakker" if n == 1 else "integratie-noord"), ticket_id)
+        _add(
+            tickets, _new(ticket_id, "webshop-bakker" if n == 1 else "integratie-noord"), ticket_id
+        )
         ticket = tickets.get(ticket_id)
         ticket.triage()
         ticket.summarise({"priority": "top"}, due)

@@ -12,8 +12,9 @@ from supportflow.adapters.memory import InMemoryTickets
 from supportflow.bootstrap import Container, entry
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.domain.timeutil import parse_instant
+from supportflow.services.ports import IntakeKey
 from supportflow.settings import (
-    FireTimerSettings,
+    DispatchSettings,
     IntakeSettings,
     ParkSettings,
     SettingsError,
@@ -26,12 +27,12 @@ TIMERS = {"SCHEDULE_GROUP": "g", "SCHEDULER_ROLE_ARN": "arn:role", "FIRE_TIMER_A
 
 
 def test_each_function_names_what_it_misses() -> None:
-    with pytest.raises(SettingsError, match=r"IntakeSettings.*STATE_MACHINE_ARN"):
-        load_settings(IntakeSettings, {**BASE, "TOKEN_SECRET": "s"})
+    with pytest.raises(SettingsError, match=r"DispatchSettings.*STATE_MACHINE_ARN"):
+        load_settings(DispatchSettings, {**BASE, **TIMERS})
     with pytest.raises(SettingsError, match="TOKEN_SECRET or TOKEN_SECRET_PARAMETER"):
-        load_settings(IntakeSettings, {**BASE, "STATE_MACHINE_ARN": "arn:sm"})
+        load_settings(IntakeSettings, BASE)
     with pytest.raises(SettingsError, match="FIRE_TIMER_ARN"):
-        load_settings(FireTimerSettings, {**BASE, "SCHEDULE_GROUP": "g"})
+        load_settings(DispatchSettings, {**BASE, "SCHEDULE_GROUP": "g", "STATE_MACHINE_ARN": "a"})
     with pytest.raises(SettingsError, match="TABLE_NAME"):
         load_settings(ParkSettings, {})
     assert load_settings(TicketApiSettings, {**BASE, **TIMERS, "TOKEN_SECRET": "s"})
@@ -39,7 +40,8 @@ def test_each_function_names_what_it_misses() -> None:
 
 
 def test_a_handler_fails_at_cold_start_not_at_the_first_aws_call(monkeypatch: Any) -> None:
-    monkeypatch.delenv("STATE_MACHINE_ARN", raising=False)
+    monkeypatch.delenv("TOKEN_SECRET", raising=False)
+    monkeypatch.delenv("TOKEN_SECRET_PARAMETER", raising=False)
     monkeypatch.setenv("TABLE_NAME", "tickets")
     with pytest.raises(SettingsError):
         entry(lambda deps: lambda event, context: None, IntakeSettings)
@@ -71,8 +73,11 @@ def test_park_builds_no_mailer_and_no_timers() -> None:
         channel="web",
         at=parse_instant("2025-03-31T09:00:00+02:00"),
     )
-    tickets.add(ticket, "k")
+    tickets.add(ticket, IntakeKey("k", "f", None), (), ticket.opened_at)
     assert deps.park()("T-0000000001", Stage.FIRST_LINE, "token-1").parked is False
+    assert workflow.sent == []  # the step is completed through the outbox
+    assert not set(vars(deps)) & {"mailer", "timers", "tokens", "contracts"}, vars(deps)
+    assert deps.dispatcher().pending("T-0000000001").done
     assert workflow.sent == [("token-1", {"ticket_id": "T-0000000001", "next": "triage"})]
-    built = set(vars(deps))
+    built = set(vars(deps))  # delivering a completed step needs the workflow, nothing else
     assert not built & {"mailer", "timers", "tokens", "contracts"}, built

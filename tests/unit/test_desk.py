@@ -7,7 +7,7 @@ services are checked fast."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +16,9 @@ from supportflow.adapters.memory import InMemoryTickets, RecordingMailer, Record
 from supportflow.bootstrap import Container
 from supportflow.domain.ticket import Busy, WaitingStep
 from supportflow.domain.timeutil import parse_instant
+from supportflow.services.dispatch import Dispatcher
 from supportflow.services.intake import NewTicket
-from supportflow.services.ports import ConcurrentUpdate
+from supportflow.services.ports import ConcurrentUpdate, KeyReused
 from supportflow.services.steps import TimerPayload
 from supportflow.settings import Settings, load_settings
 
@@ -71,6 +72,37 @@ class DrivenWorkflow:
             self.desk.park()(ticket_id, nxt, token)
 
 
+class StreamedTickets(InMemoryTickets):
+    """The in-memory repository with its outbox delivered at once after every write, as the
+    table's stream would deliver it (a write made while delivering joins the same pass)."""
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__(clock)
+        self.dispatcher: Dispatcher | None = None
+        self._delivering = False
+
+    def add(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().add(*args, **kwargs)
+        self._deliver()
+        return result
+
+    def save(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().save(*args, **kwargs)
+        self._deliver()
+        return result
+
+    def _deliver(self) -> None:
+        if self._delivering or self.dispatcher is None:
+            return
+        self._delivering = True
+        try:
+            while entries := self.stale(datetime(9999, 1, 1, tzinfo=UTC)):
+                delivery = self.dispatcher.deliver(entries)
+                assert not delivery.errors, delivery.errors
+        finally:
+            self._delivering = False
+
+
 @pytest.fixture
 def world() -> tuple[Container, Clock, RecordingTimers, RecordingMailer, DrivenWorkflow]:
     clock = Clock("2025-03-31T09:00:00+02:00")
@@ -79,13 +111,14 @@ def world() -> tuple[Container, Clock, RecordingTimers, RecordingMailer, DrivenW
     desk = Container(
         load_settings(Settings, {"TABLE_NAME": "unused"}),
         clock=clock,
-        tickets=InMemoryTickets(),
+        tickets=StreamedTickets(clock),
         timers=timers,
         mailer=mailer,
         workflow=workflow,
         token_secret=b"test",
     )
     workflow.desk = desk
+    desk.tickets.dispatcher = desk.dispatcher()  # type: ignore[attr-defined]
     return desk, clock, timers, mailer, workflow
 
 
@@ -273,12 +306,41 @@ def test_a_duplicate_form_post_makes_one_ticket(world: Any) -> None:
     again = desk.open_ticket()(form(), None)
     assert first.created and not again.created
     assert first.ticket.ticket_id == again.ticket.ticket_id
-    assert first.customer_token == again.customer_token
+    assert first.customer_token and again.customer_token is None  # a repeat gets no token
     assert len(mailer.sent) == 1 and len(workflow.started) == 1
     keyed = desk.open_ticket()(form(subject="x"), "key-1")
-    assert desk.open_ticket()(form(subject="y"), "key-1").ticket.ticket_id == (
+    assert desk.open_ticket()(form(subject="x"), "key-1").ticket.ticket_id == (
         keyed.ticket.ticket_id
     )
+    with pytest.raises(KeyReused):  # the same key with other content
+        desk.open_ticket()(form(subject="y"), "key-1")
+
+
+def test_idempotency_holds_for_a_window(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    first = desk.open_ticket()(form(), None)
+    clock.advance(minutes=11)  # the same content later is a new ticket
+    later = desk.open_ticket()(form(), None)
+    assert later.created and later.ticket.ticket_id != first.ticket.ticket_id
+    keyed = desk.open_ticket()(form(subject="k"), "key-2")
+    clock.advance(hours=23)
+    assert not desk.open_ticket()(form(subject="k"), "key-2").created
+    clock.advance(hours=2)  # a key holds 24 hours
+    renewed = desk.open_ticket()(form(subject="k"), "key-2")
+    assert renewed.created and renewed.ticket.ticket_id != keyed.ticket.ticket_id
+
+
+def test_an_alert_repeats_onto_its_open_ticket_only(world: Any) -> None:
+    desk, clock, timers, mailer, workflow = world
+    alert = form(channel="monitoring", subject="site down", fingerprint="check-42")
+    first = desk.open_ticket()(alert, None)
+    clock.advance(days=3)
+    assert desk.open_ticket()(alert, None).ticket.ticket_id == first.ticket.ticket_id
+    tid = first.ticket.ticket_id
+    act(desk, tid, "close", actor="a", role="agent", data={}, now=clock.now)
+    clock.advance(days=7)  # a week later the same monitor reports the site down again
+    again = desk.open_ticket()(alert, None)
+    assert again.created and again.ticket.ticket_id != tid
 
 
 def test_concurrent_actions_never_lose_an_update(world: Any) -> None:

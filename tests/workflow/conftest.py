@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -18,7 +20,9 @@ from typing import Any
 import boto3
 import pytest
 from local.lambda_shim import FakeContext, installed
+from local.serial import serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
+from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from moto import mock_aws
 
@@ -65,7 +69,19 @@ class Desk:
 
     def call(self, logical_id: str, event: dict[str, Any]) -> Any:
         name = self.stack.function_arns[logical_id].rsplit(":", 1)[-1]
-        return self.stack.registry.handler(name)(event, FakeContext(function_name=name))
+        result = self.stack.registry.handler(name)(event, FakeContext(function_name=name))
+        self.settle()
+        return result
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """Wait until the outbox is empty: every effect written so far was delivered."""
+        far = datetime(9999, 1, 1, tzinfo=UTC)
+        deadline = time.monotonic() + timeout
+        while self.tickets.stale(far, limit=1):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
 
     def post_ticket(self, sample_name: str = "intake/post_json", **changes: Any) -> dict[str, Any]:
         event = sample(sample_name)
@@ -103,10 +119,18 @@ class Desk:
         return json.loads(response["body"])
 
     def execution(self, ticket_id: str) -> dict[str, Any]:
+        """The ticket's execution (the dispatcher starts it a moment after intake)."""
         arn = (
             self.stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{ticket_id}"
         )
-        return self.sfn.describe_execution(executionArn=arn)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                return dict(self.sfn.describe_execution(executionArn=arn))
+            except self.sfn.exceptions.ExecutionDoesNotExist:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def wait_for(self, what: Callable[[], bool], timeout: float = 15.0) -> None:
         deadline = time.monotonic() + timeout
@@ -121,7 +145,7 @@ class Desk:
 
         def ready() -> bool:
             ticket = self.tickets.get(ticket_id)
-            return ticket.stage == stage and ticket.is_waiting_here
+            return ticket.stage == stage and ticket.is_waiting_here and self.settle(0)
 
         self.wait_for(ready)
 
@@ -138,9 +162,31 @@ class Desk:
         ]  # type: ignore[misc]
 
 
+@contextmanager
+def delivering(stack: LocalStack) -> Iterator[StreamPump]:
+    """The outbox's effects delivered in the background, as the stream mapping does on AWS."""
+    pump = stack.stream_pump()
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(0.02):
+            try:
+                pump.pump()
+            except Exception:  # a test tearing down its mock; the next pass tries again
+                continue
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield pump
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
 @pytest.fixture
 def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
-    with mock_aws(config=copy.deepcopy(MOTO_CONFIG)):
+    with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
         monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
         stack = provision()
         for key, value in stack.env.items():
@@ -154,7 +200,7 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
             boto3.client("lambda", region_name=REGION),
             stack.schedule_group,
         )
-        with installed(stack.registry):
+        with installed(stack.registry), delivering(stack):
             try:
                 ses = boto3.client("ses", region_name=REGION)
                 yield Desk(stack, clock, pump, sfn, ses, DynamoTickets())

@@ -17,7 +17,7 @@ from supportflow.contracts import ContractDirectory, demo
 from supportflow.policies import PolicyRegistry, shipped
 from supportflow.services.actions import RecordAction
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Commit, Effects
+from supportflow.services.dispatch import Dispatcher
 from supportflow.services.escalation import Escalate
 from supportflow.services.failures import RecordFailure
 from supportflow.services.intake import OpenTicket
@@ -73,7 +73,7 @@ class Container:
 
         config = self.settings
         bind_models(config.table_name, config.region, config.dynamodb_host)
-        return DynamoTickets()
+        return DynamoTickets(clock=self.clock)
 
     @cached_property
     def timers(self) -> Timers:
@@ -139,34 +139,33 @@ class Container:
     def deadlines(self) -> Deadlines:
         return Deadlines(self.policies)
 
-    @cached_property
-    def commit(self) -> Commit:
-        return Commit(self.tickets, Effects(self))
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(self.tickets, self, self.clock)
 
     # ----- the use cases ----------------------------------------------------------------------
 
     def open_ticket(self) -> OpenTicket:
         return OpenTicket(
-            self.contracts, self.deadlines, self.tokens, self.links, self.commit, self.clock
+            self.contracts, self.deadlines, self.tokens, self.links, self.tickets, self.clock
         )
 
     def triage(self) -> Triage:
-        return Triage(self.deadlines, self.commit, self.clock)
+        return Triage(self.deadlines, self.tickets, self.clock)
 
     def park(self) -> Park:
-        return Park(self.commit)
+        return Park(self.tickets)
 
     def record_action(self) -> RecordAction:
-        return RecordAction(self.deadlines, self.commit, self.clock)
+        return RecordAction(self.deadlines, self.tickets, self.clock)
 
     def fire_timer(self) -> FireTimer:
-        return FireTimer(self.deadlines, self.commit, self.record_action(), self.clock)
+        return FireTimer(self.deadlines, self.tickets, self.record_action(), self.clock)
 
     def escalate(self) -> Escalate:
-        return Escalate(self.contracts, self.deadlines, self.links, self.commit, self.clock)
+        return Escalate(self.contracts, self.deadlines, self.links, self.tickets, self.clock)
 
     def record_failure(self) -> RecordFailure:
-        return RecordFailure(self.commit)
+        return RecordFailure(self.tickets)
 
     def views(self) -> TicketViews:
         return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)

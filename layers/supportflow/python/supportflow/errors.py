@@ -9,7 +9,12 @@ from supportflow.contracts import ContractError
 from supportflow.domain.priority import TicketError
 from supportflow.domain.ticket import ActionError, Busy
 from supportflow.policies import UnknownPolicyError
-from supportflow.services.ports import ConcurrentUpdate, TemporarilyUnavailable, TicketNotFound
+from supportflow.services.ports import (
+    ConcurrentUpdate,
+    KeyReused,
+    TemporarilyUnavailable,
+    TicketNotFound,
+)
 
 
 class Unauthorized(Exception):
@@ -44,6 +49,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketError: (422, "", False),
     ContractError: (422, "", False),
     UnknownPolicyError: (422, "", False),
+    KeyReused: (422, "", False),
     TemporarilyUnavailable: (503, "; try again in a moment", True),
 }
 

@@ -49,14 +49,14 @@ class _SignsLinks(Settings):
 
 
 class IntakeSettings(_SignsLinks):
-    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", min_length=1)
-
-
-class TicketApiSettings(_SetsTimers, _SignsLinks):
     pass
 
 
-class TriageSettings(_SetsTimers):
+class TicketApiSettings(_SignsLinks):
+    pass
+
+
+class TriageSettings(Settings):
     pass
 
 
@@ -64,16 +64,20 @@ class ParkSettings(Settings):
     pass
 
 
-class EscalateSettings(_SetsTimers):
+class EscalateSettings(Settings):
     pass
 
 
-class FireTimerSettings(_SetsTimers):
+class FireTimerSettings(Settings):
     pass
 
 
 class RecordFailureSettings(Settings):
     pass
+
+
+class DispatchSettings(_SetsTimers):
+    state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", min_length=1)
 
 
 S = TypeVar("S", bound=Settings)

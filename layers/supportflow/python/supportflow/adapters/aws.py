@@ -6,11 +6,12 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
+
+from supportflow.domain.timers import whole_second_up
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class SchedulerTimers:
         )
 
     def schedule(self, name: str, at: datetime, payload: Mapping[str, Any]) -> None:
+        at = whole_second_up(at)  # at() takes whole seconds: never fire before the deadline
         zone = at.tzinfo.key if isinstance(at.tzinfo, ZoneInfo) else "UTC"
         local = at if isinstance(at.tzinfo, ZoneInfo) else at.astimezone(UTC)
         try:
@@ -65,8 +67,8 @@ class SesMailer:
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    def send(self, message: EmailMessage) -> str:
-        response = self.client.send_raw_email(RawMessage={"Data": message.as_bytes()})
+    def send(self, raw: bytes) -> str:
+        response = self.client.send_raw_email(RawMessage={"Data": raw})
         return str(response["MessageId"])
 
 
@@ -74,11 +76,11 @@ class StepFunctionsWorkflow:
     def __init__(self, client: Any, state_machine_arn: str) -> None:
         self.client, self.state_machine_arn = client, state_machine_arn
 
-    def start(self, ticket_id: str, payload: Mapping[str, Any]) -> None:
+    def start(self, name: str, payload: Mapping[str, Any]) -> None:
         try:
             self.client.start_execution(
                 stateMachineArn=self.state_machine_arn,
-                name=ticket_id,
+                name=name,
                 input=json.dumps(dict(payload), sort_keys=True),
             )
         except ClientError as exc:

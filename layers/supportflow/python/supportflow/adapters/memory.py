@@ -5,38 +5,59 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from typing import Any
 
 from supportflow.domain.events import LoggedEvent
-from supportflow.domain.ticket import Ticket
-from supportflow.services.ports import ConcurrentUpdate, TicketNotFound
+from supportflow.domain.ticket import Stage, Ticket
+from supportflow.services.effects import Effect, OutboxEntry
+from supportflow.services.ports import ConcurrentUpdate, IntakeKey, KeyReused, Lease, TicketNotFound
 
 
 class InMemoryTickets:
     """`TicketRepository` in a dict, for fast tests: the same rules as the DynamoDB one."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, clock: Callable[[], datetime] | None = None) -> None:
+        self._lock = threading.RLock()
+        self._clock = clock or (lambda: datetime.now(UTC))
         self._tickets: dict[str, Ticket] = {}  # stored without their events
         self._events: dict[str, list[LoggedEvent]] = {}
-        self._keys: dict[str, str] = {}
-        self._claims: set[tuple[str, str]] = set()
+        self._keys: dict[str, tuple[str, IntakeKey]] = {}
+        self._outbox: dict[tuple[str, str], tuple[OutboxEntry, datetime | None]] = {}
+        self._sent: dict[tuple[str, str], str] = {}
 
-    def add(self, ticket: Ticket, idempotency_key: str) -> tuple[Ticket, bool]:
+    def add(
+        self, ticket: Ticket, key: IntakeKey, effects: Sequence[Effect], now: datetime
+    ) -> tuple[Ticket, bool]:
         with self._lock:
-            existing = self._keys.get(idempotency_key)
-            if existing is None and ticket.ticket_id in self._tickets:
-                existing = ticket.ticket_id
-            if existing is not None:
-                return self._load(existing), False
+            held = self._keys.get(key.value)
+            if held is not None:
+                found = self._holding(held, key, now)
+                if found is not None:
+                    return found, False
+            if ticket.ticket_id in self._tickets:
+                raise ConcurrentUpdate(f"ticket {ticket.ticket_id} exists")
             self._tickets[ticket.ticket_id] = replace(ticket, version=1, events=[], new_events=[])
             self._events[ticket.ticket_id] = list(ticket.events)
-            self._keys[idempotency_key] = ticket.ticket_id
+            self._keys[key.value] = (ticket.ticket_id, key)
+            self._put_effects(ticket.ticket_id, 1, effects)
             return self._load(ticket.ticket_id), True
+
+    def _holding(self, held: tuple[str, IntakeKey], key: IntakeKey, now: datetime) -> Ticket | None:
+        ticket_id, first = held
+        if first.expires is not None:
+            if first.expires <= now:
+                return None
+            if first.fingerprint != key.fingerprint:
+                raise KeyReused("this Idempotency-Key was used for a different ticket")
+            return self._load(ticket_id)
+        found = self._load(ticket_id)
+        return None if found.stage == Stage.CLOSED else found
 
     def get(self, ticket_id: str) -> Ticket:
         with self._lock:
@@ -49,7 +70,7 @@ class InMemoryTickets:
         ticket.events = list(self._events[ticket_id])
         return ticket
 
-    def save(self, ticket: Ticket) -> Ticket:
+    def save(self, ticket: Ticket, effects: Sequence[Effect] = ()) -> Ticket:
         with self._lock:
             stored = self._tickets.get(ticket.ticket_id)
             if stored is None:
@@ -57,23 +78,54 @@ class InMemoryTickets:
             seqs = {e.seq for e in self._events[ticket.ticket_id]}
             if stored.version != ticket.version or any(e.seq in seqs for e in ticket.new_events):
                 raise ConcurrentUpdate(f"ticket {ticket.ticket_id} changed meanwhile")
-            self._tickets[ticket.ticket_id] = copy.deepcopy(
-                replace(ticket, version=ticket.version + 1, events=[], new_events=[])
-            )
+            saved = replace(ticket, version=ticket.version + 1, events=[], new_events=[])
+            self._tickets[ticket.ticket_id] = copy.deepcopy(saved)
             self._events[ticket.ticket_id].extend(ticket.new_events)
+            self._put_effects(ticket.ticket_id, saved.version, effects)
             return self._load(ticket.ticket_id)
 
-    def claim(self, ticket_id: str, key: str) -> bool:
+    def _put_effects(self, ticket_id: str, version: int, effects: Sequence[Effect]) -> None:
+        now = self._clock()
+        for index, effect in enumerate(effects):
+            entry = OutboxEntry(ticket_id, OutboxEntry.position_of(version, index), effect, now)
+            self._outbox[(ticket_id, entry.position)] = (entry, None)
+
+    def pending(self, ticket_id: str) -> list[OutboxEntry]:
         with self._lock:
-            if (ticket_id, key) in self._claims:
-                return False
-            self._claims.add((ticket_id, key))
-            return True
+            return [e for (t, _), (e, _) in sorted(self._outbox.items()) if t == ticket_id]
+
+    def stale(self, before: datetime, limit: int = 100) -> list[OutboxEntry]:
+        with self._lock:
+            entries = [e for e, _ in self._outbox.values() if e.created_at < before]
+        entries.sort(key=lambda e: (e.created_at, e.ticket_id, e.position))
+        return entries[:limit]
+
+    def lease(self, entry: OutboxEntry, now: datetime, until: datetime) -> Lease:
+        with self._lock:
+            key = (entry.ticket_id, entry.position)
+            if key not in self._outbox:
+                return Lease.GONE
+            held, lease = self._outbox[key]
+            if lease is not None and lease >= now:
+                return Lease.BUSY
+            self._outbox[key] = (held, until)
+            return Lease.TAKEN
+
+    def done(self, entry: OutboxEntry, receipt: str | None = None) -> None:
+        with self._lock:
+            self._outbox.pop((entry.ticket_id, entry.position), None)
+            key = getattr(entry.effect, "key", None)
+            if receipt is not None and key is not None:
+                self._sent[(entry.ticket_id, key)] = receipt
+
+    def sent(self, ticket_id: str, key: str) -> str | None:
+        with self._lock:
+            return self._sent.get((ticket_id, key))
 
     def queue(self, stages: Sequence[str]) -> list[Ticket]:
         with self._lock:
             found = [copy.deepcopy(t) for t in self._tickets.values() if t.stage in stages]
-        return sorted(found, key=lambda t: (t.next_due is None, t.next_due or ""))
+        return sorted(found, key=lambda t: (t.next_due is None, t.next_due or "", t.ticket_id))
 
     def by_customer(self, customer_id: str) -> list[Ticket]:
         with self._lock:
@@ -110,6 +162,8 @@ class RecordingMailer:
     def __init__(self) -> None:
         self.sent: list[EmailMessage] = []
 
-    def send(self, message: EmailMessage) -> str:
+    def send(self, raw: bytes) -> str:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        assert isinstance(message, EmailMessage)
         self.sent.append(message)
         return f"message-{len(self.sent)}"

@@ -19,14 +19,15 @@ class FileOutbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
 
-    def send(self, message: EmailMessage) -> str:
+    def send(self, raw: bytes) -> str:
+        message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
         with self._lock:
             number = len(list(self.folder.glob("*.eml"))) + 1
             subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or ""))[:40].strip("-")
             name = f"{number:05d}-{subject or 'message'}.eml"
             path = self.folder / name
             temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(message.as_bytes())
+            temporary.write_bytes(raw)
             temporary.replace(path)  # a message is in the outbox whole or not at all
         return name
 

@@ -10,6 +10,7 @@ from supportflow.observability import count, logger
 from supportflow.services.intake import NewTicket
 
 app = APIGatewayRestResolver(enable_validation=True)
+REPEATED = "this ticket was filed already; the link to follow it was mailed to its contact"
 install_error_handlers(app)
 
 
@@ -33,13 +34,19 @@ def file_ticket(
     if opened.created:
         count("TicketsOpened")
     logger.info("ticket filed", extra={"ticket_id": ticket_id, "new_ticket": opened.created})
+    if not opened.created:  # a repeat: whoever sends it gets no token (it was mailed)
+        return Response(
+            status_code=200,
+            content_type=content_types.APPLICATION_JSON,
+            body={"ticket_id": ticket_id, "created": False, "message": REPEATED},
+        )
     return Response(
-        status_code=201 if opened.created else 200,
+        status_code=201,
         content_type=content_types.APPLICATION_JSON,
         body={
             "ticket_id": ticket_id,
             "customer_token": opened.customer_token,
             "status_url": opened.status_url,
-            "created": opened.created,
+            "created": True,
         },
     )

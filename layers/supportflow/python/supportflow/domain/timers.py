@@ -2,9 +2,11 @@
 still to come, the auto-close after the confirmation window) and the summary the queue shows.
 
 `plan_timers` is pure: the same ticket, state, policy and `now` give the same plan. A rung that
-is met, paused, cancelled or already escalated (from the event log) never has a timer. Timer
-names are unique per ticket, metric, rung and due second, so a moved deadline is a new timer and
-a re-planned one is the same timer.
+is met, paused, cancelled or already escalated (from the event log) never has a timer, and of the
+rungs already reached only the lowest is planned, so a metric's escalations go out in rung order
+(the next is planned once that one is escalated). Timers fire at whole seconds rounded up, never
+before the deadline. Names are unique per ticket, metric, rung and due second, so a moved
+deadline is a new timer and a re-planned one is the same timer.
 """
 
 from __future__ import annotations
@@ -40,18 +42,21 @@ def plan_timers(
 def _rungs(ticket: Ticket, name: str, metric: MetricState, now: datetime) -> list[PlannedTimer]:
     escalated = ticket.escalated
     out = []
-    for point in metric.escalations:
+    overdue_planned = False
+    for point in sorted(metric.escalations, key=lambda p: p.rung):
         if point.due is None or (name, point.rung) in escalated:
             continue
         overdue = (
             point.status == "reached"
             and metric.state in ("running", "breached")
             and metric.met_at is None
+            and not overdue_planned
         )
+        overdue_planned = overdue_planned or overdue
         if point.status == "pending" or overdue:
             timer = f"{ticket.ticket_id}.{name[:3]}.{point.rung}.{to_us(point.due) // US}"
             payload = _payload(ticket, timer, ESCALATION, metric=name, rung=point.rung)
-            out.append(PlannedTimer(timer, max(point.due, now), payload))
+            out.append(PlannedTimer(timer, whole_second_up(max(point.due, now)), payload))
     return out
 
 
@@ -65,7 +70,15 @@ def _auto_close(ticket: Ticket, policy: Policy, now: datetime) -> PlannedTimer |
         resolved_at, timedelta(seconds=parse_duration(window, calendar.workday_seconds))
     )
     timer = f"{ticket.ticket_id}.close.{to_us(due) // US}"
-    return PlannedTimer(timer, max(due, now), _payload(ticket, timer, AUTO_CLOSE))
+    return PlannedTimer(timer, whole_second_up(max(due, now)), _payload(ticket, timer, AUTO_CLOSE))
+
+
+def whole_second_up(instant: datetime) -> datetime:
+    """The first whole second at or after `instant` (schedules take whole seconds, and a timer
+    must never fire before its deadline)."""
+    if instant.microsecond == 0:
+        return instant
+    return instant.replace(microsecond=0) + timedelta(seconds=1)
 
 
 def _payload(ticket: Ticket, name: str, kind: str, **more: Any) -> dict[str, Any]:

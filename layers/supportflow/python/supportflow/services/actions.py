@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportflow.domain.priority import check_priority
 from supportflow.domain.ticket import Ticket
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Commit, CompleteStep, Effect
+from supportflow.services.effects import CompleteStep, Effect
 from supportflow.services.intake import Word
-from supportflow.services.ports import Clock, ConcurrentUpdate
+from supportflow.services.ports import Clock, ConcurrentUpdate, TicketRepository
 
 
 class ActionRequest(BaseModel):
@@ -41,7 +41,7 @@ class ActionTaken:
 @dataclass(frozen=True)
 class RecordAction:
     deadlines: Deadlines
-    commit: Commit
+    tickets: TicketRepository
     clock: Clock
 
     def __call__(
@@ -54,7 +54,7 @@ class RecordAction:
         data: Mapping[str, Any],
         expected_version: int | None = None,
     ) -> ActionTaken:
-        ticket = self.commit.tickets.get(ticket_id)
+        ticket = self.tickets.get(ticket_id)
         if expected_version is not None and expected_version != ticket.version:
             raise ConcurrentUpdate(
                 f"ticket {ticket_id} is at version {ticket.version}, not {expected_version}"
@@ -68,4 +68,4 @@ class RecordAction:
             effects.append(
                 CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
             )
-        return ActionTaken(self.commit(ticket, effects), tuple(effects))
+        return ActionTaken(self.tickets.save(ticket, effects), tuple(effects))

@@ -1,36 +1,31 @@
-"""Side effects as data: what must happen besides writing a ticket, and the one place that
-performs them.
+"""Side effects as data: what must happen besides writing a ticket.
 
 A use case decides; it never calls Scheduler, SES or Step Functions itself. It returns effects
 (start the ticket's workflow, complete a waiting step, create or cancel a timer, send a mail),
-`Commit` saves the ticket and hands the effects to `Effects.perform`, in the order given.
-Each effect is safe to perform twice: timers and executions are named, a mail has a key.
+and the repository writes them in the same transaction as the ticket and its events (the
+transactional outbox, one `OutboxEntry` each). The dispatcher (dispatch.py) performs them later,
+at least once, in order per ticket. Every effect is safe to perform twice: executions and timers
+are named, a step's token completes once, a mail has a key and is recorded as sent only after the
+mail service accepted it.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-from typing import Any, Protocol, TypeVar
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from supportflow.domain.ticket import PlannedTimer, Ticket, TimerChanges
-from supportflow.services.ports import (
-    ConcurrentUpdate,
-    Mailer,
-    TicketRepository,
-    Timers,
-    Workflow,
-)
-
-log = logging.getLogger(__name__)
-T = TypeVar("T")
+from supportflow.domain.ticket import PlannedTimer, TimerChanges
+from supportflow.domain.timeutil import format_instant, parse_instant
 
 
 @dataclass(frozen=True)
 class StartWorkflow:
     ticket_id: str
+    execution: str = ""  # the execution's name; the ticket id when empty
 
 
 @dataclass(frozen=True)
@@ -44,6 +39,7 @@ class CompleteStep:
 @dataclass(frozen=True)
 class ScheduleTimer:
     timer: PlannedTimer
+    schedule: str = ""  # the schedule's name; the timer's name when empty (re-armed: a suffix)
 
 
 @dataclass(frozen=True)
@@ -53,11 +49,12 @@ class CancelTimer:
 
 @dataclass(frozen=True)
 class SendMail:
-    """One mail, sent once per ticket and key (a retried step never sends it twice)."""
+    """One mail, sent once per ticket and key; `raw` is the complete MIME message."""
 
     ticket_id: str
     key: str
-    message: EmailMessage = field(compare=False)
+    raw: bytes
+    to: str = ""  # for logs and the outbox page only (redacted in logs)
 
 
 Effect = StartWorkflow | CompleteStep | ScheduleTimer | CancelTimer | SendMail
@@ -71,67 +68,57 @@ def timer_effects(changes: TimerChanges) -> list[Effect]:
     ]
 
 
-class Services(Protocol):
-    """Where effects go. Attributes, so a composition root may build each on first use."""
-
-    @property
-    def tickets(self) -> TicketRepository: ...
-
-    @property
-    def timers(self) -> Timers: ...
-
-    @property
-    def mailer(self) -> Mailer: ...
-
-    @property
-    def workflow(self) -> Workflow: ...
-
-
-class Effects:
-    """Performs effects against the services (only those an effect needs are touched)."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-    def perform(self, effects: Iterable[Effect]) -> None:
-        for effect in effects:
-            self._one(effect)
-
-    def _one(self, effect: Effect) -> None:
-        match effect:
-            case StartWorkflow(ticket_id):
-                self.services.workflow.start(ticket_id, {"ticket_id": ticket_id})
-            case CompleteStep(token, output):
-                self.services.workflow.signal(token, output)
-            case ScheduleTimer(timer):
-                self.services.timers.schedule(timer.name, timer.at, timer.payload)
-            case CancelTimer(name):
-                self.services.timers.cancel(name)
-            case SendMail(ticket_id, key, message):
-                if self.services.tickets.claim(ticket_id, key):
-                    self.services.mailer.send(message)
-
-
 @dataclass(frozen=True)
-class Commit:
-    """Save a changed ticket, then perform what must follow the change."""
+class OutboxEntry:
+    """One effect waiting in the outbox: `position` orders a ticket's effects (the ticket
+    version that wrote it, then its place in that write)."""
 
-    tickets: TicketRepository
-    effects: Effects
+    ticket_id: str
+    position: str
+    effect: Effect
+    created_at: datetime
 
-    def __call__(self, ticket: Ticket, effects: Sequence[Effect] = ()) -> Ticket:
-        saved = self.tickets.save(ticket)
-        self.effects.perform(effects)
-        return saved
+    @staticmethod
+    def position_of(version: int, index: int) -> str:
+        return f"{version:010d}.{index:03d}"
 
 
-def retrying(attempt: Callable[[], T], tries: int = 4) -> T:
-    """Re-read and re-apply a system step that lost an optimistic-lock race."""
-    for n in range(tries):
-        try:
-            return attempt()
-        except ConcurrentUpdate:
-            if n == tries - 1:
-                raise
-            log.info("concurrent update; retrying", extra={"attempt": n + 1})
-    raise AssertionError("unreachable")
+def encode(effect: Effect) -> str:
+    """An effect as JSON for the outbox item."""
+    match effect:
+        case StartWorkflow(ticket_id, execution):
+            data: dict[str, Any] = {"kind": "start", "ticket_id": ticket_id, "name": execution}
+        case CompleteStep(token, output):
+            data = {"kind": "step", "token": token, "output": dict(output)}
+        case ScheduleTimer(timer, schedule):
+            data = {
+                "kind": "schedule",
+                "name": timer.name,
+                "at": format_instant(timer.at),
+                "payload": dict(timer.payload),
+                "schedule": schedule,
+            }
+        case CancelTimer(name):
+            data = {"kind": "cancel", "name": name}
+        case SendMail(ticket_id, key, raw, to):
+            mime = base64.b64encode(raw).decode()
+            data = {"kind": "mail", "ticket_id": ticket_id, "key": key, "raw": mime, "to": to}
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def decode(text: str) -> Effect:
+    data = json.loads(text)
+    kind = data["kind"]
+    if kind == "start":
+        return StartWorkflow(data["ticket_id"], data.get("name", ""))
+    if kind == "step":
+        return CompleteStep(data["token"], data["output"])
+    if kind == "schedule":
+        timer = PlannedTimer(data["name"], parse_instant(data["at"]), data["payload"])
+        return ScheduleTimer(timer, data.get("schedule", ""))
+    if kind == "cancel":
+        return CancelTimer(data["name"])
+    if kind == "mail":
+        raw = base64.b64decode(data["raw"])
+        return SendMail(data["ticket_id"], data["key"], raw, data.get("to", ""))
+    raise ValueError(f"unknown effect {kind!r}")

@@ -11,8 +11,8 @@ from supportflow.domain.clock import SlaState
 from supportflow.domain.ticket import Ticket
 from supportflow.services import mail
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Commit, Effect, SendMail, retrying
-from supportflow.services.ports import Clock
+from supportflow.services.effects import Effect, SendMail
+from supportflow.services.ports import Clock, TicketRepository, retrying
 from supportflow.services.tokens import Links
 
 
@@ -30,14 +30,14 @@ class Escalate:
     contracts: ContractDirectory
     deadlines: Deadlines
     links: Links
-    commit: Commit
+    tickets: TicketRepository
     clock: Clock
 
     def __call__(self, ticket_id: str, metric: str, rung: int) -> Escalated:
         return retrying(lambda: self._attempt(ticket_id, metric, rung))
 
     def _attempt(self, ticket_id: str, metric: str, rung: int) -> Escalated:
-        ticket = self.commit.tickets.get(ticket_id)
+        ticket = self.tickets.get(ticket_id)
         now = self.clock()
         role = self.deadlines.policy(ticket).escalation.ladder[rung].notify
         contract = self.contracts.get(ticket.customer_id)
@@ -51,7 +51,7 @@ class Escalate:
             effects.append(letter)
         _, timer_effects = self.deadlines.refresh(ticket, now)
         effects += timer_effects
-        ticket = self.commit(ticket, effects)
+        ticket = self.tickets.save(ticket, effects)
         return Escalated(ticket_id, ticket.stage, True, recipient, tuple(effects))
 
     def _letter(
@@ -75,4 +75,5 @@ class Escalate:
             now=state.now,
             link=self.links.agent(ticket.ticket_id),
         )
-        return SendMail(ticket.ticket_id, f"mail:escalation:{metric}.{rung}", message)
+        key = f"mail:escalation:{metric}.{rung}"
+        return SendMail(ticket.ticket_id, key, message.as_bytes(), recipient)

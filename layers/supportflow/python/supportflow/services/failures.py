@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supportflow.services.effects import Commit, retrying
+from supportflow.services.ports import TicketRepository, retrying
 
 
 @dataclass(frozen=True)
@@ -15,13 +15,13 @@ class FailureRecorded:
 
 @dataclass(frozen=True)
 class RecordFailure:
-    commit: Commit
+    tickets: TicketRepository
 
     def __call__(self, ticket_id: str, error: str, cause: str) -> FailureRecorded:
         def attempt() -> FailureRecorded:
-            ticket = self.commit.tickets.get(ticket_id)
+            ticket = self.tickets.get(ticket_id)
             ticket.fail(f"{error}: {cause}")
-            self.commit(ticket)
+            self.tickets.save(ticket)
             return FailureRecorded(ticket_id, ticket.failure)
 
         return retrying(attempt)

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from supportflow.contracts import ContractDirectory, EmailAddress
+from supportflow.contracts import Contract, ContractDirectory, EmailAddress
 from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, TicketAttributes
 from supportflow.domain.priority import decide_priority
 from supportflow.domain.ticket import Ticket
 from supportflow.services import mail
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Commit, Effect, SendMail, StartWorkflow
-from supportflow.services.ports import Clock
+from supportflow.services.effects import Effect, SendMail, StartWorkflow
+from supportflow.services.ports import Clock, IntakeKey, TicketRepository
 from supportflow.services.tokens import CustomerTokens, Links
 
 Channel = Literal["web", "email", "chat", "phone", "portal", "monitoring", "screen_share"]
@@ -44,6 +47,13 @@ class NewTicket(BaseModel):
     type: RequestType = "incident"
     category: Word | None = None
     attachments: list[Link] = Field(default_factory=list, max_length=10)
+    fingerprint: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="a monitoring alert's identity: the same alert while its ticket is open "
+        "adds nothing (default: its subject)",
+    )
 
     @field_validator("subject")
     @classmethod
@@ -65,11 +75,34 @@ class NewTicket(BaseModel):
 
 @dataclass(frozen=True)
 class Opened:
+    """A new ticket (with the customer's token), or the ticket this filing repeats (without:
+    whoever repeats a key or content gets only the id; the link went to the contact by mail)."""
+
     ticket: Ticket
     created: bool
-    customer_token: str
-    status_url: str
+    customer_token: str | None
+    status_url: str | None
     effects: tuple[Effect, ...]
+
+
+KEY_HOLDS = timedelta(hours=24)  # an Idempotency-Key
+CONTENT_HOLDS = timedelta(minutes=10)  # the same content without a key
+
+
+def new_ticket_id() -> str:
+    return f"T-{secrets.token_hex(5).upper()}"
+
+
+def intake_key(form: NewTicket, idempotency_key: str | None, now: datetime) -> IntakeKey:
+    """What makes this filing the same as an earlier one (see IntakeKey)."""
+    content = json.dumps(form.model_dump(exclude={"fingerprint"}), sort_keys=True)
+    fingerprint = hashlib.sha256(content.encode()).hexdigest()
+    if idempotency_key:
+        return IntakeKey(f"key|{form.customer}|{idempotency_key}", fingerprint, now + KEY_HOLDS)
+    if form.channel == "monitoring":  # an alert: the same alert while its ticket is open
+        alert = form.fingerprint or form.subject
+        return IntakeKey(f"alert|{form.customer}|{alert}", "alert", None)
+    return IntakeKey(f"content|{form.customer}|{fingerprint}", fingerprint, now + CONTENT_HOLDS)
 
 
 @dataclass(frozen=True)
@@ -78,24 +111,20 @@ class OpenTicket:
     deadlines: Deadlines
     tokens: CustomerTokens
     links: Links
-    commit: Commit
+    tickets: TicketRepository
     clock: Clock
+    new_id: Callable[[], str] = new_ticket_id
 
     def __call__(self, form: NewTicket, idempotency_key: str | None) -> Opened:
-        """The same Idempotency-Key (or, without one, the same content) gives the same ticket:
-        a double-clicked form makes one ticket, one execution and one confirmation."""
+        """The same Idempotency-Key (24 h), the same content (minutes) or the same alert (while
+        its ticket is open) gives the same ticket: one ticket, one execution, one mail."""
         now = self.clock()
         contract = self.contracts.get(form.customer)
         policy = self.deadlines.policies.get(contract.policy, now)
         attributes = form.attributes()
         decide_priority(policy, attributes)  # unknown priority, urgency or impact: TicketError
-        key = (
-            idempotency_key
-            or hashlib.sha256(json.dumps(form.model_dump(), sort_keys=True).encode()).hexdigest()
-        )
-        scoped = f"{form.customer}|{key}"
         ticket = Ticket.open(
-            ticket_id=f"T-{hashlib.sha256(scoped.encode()).hexdigest()[:10].upper()}",
+            ticket_id=self.new_id(),
             customer_id=contract.customer_id,
             policy_id=policy.id,
             policy_version=policy.version,
@@ -107,22 +136,25 @@ class OpenTicket:
             channel=form.channel,
             at=now,
         )
-        ticket, created = self.commit.tickets.add(ticket, scoped)
         token = self.tokens.sign(ticket.ticket_id)
-        link = self.links.customer(ticket.ticket_id, token)
-        state = self.deadlines.state(ticket, now)
-        confirmation = mail.confirmation(
+        effects = (StartWorkflow(ticket.ticket_id), self._confirmation(ticket, contract, token))
+        key = intake_key(form, idempotency_key, now)
+        stored, created = self.tickets.add(ticket, key, effects, now)
+        if not created:
+            return Opened(stored, False, None, None, ())
+        return Opened(stored, True, token, self.links.customer(stored.ticket_id, token), effects)
+
+    def _confirmation(self, ticket: Ticket, contract: Contract, token: str) -> SendMail:
+        state = self.deadlines.state(ticket, ticket.opened_at)
+        message = mail.confirmation(
             language=contract.language,
             sender=contract.desk_address,
             recipient=ticket.contact_email,
             ticket_id=ticket.ticket_id,
             subject=ticket.subject,
             response_due=state.metrics["response"].due,
-            link=link,
+            link=self.links.customer(ticket.ticket_id, token),
         )
-        effects = (
-            StartWorkflow(ticket.ticket_id),
-            SendMail(ticket.ticket_id, "mail:confirmation", confirmation),
+        return SendMail(
+            ticket.ticket_id, "mail:confirmation", message.as_bytes(), ticket.contact_email
         )
-        self.commit.effects.perform(effects)
-        return Opened(ticket, created, token, link, effects)

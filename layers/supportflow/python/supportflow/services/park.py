@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportflow.domain.ticket import Stage
-from supportflow.services.effects import Commit, CompleteStep, Effect, retrying
+from supportflow.services.effects import CompleteStep, Effect
+from supportflow.services.ports import TicketRepository, retrying
 
 
 @dataclass(frozen=True)
@@ -19,17 +20,17 @@ class Parked:
 
 @dataclass(frozen=True)
 class Park:
-    commit: Commit
+    tickets: TicketRepository
 
     def __call__(self, ticket_id: str, stage: Stage, token: str) -> Parked:
         return retrying(lambda: self._attempt(ticket_id, stage, token))
 
     def _attempt(self, ticket_id: str, stage: Stage, token: str) -> Parked:
-        ticket = self.commit.tickets.get(ticket_id)
+        ticket = self.tickets.get(ticket_id)
         if not ticket.park(stage, token):
             # The ticket moved on while the workflow caught up: let it follow at once.
             effects = (CompleteStep(token, {"ticket_id": ticket_id, "next": ticket.stage}),)
-            self.commit.effects.perform(effects)
+            self.tickets.save(ticket, effects)
             return Parked(ticket_id, False, ticket.stage, effects)
-        self.commit(ticket)
+        self.tickets.save(ticket)
         return Parked(ticket_id, True, stage)

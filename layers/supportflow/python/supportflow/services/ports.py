@@ -8,14 +8,19 @@ written with; the queue's sort keys are UTC).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from typing import Any, Protocol
+from enum import StrEnum
+from typing import Any, Protocol, TypeVar
 
 from supportflow.domain.ticket import Ticket
+from supportflow.services.effects import Effect, OutboxEntry
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TicketNotFound(LookupError):
@@ -30,20 +35,60 @@ class TemporarilyUnavailable(RuntimeError):
     """A dependency is briefly unavailable; the workflow retries this error by name."""
 
 
+class KeyReused(ValueError):
+    """An Idempotency-Key that came with other content than the first time (API 422)."""
+
+
+@dataclass(frozen=True)
+class IntakeKey:
+    """What makes a filing "the same ticket again": an Idempotency-Key for 24 hours, the same
+    content for a few minutes, or an alert's fingerprint while its ticket is open."""
+
+    value: str  # scoped to the customer, e.g. "key|<customer>|<Idempotency-Key>"
+    fingerprint: str  # the content's hash: the same key with other content is refused
+    expires: datetime | None  # None: it holds while the ticket it points to is open
+
+
+class Lease(StrEnum):
+    """What taking an outbox entry for delivery found."""
+
+    TAKEN = "taken"  # it is ours until the lease ends: perform it, then mark it done
+    GONE = "gone"  # delivered already
+    BUSY = "busy"  # another deliverer holds it now
+
+
 class TicketRepository(Protocol):
-    def add(self, ticket: Ticket, idempotency_key: str) -> tuple[Ticket, bool]:
-        """Store a new ticket with its first event, once per idempotency key: a second call
-        with the same key returns the stored ticket and False."""
+    def add(
+        self, ticket: Ticket, key: IntakeKey, effects: Sequence[Effect], now: datetime
+    ) -> tuple[Ticket, bool]:
+        """Store a new ticket with its first event and its effects, once per intake key: while
+        the key holds, a second call returns the stored ticket and False (and stores nothing),
+        or raises KeyReused if the content differs. An expired key (or an alert whose ticket
+        was closed) is taken over by the new ticket."""
 
     def get(self, ticket_id: str) -> Ticket:
         """The ticket with its whole event log (TicketNotFound if there is none)."""
 
-    def save(self, ticket: Ticket) -> Ticket:
-        """Save `ticket` and append its `new_events` atomically, if the stored version is still
-        `ticket.version` (else ConcurrentUpdate). Returns the ticket at its new version."""
+    def save(self, ticket: Ticket, effects: Sequence[Effect] = ()) -> Ticket:
+        """Save `ticket`, append its `new_events` and put `effects` in the outbox, in one
+        transaction, if the stored version is still `ticket.version` (else ConcurrentUpdate).
+        Returns the ticket at its new version."""
 
-    def claim(self, ticket_id: str, key: str) -> bool:
-        """Record that a one-off side effect (an e-mail) happened; False if it already had."""
+    def pending(self, ticket_id: str) -> list[OutboxEntry]:
+        """The ticket's effects not yet delivered, in order."""
+
+    def stale(self, before: datetime, limit: int = 100) -> list[OutboxEntry]:
+        """Undelivered effects written before `before`, oldest first (for the sweep)."""
+
+    def lease(self, entry: OutboxEntry, now: datetime, until: datetime) -> Lease:
+        """Take an entry for delivery until `until` (another deliverer gets BUSY meanwhile)."""
+
+    def done(self, entry: OutboxEntry, receipt: str | None = None) -> None:
+        """The effect happened: remove the entry; a mail's receipt (the provider's message id)
+        is recorded under its key, in the same write."""
+
+    def sent(self, ticket_id: str, key: str) -> str | None:
+        """The receipt of the ticket's mail with this key, if it was sent."""
 
     def queue(self, stages: Sequence[str]) -> list[Ticket]:
         """Tickets in these stages, nearest deadline first (their event logs not loaded)."""
@@ -60,13 +105,25 @@ class Timers(Protocol):
 
 
 class Mailer(Protocol):
-    def send(self, message: EmailMessage) -> str:
+    def send(self, raw: bytes) -> str:
         """Send a complete MIME message; returns the provider's message id."""
 
 
 class Workflow(Protocol):
-    def start(self, ticket_id: str, payload: Mapping[str, Any]) -> None:
-        """Start the ticket's execution, named after the ticket (starting it twice is fine)."""
+    def start(self, name: str, payload: Mapping[str, Any]) -> None:
+        """Start an execution with this name (starting it twice is fine)."""
 
     def signal(self, token: str, output: Mapping[str, Any]) -> None:
         """Complete the waiting callback task that holds `token`."""
+
+
+def retrying(attempt: Callable[[], T], tries: int = 4) -> T:
+    """Re-read and re-apply a system step that lost an optimistic-lock race."""
+    for n in range(tries):
+        try:
+            return attempt()
+        except ConcurrentUpdate:
+            if n == tries - 1:
+                raise
+            log.info("concurrent update; retrying", extra={"attempt": n + 1})
+    raise AssertionError("unreachable")

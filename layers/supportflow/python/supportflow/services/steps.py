@@ -51,6 +51,7 @@ class TimerPayload(_Step):
     kind: Literal["escalation", "auto_close"] = ESCALATION  # type: ignore[assignment]
     metric: str | None = None
     rung: int = -1
+    attempt: int = Field(default=0, ge=0, le=1000)  # how often it was re-armed
 
 
 assert set(TimerPayload.model_fields["kind"].annotation.__args__) == {ESCALATION, AUTO_CLOSE}  # type: ignore[union-attr]

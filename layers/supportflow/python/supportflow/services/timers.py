@@ -6,18 +6,20 @@ closes the ticket."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from supportflow.domain.events import SYSTEM
-from supportflow.domain.ticket import Stage, Ticket
-from supportflow.domain.timers import AUTO_CLOSE
+from supportflow.domain.ticket import Busy, PlannedTimer, Stage, Ticket
+from supportflow.domain.timers import AUTO_CLOSE, whole_second_up
 from supportflow.services.actions import RecordAction
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Commit, CompleteStep, Effect
-from supportflow.services.ports import Clock, TicketNotFound
+from supportflow.services.effects import CompleteStep, Effect, ScheduleTimer
+from supportflow.services.ports import Clock, TicketNotFound, TicketRepository, retrying
 from supportflow.services.steps import TimerPayload
 
-OutcomeKind = Literal["stale", "escalating", "closed"]
+OutcomeKind = Literal["stale", "escalating", "closed", "rearmed"]
+MAX_BACKOFF = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -37,20 +39,28 @@ def _stale(reason: str) -> TimerOutcome:
 @dataclass(frozen=True)
 class FireTimer:
     deadlines: Deadlines
-    commit: Commit
+    tickets: TicketRepository
     act: RecordAction
     clock: Clock
 
     def __call__(self, timer: TimerPayload) -> TimerOutcome:
+        return retrying(lambda: self._attempt(timer))
+
+    def _attempt(self, timer: TimerPayload) -> TimerOutcome:
         try:
-            ticket = self.commit.tickets.get(timer.ticket_id)
+            ticket = self.tickets.get(timer.ticket_id)
         except TicketNotFound:
             return _stale(f"no ticket {timer.ticket_id}")
         if timer.name not in ticket.timers:
             return _stale(f"timer {timer.name} is no longer planned (done, moved or cancelled)")
-        if timer.kind == AUTO_CLOSE:
-            return self._close(ticket)
-        return self._escalate(ticket, timer)
+        now = self.clock()
+        try:
+            if timer.kind == AUTO_CLOSE:
+                return self._close(ticket)
+            return self._escalate(ticket, timer, now)
+        except Busy:  # the workflow is between two steps: try again shortly, never drop it
+            backoff = min(timedelta(seconds=2**timer.attempt), MAX_BACKOFF)
+            return self._rearm(ticket, timer, now + backoff, "the ticket is between steps")
 
     def _close(self, ticket: Ticket) -> TimerOutcome:
         if ticket.stage != Stage.RESOLVED:
@@ -64,16 +74,22 @@ class FireTimer:
         )
         return TimerOutcome("closed", "closed", done.effects)
 
-    def _escalate(self, ticket: Ticket, timer: TimerPayload) -> TimerOutcome:
+    def _escalate(self, ticket: Ticket, timer: TimerPayload, now: datetime) -> TimerOutcome:
         metric, rung = str(timer.metric), timer.rung
-        state = self.deadlines.state(ticket, self.clock())
+        state = self.deadlines.state(ticket, now)
         points = state.metrics[metric].escalations if metric in state.metrics else ()
         point = next((p for p in points if p.rung == rung), None)
-        if point is None or point.status != "reached":
+        if point is None or point.due is None or point.status not in ("pending", "reached"):
             return _stale(f"{metric} rung {rung} is {'gone' if point is None else point.status}")
         if (metric, rung) in ticket.escalated:
             return _stale(f"{metric} rung {rung} was escalated already")
-        token = ticket.release_for_escalation()  # Busy while between steps: retried
+        if point.status == "pending":  # fired before its deadline (a skewed clock): re-arm
+            return self._rearm(ticket, timer, point.due, "it fired before its deadline")
+        escalated = ticket.escalated
+        first = [p.rung for p in points if p.rung < rung and p.status == "reached"]
+        if any((metric, r) not in escalated for r in first):  # rungs go out in order
+            return self._rearm(ticket, timer, now + timedelta(seconds=2), "a lower rung goes first")
+        token = ticket.release_for_escalation()
         ticket.forget_timer(timer.name)
         output = {
             "ticket_id": ticket.ticket_id,
@@ -83,5 +99,15 @@ class FireTimer:
             "return_to": ticket.stage,
         }
         effects = (CompleteStep(token, output),)
-        self.commit(ticket, effects)
+        self.tickets.save(ticket, effects)
         return TimerOutcome("escalating", f"escalating {metric} rung {rung}", effects)
+
+    def _rearm(self, ticket: Ticket, timer: TimerPayload, at: datetime, why: str) -> TimerOutcome:
+        """Schedule the same timer again under a new schedule name (the one that fired is being
+        deleted); a duplicate delivery of this firing makes the same name, so one re-arm."""
+        attempt = timer.attempt + 1
+        payload = {**timer.model_dump(exclude_none=True), "attempt": attempt}
+        planned = PlannedTimer(timer.name, whole_second_up(at), payload)
+        effects = (ScheduleTimer(planned, schedule=f"{timer.name}.r{attempt}"),)
+        self.tickets.save(ticket, effects)
+        return TimerOutcome("rearmed", f"re-armed for {planned.at.isoformat()}: {why}", effects)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Commit, Effect, retrying
-from supportflow.services.ports import Clock
+from supportflow.services.effects import Effect
+from supportflow.services.ports import Clock, TicketRepository, retrying
 
 
 @dataclass(frozen=True)
@@ -23,16 +23,16 @@ class Routed:
 @dataclass(frozen=True)
 class Triage:
     deadlines: Deadlines
-    commit: Commit
+    tickets: TicketRepository
     clock: Clock
 
     def __call__(self, ticket_id: str) -> Routed:
         return retrying(lambda: self._attempt(ticket_id))
 
     def _attempt(self, ticket_id: str) -> Routed:
-        ticket = self.commit.tickets.get(ticket_id)
+        ticket = self.tickets.get(ticket_id)
         if not ticket.triage():  # a retried task: triage happened already
             return Routed(ticket_id, ticket.stage)
         state, effects = self.deadlines.refresh(ticket, self.clock())
-        ticket = self.commit(ticket, effects)
+        ticket = self.tickets.save(ticket, effects)
         return Routed(ticket_id, ticket.stage, state.priority, tuple(effects))

@@ -1,0 +1,115 @@
+"""The dispatcher: performs what the outbox holds, at least once, in order per ticket.
+
+Fed by the table's stream on AWS (and by the local stack's stream pump), and swept by the
+reconciliation for anything left behind. Each entry is leased before it is performed (so two
+deliverers never perform it at once), performed idempotently, and only then marked done; a mail
+is recorded as sent with the mail service's message id, never before it was accepted. A failure
+leaves the entry pending and holds back the ticket's later entries, so effects keep their order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+from supportflow.services.effects import (
+    CancelTimer,
+    CompleteStep,
+    OutboxEntry,
+    ScheduleTimer,
+    SendMail,
+    StartWorkflow,
+)
+from supportflow.services.ports import Clock, Lease, Mailer, TicketRepository, Timers, Workflow
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+
+
+class Services(Protocol):
+    """Where effects go. Attributes, so a composition root may build each on first use."""
+
+    @property
+    def timers(self) -> Timers: ...
+
+    @property
+    def mailer(self) -> Mailer: ...
+
+    @property
+    def workflow(self) -> Workflow: ...
+
+
+@dataclass
+class Delivery:
+    """What one pass delivered, and what it left for the next (failed or held back)."""
+
+    done: list[OutboxEntry] = field(default_factory=list)
+    skipped: list[OutboxEntry] = field(default_factory=list)  # done by someone else already
+    left: list[OutboxEntry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dispatcher:
+    tickets: TicketRepository
+    services: Services
+    clock: Clock
+
+    def deliver(self, entries: Iterable[OutboxEntry]) -> Delivery:
+        result = Delivery()
+        blocked: set[str] = set()
+        for entry in entries:
+            if entry.ticket_id in blocked:
+                result.left.append(entry)
+                continue
+            try:
+                outcome = self._one(entry)
+            except Exception as exc:  # left pending: retried by the stream and the sweep
+                log.warning(
+                    "effect not delivered",
+                    extra={
+                        "ticket_id": entry.ticket_id,
+                        "position": entry.position,
+                        "error": repr(exc),
+                    },
+                )
+                outcome = None
+                result.errors.append(f"{type(exc).__name__}: {exc}")
+            if outcome is Lease.TAKEN:
+                result.done.append(entry)
+            elif outcome is Lease.GONE:
+                result.skipped.append(entry)
+            else:  # failed, or another deliverer holds it: keep the order, try later
+                blocked.add(entry.ticket_id)
+                result.left.append(entry)
+        return result
+
+    def pending(self, ticket_id: str) -> Delivery:
+        """Deliver what one ticket has waiting (the sweep and tests use this)."""
+        return self.deliver(self.tickets.pending(ticket_id))
+
+    def _one(self, entry: OutboxEntry) -> Lease:
+        now = self.clock()
+        lease = self.tickets.lease(entry, now, now + LEASE)
+        if lease is not Lease.TAKEN:
+            return lease
+        self.tickets.done(entry, self._perform(entry))
+        return Lease.TAKEN
+
+    def _perform(self, entry: OutboxEntry) -> str | None:
+        match entry.effect:
+            case StartWorkflow(ticket_id, execution):
+                self.services.workflow.start(execution or ticket_id, {"ticket_id": ticket_id})
+            case CompleteStep(token, output):
+                self.services.workflow.signal(token, output)
+            case ScheduleTimer(timer, schedule):
+                self.services.timers.schedule(schedule or timer.name, timer.at, timer.payload)
+            case CancelTimer(name):
+                self.services.timers.cancel(name)
+            case SendMail(ticket_id, key, raw):
+                receipt = self.tickets.sent(ticket_id, key)
+                return receipt if receipt is not None else self.services.mailer.send(raw)
+        return None
