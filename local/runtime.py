@@ -56,6 +56,7 @@ class Runtime:
     start: datetime | None = None
     port: int = 8080
     agent_token: str = "local-agent-token"
+    reconcile_every: float = 10.0  # real seconds between reconciliation rounds
     stack: LocalStack | None = None
     clock: SimClock | None = None
     outbox: FileOutbox | None = None
@@ -106,7 +107,7 @@ class Runtime:
         )
         self.effects = self.stack.stream_pump()
         self.restored = self._restore(saved)
-        for target in (self._pump_loop, self._effects_loop, self._save_loop):
+        for target in (self._pump_loop, self._effects_loop, self._reconcile_loop, self._save_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -131,11 +132,12 @@ class Runtime:
 
     # ----- calling the functions ----------------------------------------------------------
 
-    def call(self, logical_id: str, event: dict[str, Any]) -> Any:
+    def call(self, logical_id: str, event: dict[str, Any], save: bool = True) -> Any:
         assert self.stack is not None
         name = self.stack.function_arns[logical_id].rsplit(":", 1)[-1]
         result = self.stack.registry.handler(name)(event, FakeContext(function_name=name))
-        self.save()  # acknowledged to the user only once it is on disk
+        if save:
+            self.save()  # acknowledged to the user only once it is on disk
         return result
 
     # ----- timers ---------------------------------------------------------------------------
@@ -154,6 +156,18 @@ class Runtime:
             return self.effects.pump()
         except Exception:  # keep delivering: the next pass reads the stream again
             return 0
+
+    def _reconcile_loop(self) -> None:
+        while not self._stop.wait(self.reconcile_every):
+            self.reconcile()
+
+    def reconcile(self) -> dict[str, Any]:
+        """One reconciliation round, as the scheduled function runs it on AWS."""
+        try:
+            result = self.call("ReconcileFunction", {"id": "local", "detail": {}}, save=False)
+        except Exception as exc:  # the next round tries again
+            return {"error": f"{type(exc).__name__}: {exc}"}
+        return dict(result)
 
     def fire_due(self) -> int:
         assert self.pump is not None and self.clock is not None

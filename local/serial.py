@@ -6,7 +6,7 @@ threads can undo each other's acknowledged writes. The local stack is threaded (
 the timer pump, the workflows moto runs in threads), so every request moto handles goes through
 one re-entrant lock here: a handler the workflow invokes inside a moto request may call moto
 again from the same thread. It patches one moto internal, in one place; the moto canary test
-pins it.
+pins it. Every request also passes the fault injector (local/faults.py) here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 
 from moto.core.botocore_stubber import BotocoreStubber
 
+from local.faults import FAULTS
+
 LOCK = threading.RLock()
 
 
@@ -28,7 +30,8 @@ def serialized() -> Iterator[threading.RLock]:
 
     def process_request(self: BotocoreStubber, request: Any) -> Any:
         with LOCK:
-            return original(self, request)
+            injected = FAULTS.check(request)
+            return injected if injected is not None else original(self, request)
 
     BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
     try:

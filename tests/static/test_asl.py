@@ -77,8 +77,22 @@ def test_the_step_error_names_are_the_ones_the_code_defines() -> None:
         assert retried - TRANSIENT == set(names(STEP_RETRYABLE)), name
         if name == "RecordFailure":
             continue
-        caught = [c["ErrorEquals"] for c in state["Catch"] if c["ErrorEquals"] != ["States.ALL"]]
+        caught = [
+            c["ErrorEquals"]
+            for c in state["Catch"]
+            if c["ErrorEquals"] != ["States.ALL"] and c["Next"] != "Triage"
+        ]
         assert caught == [names(STEP_FAILURES)], name
+
+
+def test_a_lost_signal_times_out_and_goes_back_through_triage() -> None:
+    for state in _tasks().values():
+        if not state["Resource"].endswith(".waitForTaskToken"):
+            continue
+        assert 0 < state["HeartbeatSeconds"] <= 3600
+        first = state["Catch"][0]
+        assert first["Next"] == "Triage" and "States.HeartbeatTimeout" in first["ErrorEquals"]
+        assert first["ResultPath"] != "$"  # the ticket id travels on
 
 
 def test_the_routes_are_the_stages_the_ticket_knows() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 import pytest
+from local.faults import FAULTS
 from local.lambda_shim import FakeContext, installed
 from local.serial import serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
@@ -110,6 +111,9 @@ class Desk:
         event["body"] = json.dumps(body or {})
         return self.call("TicketApiFunction", event)
 
+    def reconcile(self) -> dict[str, Any]:
+        return dict(self.call("ReconcileFunction", sample("reconcile/scheduled")))
+
     def view(self, ticket_id: str) -> dict[str, Any]:
         event = sample("ticket_api/get_ticket")
         event["path"] = f"/tickets/{ticket_id}"
@@ -186,6 +190,7 @@ def delivering(stack: LocalStack) -> Iterator[StreamPump]:
 
 @pytest.fixture
 def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
+    FAULTS.clear()
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
         monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
         stack = provision()

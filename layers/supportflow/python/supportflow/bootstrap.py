@@ -23,6 +23,7 @@ from supportflow.services.failures import RecordFailure
 from supportflow.services.intake import OpenTicket
 from supportflow.services.park import Park
 from supportflow.services.ports import Clock, Mailer, TicketRepository, Timers, Workflow
+from supportflow.services.reconcile import Reconcile
 from supportflow.services.timers import FireTimer
 from supportflow.services.tokens import CustomerTokens, Links
 from supportflow.services.triage import Triage
@@ -85,6 +86,7 @@ class Container:
             config.schedule_group,
             config.fire_timer_arn,
             config.scheduler_role_arn,
+            config.timer_dead_letters_arn,
         )
 
     @cached_property
@@ -166,6 +168,9 @@ class Container:
 
     def record_failure(self) -> RecordFailure:
         return RecordFailure(self.tickets)
+
+    def reconcile(self) -> Reconcile:
+        return Reconcile(self.tickets, self.deadlines, self, self.dispatcher(), self.clock)
 
     def views(self) -> TicketViews:
         return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)

@@ -24,6 +24,7 @@ class Settings(BaseModel):
     schedule_group: str = Field(default="default", alias="SCHEDULE_GROUP")
     scheduler_role_arn: str = Field(default="", alias="SCHEDULER_ROLE_ARN")
     fire_timer_arn: str = Field(default="", alias="FIRE_TIMER_ARN")
+    timer_dead_letters_arn: str = Field(default="", alias="TIMER_DEAD_LETTERS_ARN")
     token_secret: str = Field(default="", alias="TOKEN_SECRET")
     token_secret_parameter: str = Field(default="", alias="TOKEN_SECRET_PARAMETER")
     agent_token: str = Field(default="", alias="AGENT_TOKEN", description="local bearer token")
@@ -78,6 +79,10 @@ class RecordFailureSettings(Settings):
 
 class DispatchSettings(_SetsTimers):
     state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", min_length=1)
+
+
+class ReconcileSettings(DispatchSettings):
+    pass
 
 
 S = TypeVar("S", bound=Settings)

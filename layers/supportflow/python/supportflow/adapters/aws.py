@@ -12,8 +12,12 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 
 from supportflow.domain.timers import whole_second_up
+from supportflow.services.ports import ExecutionState
 
 log = logging.getLogger(__name__)
+
+
+GONE = ("TaskDoesNotExist", "TaskTimedOut", "InvalidToken")
 
 
 def _code(exc: ClientError) -> str:
@@ -24,18 +28,29 @@ class SchedulerTimers:
     """One-time schedules (`at()`, an explicit time zone, deleted after they fire) in the app's
     schedule group, each invoking the fire-timer function with the timer's payload."""
 
-    def __init__(self, client: Any, group: str, target_arn: str, role_arn: str) -> None:
+    def __init__(
+        self, client: Any, group: str, target_arn: str, role_arn: str, dead_letters: str = ""
+    ) -> None:
         self.client, self.group, self.target_arn, self.role_arn = (
             client,
             group,
             target_arn,
             role_arn,
         )
+        self.dead_letters = dead_letters  # an SQS queue for deliveries Scheduler gave up on
 
     def schedule(self, name: str, at: datetime, payload: Mapping[str, Any]) -> None:
         at = whole_second_up(at)  # at() takes whole seconds: never fire before the deadline
         zone = at.tzinfo.key if isinstance(at.tzinfo, ZoneInfo) else "UTC"
         local = at if isinstance(at.tzinfo, ZoneInfo) else at.astimezone(UTC)
+        target: dict[str, Any] = {
+            "Arn": self.target_arn,
+            "RoleArn": self.role_arn,
+            "Input": json.dumps(dict(payload), sort_keys=True),
+            "RetryPolicy": {"MaximumRetryAttempts": 10, "MaximumEventAgeInSeconds": 3600},
+        }
+        if self.dead_letters:
+            target["DeadLetterConfig"] = {"Arn": self.dead_letters}
         try:
             self.client.create_schedule(
                 Name=name,
@@ -44,12 +59,7 @@ class SchedulerTimers:
                 ScheduleExpressionTimezone=zone,
                 FlexibleTimeWindow={"Mode": "OFF"},
                 ActionAfterCompletion="DELETE",
-                Target={
-                    "Arn": self.target_arn,
-                    "RoleArn": self.role_arn,
-                    "Input": json.dumps(dict(payload), sort_keys=True),
-                    "RetryPolicy": {"MaximumRetryAttempts": 10, "MaximumEventAgeInSeconds": 3600},
-                },
+                Target=target,
             )
         except ClientError as exc:
             if _code(exc) != "ConflictException":  # the same timer planned twice: fine
@@ -61,6 +71,13 @@ class SchedulerTimers:
         except ClientError as exc:
             if _code(exc) != "ResourceNotFoundException":  # fired and deleted already: fine
                 raise
+
+    def existing(self, prefix: str) -> set[str]:
+        names: set[str] = set()
+        pages = self.client.get_paginator("list_schedules")
+        for page in pages.paginate(GroupName=self.group, NamePrefix=prefix):
+            names.update(s["Name"] for s in page.get("Schedules", []))
+        return names
 
 
 class SesMailer:
@@ -91,7 +108,48 @@ class StepFunctionsWorkflow:
         try:
             self.client.send_task_success(taskToken=token, output=json.dumps(dict(output)))
         except ClientError as exc:
-            if _code(exc) in ("TaskDoesNotExist", "TaskTimedOut", "InvalidToken"):
+            if _code(exc) in GONE:  # completed already, or timed out: the reconciliation
                 log.warning("the waiting step is gone", extra={"error": _code(exc)})
-                return
+                return  # re-routes a ticket whose workflow waits elsewhere
             raise
+
+    def heartbeat(self, token: str) -> bool:
+        try:
+            self.client.send_task_heartbeat(taskToken=token)
+        except ClientError as exc:
+            if _code(exc) in GONE:
+                return False
+            raise
+        return True
+
+    def state(self, name: str) -> ExecutionState | None:
+        arn = self.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{name}"
+        try:
+            status = self.client.describe_execution(executionArn=arn)["status"]
+        except ClientError as exc:
+            if _code(exc) == "ExecutionDoesNotExist":
+                return None
+            raise
+        if status != "RUNNING":
+            return ExecutionState(running=False)
+        history = self.client.get_execution_history(
+            executionArn=arn, reverseOrder=True, maxResults=50
+        )["events"]
+        return waiting_step(sorted(history, key=lambda e: int(e["id"]), reverse=True))
+
+
+def waiting_step(newest_first: list[dict[str, Any]]) -> ExecutionState:
+    """The callback step a running execution waits in, from its newest history events: a
+    `.waitForTaskToken` task that was scheduled and has not ended (its token is in the
+    scheduled task's parameters, as Step Functions records them)."""
+    for event in newest_first:
+        kind = event["type"]
+        if kind in ("TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskStateExited"):
+            break
+        if kind == "TaskScheduled":
+            details = event.get("taskScheduledEventDetails") or {}
+            if not str(details.get("resource", "")).endswith("waitForTaskToken"):
+                break
+            payload = json.loads(details.get("parameters") or "{}").get("Payload") or {}
+            return ExecutionState(True, payload.get("stage"), payload.get("token"))
+    return ExecutionState(running=True)

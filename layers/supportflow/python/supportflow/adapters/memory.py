@@ -140,11 +140,14 @@ class RecordingTimers:
         self.cancelled: list[str] = []
 
     def schedule(self, name: str, at: datetime, payload: Mapping[str, Any]) -> None:
-        self.pending[name] = (at, dict(payload))
+        self.pending.setdefault(name, (at, dict(payload)))  # a name taken already: kept, as AWS
 
     def cancel(self, name: str) -> None:
         self.cancelled.append(name)
         self.pending.pop(name, None)
+
+    def existing(self, prefix: str) -> set[str]:
+        return {name for name in self.pending if name.startswith(prefix)}
 
     def due(self, now: datetime) -> list[dict[str, Any]]:
         """Payloads of timers due at `now`, removed as a scheduler with DELETE would."""

@@ -103,6 +103,7 @@ class Ticket:
     sla: dict[str, Any] = field(default_factory=dict)  # derived summary, for the queue's index
     next_due: str | None = None  # the nearest running deadline (ISO 8601 with offset)
     failure: str | None = None
+    runs: int = 1  # how many workflow executions the ticket has had (a restart adds one)
     new_events: list[LoggedEvent] = field(default_factory=list, compare=False, repr=False)
 
     # ----- opening --------------------------------------------------------------------------
@@ -205,6 +206,18 @@ class Ticket:
             return None
         data = {"metric": metric, "rung": rung, "role": role, "to": to}
         return self._append(max(at, self.last_at), "escalated", SYSTEM, data)
+
+    @property
+    def execution(self) -> str:
+        """The name of the ticket's current workflow execution."""
+        return self.ticket_id if self.runs == 1 else f"{self.ticket_id}.{self.runs}"
+
+    def restart_workflow(self) -> str:
+        """Its execution ended while the ticket is open: a new one, which triage routes to the
+        ticket's stage. Returns the new execution's name."""
+        self.runs += 1
+        self.waiting, self.failure = None, None
+        return self.execution
 
     def fail(self, error: str) -> None:
         """The workflow failed: say why on the ticket; no step waits for it any more."""

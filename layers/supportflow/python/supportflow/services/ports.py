@@ -96,12 +96,25 @@ class TicketRepository(Protocol):
     def by_customer(self, customer_id: str) -> list[Ticket]: ...
 
 
+@dataclass(frozen=True)
+class ExecutionState:
+    """Where a ticket's workflow execution is: running or not, and the callback step that waits
+    (the stage it waits at and its token), if one waits now."""
+
+    running: bool
+    stage: str | None = None
+    token: str | None = None
+
+
 class Timers(Protocol):
     def schedule(self, name: str, at: datetime, payload: Mapping[str, Any]) -> None:
         """A one-time timer that delivers `payload` to the timer handler at `at`."""
 
     def cancel(self, name: str) -> None:
         """Remove a pending timer (a timer already gone is fine)."""
+
+    def existing(self, prefix: str) -> set[str]:
+        """The names of the pending timers whose name starts with `prefix`."""
 
 
 class Mailer(Protocol):
@@ -115,6 +128,12 @@ class Workflow(Protocol):
 
     def signal(self, token: str, output: Mapping[str, Any]) -> None:
         """Complete the waiting callback task that holds `token`."""
+
+    def state(self, name: str) -> ExecutionState | None:
+        """Where the execution with this name is (None if there is none)."""
+
+    def heartbeat(self, token: str) -> bool:
+        """Tell the waiting step it is still wanted; False if that step is gone."""
 
 
 def retrying(attempt: Callable[[], T], tries: int = 4) -> T:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from supportflow.domain.ticket import Stage
 from supportflow.domain.timers import AUTO_CLOSE, ESCALATION
@@ -38,6 +38,11 @@ class StepError(BaseModel):
 
     error: str = Field(default="Unknown", alias="Error")
     cause: str = Field(default="", alias="Cause")
+
+    @field_validator("error", "cause", mode="before")
+    @classmethod
+    def _text(cls, value: object) -> str:
+        return "" if value is None else str(value)  # Step Functions may send a null Cause
 
 
 class RecordFailureInput(_Step):
