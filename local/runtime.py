@@ -1,16 +1,20 @@
 """The whole desk in one process: moto in-process with the real state machine, the Lambda shim,
 a simulated clock that can run accelerated, the timer pump, the outbox and persistence.
 
-State lives in a data folder: the table's items, the pending schedules and the simulated time are
-written there after every acknowledged change (and every second while workflows run), and read
-back at start; every open ticket's workflow is started again and parks at the step the ticket is
-at. The outbox is a folder of `.eml` files.
+State lives in a data folder: every write DynamoDB accepts is appended to a journal before its
+caller hears back (local/journal.py), a snapshot of the table and the pending schedules is taken
+every 30 s and at a clean stop, and the simulated time is written every second. At start the
+snapshot is loaded and the journal replayed; every open ticket's workflow is started again and
+parks at the step the ticket is at. Every background loop (timer pump, dispatcher,
+reconciliation, persistence) survives its own errors and reports its health to the pages. The
+outbox is a folder of `.eml` files.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 import threading
 import time
@@ -23,14 +27,16 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from local.journal import Journal
 from local.lambda_shim import FakeContext, installed
-from local.serial import serialized
+from local.serial import JOURNALS, LOCK, serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from supportflow.adapters.outbox import FileOutbox
 from supportflow.domain.ticket import OPEN_STAGES, Stage
 
+log = logging.getLogger(__name__)
 # Tickets whose workflow still runs (and is started again after a restart).
 RUNNING_STAGES = {s.value for s in (*OPEN_STAGES, Stage.RESOLVED)}
 
@@ -66,9 +72,11 @@ class Runtime:
     _serial: Any = None
     _shim: Any = None
     _stop: threading.Event = field(default_factory=threading.Event)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
     _threads: list[threading.Thread] = field(default_factory=list)
+    _journal: Journal | None = None
+    _snapshot_at: float = 0.0
     restored: int = 0
+    health: dict[str, dict[str, Any]] = field(default_factory=dict)  # shown on the pages
 
     @property
     def state_file(self) -> Path:
@@ -90,12 +98,7 @@ class Runtime:
         os.environ.update(self.stack.env)
         os.environ["OUTBOX_DIR"] = str(self.data_dir / "outbox")
         saved = self._read_state()
-        origin = self.start or datetime.now(UTC)
-        if saved.get("now"):
-            origin = datetime.fromisoformat(saved["now"])
-            if self.speed == 1 and self.start is None:
-                origin = max(origin, datetime.now(UTC))
-        self.clock = SimClock(origin, self.speed)
+        self.clock = SimClock(self._origin(saved), self.speed)
         self.stack.inject(self.clock)
         self.outbox = FileOutbox(self.data_dir / "outbox")
         self._shim = installed(self.stack.registry)
@@ -112,11 +115,24 @@ class Runtime:
             thread.start()
             self._threads.append(thread)
 
+    def _origin(self, saved: dict[str, Any]) -> datetime:
+        """Where the simulated clock starts: SIM_START when given (also over saved state), else
+        where it stopped (never behind real time at speed 1), else now."""
+        if self.start is not None:
+            return self.start
+        if saved.get("now"):
+            origin = datetime.fromisoformat(saved["now"])
+            return max(origin, datetime.now(UTC)) if self.speed == 1 else origin
+        return datetime.now(UTC)
+
     def down(self) -> None:
         self._stop.set()
         for thread in self._threads:
-            thread.join(timeout=2)
-        self.save()
+            thread.join(timeout=5)
+        self.snapshot()
+        if self._journal is not None:
+            JOURNALS.clear()
+            self._journal.close()
         sfn = boto3.client("stepfunctions", region_name=REGION)
         assert self.stack is not None
         for execution in sfn.list_executions(
@@ -132,60 +148,70 @@ class Runtime:
 
     # ----- calling the functions ----------------------------------------------------------
 
-    def call(self, logical_id: str, event: dict[str, Any], save: bool = True) -> Any:
+    def call(self, logical_id: str, event: dict[str, Any]) -> Any:
+        """Run a function's handler, one at a time (the handlers share Powertools routers and
+        moto); its writes are in the journal, on disk, before this returns."""
         assert self.stack is not None
         name = self.stack.function_arns[logical_id].rsplit(":", 1)[-1]
-        result = self.stack.registry.handler(name)(event, FakeContext(function_name=name))
-        if save:
-            self.save()  # acknowledged to the user only once it is on disk
-        return result
+        with LOCK:
+            return self.stack.registry.handler(name)(event, FakeContext(function_name=name))
 
-    # ----- timers ---------------------------------------------------------------------------
+    # ----- the background work: each loop keeps going whatever happens ---------------------
+
+    def _loop(self, name: str, every: float, work: Callable[[], Any]) -> None:
+        health = self.health.setdefault(name, {"runs": 0, "errors": 0, "last_error": None})
+        while not self._stop.wait(every):
+            try:
+                with LOCK:
+                    work()
+                health["runs"] += 1
+                health["ok"] = True
+                health["last_run"] = datetime.now(UTC).isoformat(timespec="seconds")
+            except Exception as exc:  # logged, shown on the pages, tried again next round
+                health["errors"] += 1
+                health["ok"] = False
+                health["last_error"] = f"{type(exc).__name__}: {exc}"[:300]
+                log.warning("%s failed: %s", name, health["last_error"])
 
     def _pump_loop(self) -> None:
-        while not self._stop.wait(0.2):
-            self.fire_due()
+        self._loop("timer pump", 0.2, self.fire_due)
 
     def _effects_loop(self) -> None:
-        while not self._stop.wait(0.05):
-            self.deliver_effects()
+        self._loop("dispatcher", 0.05, self.deliver_effects)
+
+    def _reconcile_loop(self) -> None:
+        self._loop("reconciliation", self.reconcile_every, self.reconcile)
+
+    def _save_loop(self) -> None:
+        self._loop("persistence", 1.0, self._checkpoint)
 
     def deliver_effects(self) -> int:
         assert self.effects is not None
-        try:
-            return self.effects.pump()
-        except Exception:  # keep delivering: the next pass reads the stream again
-            return 0
-
-    def _reconcile_loop(self) -> None:
-        while not self._stop.wait(self.reconcile_every):
-            self.reconcile()
+        return self.effects.pump()
 
     def reconcile(self) -> dict[str, Any]:
         """One reconciliation round, as the scheduled function runs it on AWS."""
-        try:
-            result = self.call("ReconcileFunction", {"id": "local", "detail": {}}, save=False)
-        except Exception as exc:  # the next round tries again
-            return {"error": f"{type(exc).__name__}: {exc}"}
-        return dict(result)
+        return dict(self.call("ReconcileFunction", {"id": "local", "detail": {}}))
 
     def fire_due(self) -> int:
         assert self.pump is not None and self.clock is not None
-        with self._lock:
-            fired = self.pump.fire_due(self.clock())
-        if fired:
-            self.save()
-        return len(fired)
+        with LOCK:
+            return len(self.pump.fire_due(self.clock()))
 
-    # ----- persistence ------------------------------------------------------------------------
+    # ----- persistence: a snapshot plus the write-ahead journal -------------------------------
 
-    def _save_loop(self) -> None:
-        while not self._stop.wait(1.0):
-            self.save()
+    def _checkpoint(self) -> None:
+        """Every second: the simulated time; every 30 s (if anything was written): a snapshot."""
+        assert self.clock is not None
+        (self.data_dir / "clock.json").write_text(json.dumps({"now": self.clock().isoformat()}))
+        journal = self._journal
+        if journal is not None and journal.lines and time.monotonic() - self._snapshot_at > 30:
+            self.snapshot()
 
-    def save(self) -> None:
+    def snapshot(self) -> None:
+        """The whole table and the pending schedules in state.json; the journal emptied."""
         assert self.stack is not None and self.clock is not None and self.pump is not None
-        with self._lock:
+        with LOCK:
             dynamodb = boto3.client("dynamodb", region_name=REGION)
             items: list[dict[str, Any]] = []
             for page in dynamodb.get_paginator("scan").paginate(TableName=self.stack.table_name):
@@ -202,23 +228,25 @@ class Runtime:
             temporary = self.state_file.with_suffix(".tmp")
             temporary.write_text(json.dumps(state, default=str))
             temporary.replace(self.state_file)
+            if self._journal is not None:
+                self._journal.truncate()
+            self._snapshot_at = time.monotonic()
 
     def _read_state(self) -> dict[str, Any]:
-        if not self.state_file.exists():
-            return {}
-        return dict(json.loads(self.state_file.read_text()))
+        state: dict[str, Any] = {}
+        if self.state_file.exists():
+            state = dict(json.loads(self.state_file.read_text()))
+        clock = self.data_dir / "clock.json"
+        if clock.exists():  # newer than the snapshot's time
+            state["now"] = json.loads(clock.read_text())["now"]
+        return state
 
     def _restore(self, saved: dict[str, Any]) -> int:
+        """Load the snapshot, replay the journal on top, take a fresh snapshot, start journaling,
+        and start every open ticket's workflow again (triage routes it to its stage)."""
         assert self.stack is not None
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        open_tickets = []
         for item in saved.get("items", []):
-            if item.get("sk", {}).get("S") == "TICKET":
-                body = json.loads(item["body"]["S"])
-                body["waiting"] = None  # the old executions are gone
-                item["body"] = {"S": json.dumps(body, sort_keys=True)}
-                if body["stage"] in RUNNING_STAGES and not body.get("failure"):
-                    open_tickets.append(body["ticket_id"])
             dynamodb.put_item(TableName=self.stack.table_name, Item=item)
         scheduler = boto3.client("scheduler", region_name=REGION)
         for schedule in saved.get("schedules", []):
@@ -228,14 +256,43 @@ class Runtime:
                 ActionAfterCompletion="DELETE",
                 **schedule,
             )
+        journal = Journal(self.data_dir / "journal.jsonl")
+        journal.replay(dynamodb)
+        self._journal = journal
+        running = self._forget_old_executions(dynamodb)
+        self.snapshot()
+        JOURNALS[:] = [journal]
         sfn = boto3.client("stepfunctions", region_name=REGION)
-        for ticket_id in open_tickets:  # triage sees the stage and routes straight to it
+        for ticket_id, execution in running:
             sfn.start_execution(
                 stateMachineArn=self.stack.state_machine_arn,
-                name=ticket_id,
+                name=execution,
                 input=json.dumps({"ticket_id": ticket_id}),
             )
-        return len(open_tickets)
+        return len(running)
+
+    def _forget_old_executions(self, dynamodb: Any) -> list[tuple[str, str]]:
+        """The executions of the last run are gone: no ticket waits for them. Returns the open
+        tickets and their executions' names."""
+        assert self.stack is not None
+        running = []
+        pages = dynamodb.get_paginator("scan").paginate(
+            TableName=self.stack.table_name,
+            FilterExpression="sk = :t",
+            ExpressionAttributeValues={":t": {"S": "TICKET"}},
+        )
+        for page in pages:
+            for item in page["Items"]:
+                body = json.loads(item["body"]["S"])
+                if body.get("waiting"):
+                    body["waiting"] = None
+                    item["body"] = {"S": json.dumps(body, sort_keys=True)}
+                    dynamodb.put_item(TableName=self.stack.table_name, Item=item)
+                if body["stage"] in RUNNING_STAGES and not body.get("failure"):
+                    runs = int(body.get("runs", 1))
+                    name = body["ticket_id"] if runs == 1 else f"{body['ticket_id']}.{runs}"
+                    running.append((body["ticket_id"], name))
+        return running
 
     def _secret(self) -> str:
         path = self.data_dir / "token-secret"

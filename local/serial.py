@@ -18,9 +18,11 @@ from typing import Any
 
 from moto.core.botocore_stubber import BotocoreStubber
 
-from local.faults import FAULTS
+from local.faults import FAULTS, operation
+from local.journal import Journal
 
 LOCK = threading.RLock()
+JOURNALS: list[Journal] = []  # the local stack's write-ahead journal, when one is open
 
 
 @contextmanager
@@ -31,7 +33,12 @@ def serialized() -> Iterator[threading.RLock]:
     def process_request(self: BotocoreStubber, request: Any) -> Any:
         with LOCK:
             injected = FAULTS.check(request)
-            return injected if injected is not None else original(self, request)
+            if injected is not None:
+                return injected
+            response = original(self, request)
+            if JOURNALS and response is not None and response[0] == 200:
+                JOURNALS[0].record(operation(request), request.body)
+            return response
 
     BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
     try:

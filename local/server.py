@@ -3,13 +3,15 @@
 Serves the API (each request becomes an API Gateway proxy event for the same Lambda handlers),
 the customer's web form and status page, the agent page and the outbox, over the embedded AWS of
 `local.runtime`. Settings come from the environment: PORT (8080), SPEED (1; 3600 makes one real
-second a simulated hour), SIM_START (an ISO instant to start the simulated clock at),
+second a simulated hour), SIM_START (an ISO instant with an offset to start the simulated clock
+at; it wins over the time saved in the data folder),
 DATA_DIR (local-data/), SEED (1: file sample tickets into an empty desk).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import signal
@@ -27,7 +29,9 @@ from local.stack import load_template
 from supportflow.contracts import demo
 from supportflow.policies import shipped
 
+log = logging.getLogger(__name__)
 PAGES = Path(__file__).resolve().parent / "pages"
+MAX_BODY = 1024 * 1024  # the API refuses more than 64 KiB; the server reads at most this
 
 
 def api_routes() -> list[tuple[str, str, str]]:
@@ -136,18 +140,26 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(404, {"message": f"nothing at {path}"})
         except BrokenPipeError:
             return None
-        except Exception as exc:  # never a traceback to the browser
-            return self._json(500, {"message": f"{type(exc).__name__}: {exc}"})
+        except Exception:  # never a traceback to the browser
+            log.exception("request failed")
+            return self._json(500, {"message": "something went wrong on our side; it was logged"})
 
     def _api(self, method: str, path: str, query: str) -> None:
         found = match_route(method, path)
         if found is None:
             return self._json(404, {"message": f"no route {method} {path}"})
         resource, function, params = found
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > 1024 * 1024:
-            return self._json(413, {"message": "the request body is too large"})
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            return self._refuse(400, "send the body with a Content-Length, not chunked")
+        text = (self.headers.get("Content-Length") or "0").strip()
+        if not text.isdigit() or len(text) > 12:
+            return self._refuse(400, "Content-Length must be a whole number of bytes")
+        length = int(text)
+        if length > MAX_BODY:
+            return self._refuse(413, "the request body is too large")
         body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            return self._refuse(400, "the body ended before Content-Length bytes")
         headers = {k: v for k, v in self.headers.items()}
         event = proxy_event(method, path, query, headers, body, resource, params)
         response = self.runtime.call(function, event)
@@ -181,8 +193,14 @@ class Handler(BaseHTTPRequestHandler):
         return {
             "now": self.runtime.clock().isoformat(),
             "speed": self.runtime.speed,
+            "health": self.runtime.health,
             "customers": customers,
         }
+
+    def _refuse(self, status: int, message: str) -> None:
+        """A request the server cannot frame: answer and close (its body is not read)."""
+        self.close_connection = True
+        self._json(status, {"message": message})
 
     def _json(self, status: int, data: Any) -> None:
         self._send(status, json.dumps(data).encode(), "application/json")
@@ -199,6 +217,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_header(key, value)
         self.end_headers()
         self.wfile.write(body)
+
+
+class DeskServer(ThreadingHTTPServer):
+    request_queue_size = 256  # a burst of connections waits instead of being reset
+    daemon_threads = True
 
 
 def seed(runtime: Runtime) -> int:
@@ -252,10 +275,17 @@ def main() -> int:
     port = int(os.environ.get("PORT", "8080"))
     speed = float(os.environ.get("SPEED", "1") or 1)
     start = os.environ.get("SIM_START")
+    try:
+        sim_start = datetime.fromisoformat(start) if start else None
+    except ValueError:
+        sim_start = None
+    if start and (sim_start is None or sim_start.tzinfo is None):
+        print(f"SIM_START={start!r}: give an ISO 8601 instant with an offset", file=sys.stderr)
+        return 2
     runtime = Runtime(
         data_dir=Path(os.environ.get("DATA_DIR", "local-data")).resolve(),
         speed=speed,
-        start=datetime.fromisoformat(start) if start else None,
+        start=sim_start,
         port=port,
     )
     if os.environ.get("VERBOSE") != "1":  # the handlers' JSON logs and metrics stay quiet
@@ -265,7 +295,7 @@ def main() -> int:
     runtime.up()
     seeded = seed(runtime) if fresh and os.environ.get("SEED", "1") == "1" else 0
     Handler.runtime = runtime
-    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    server = DeskServer(("127.0.0.1", port), Handler)
     base = f"http://localhost:{port}"
     assert runtime.clock is not None and runtime.outbox is not None
     print(

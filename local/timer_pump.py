@@ -47,7 +47,14 @@ class TimerPump:
         paginator = self.scheduler.get_paginator("list_schedules")
         for page in paginator.paginate(GroupName=self.group):
             for summary in page.get("Schedules", []):
-                schedule = self.scheduler.get_schedule(Name=summary["Name"], GroupName=self.group)
+                try:
+                    schedule = self.scheduler.get_schedule(
+                        Name=summary["Name"], GroupName=self.group
+                    )
+                except ClientError as exc:  # deleted between the listing and now: fine
+                    if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                        continue
+                    raise
                 when = due_at(schedule)
                 if when is not None:
                     out.append((when, schedule))

@@ -48,6 +48,21 @@ async function tickClock() {
     const config = await (await fetch("/local/config.json")).json();
     const el = document.getElementById("clock");
     if (el) el.textContent = `clock ${when(config.now)} · x${config.speed}`;
+    showHealth(config.health || {});
     return config;
   } catch { return null; }
+}
+
+function showHealth(health) {
+  // The local stack's background work: a loop that keeps failing is shown on every page.
+  let el = document.getElementById("health");
+  if (!el) {
+    el = document.createElement("p");
+    el.id = "health";
+    el.className = "health";
+    document.body.prepend(el);
+  }
+  const failing = Object.entries(health).filter(([, h]) => h.ok === false);
+  el.hidden = failing.length === 0;
+  el.textContent = failing.map(([name, h]) => `${name} failing (${h.errors}×): ${h.last_error}`).join(" · ");
 }

@@ -25,6 +25,14 @@ class TooLarge(Exception):
     """A request body over the limit (HTTP 413)."""
 
 
+class BadRequest(Exception):
+    """A request that cannot be read: bad framing, bad base64, JSON nested too deep (HTTP 400)."""
+
+
+class UnsupportedMediaType(Exception):
+    """A body that is neither JSON nor a form post (HTTP 415)."""
+
+
 # A workflow step that raises one of these is retried by the state machine (by name).
 STEP_RETRYABLE: tuple[type[Exception], ...] = (TemporarilyUnavailable,)
 # A workflow step that raises one of these goes to RecordFailure at once (by name).
@@ -43,6 +51,8 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketNotFound: (404, "", False),
     Unauthorized: (401, "", False),
     TooLarge: (413, "", False),
+    BadRequest: (400, "", False),
+    UnsupportedMediaType: (415, "", False),
     ConcurrentUpdate: (409, "; reload the ticket and try again", False),
     Busy: (409, "", True),
     ActionError: (409, "", False),

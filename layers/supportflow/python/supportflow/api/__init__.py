@@ -1,47 +1,92 @@
 """The HTTP API: the intake app (intake.py) and the ticket app (tickets.py), and what they share:
-reading form posts, who is asking, errors as HTTP, and handing a request to an app together
+checking a request before it is parsed (size, content type, JSON depth), reading form posts, who
+is asking, errors as HTTP (`{"message": ...}`, always), and handing a request to an app together
 with the function's dependencies."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import hmac
 import json
+import logging
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from supportflow.errors import HTTP, TooLarge, Unauthorized
+from supportflow.errors import HTTP, BadRequest, TooLarge, Unauthorized, UnsupportedMediaType
 
 if TYPE_CHECKING:
     from supportflow.bootstrap import Container
 
+log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
+MAX_DEPTH = 20  # nesting of JSON bodies (ours are at most 2 deep)
 LIST_FIELDS = ("attachments",)
+JSON, FORM = "application/json", "application/x-www-form-urlencoded"
+AGENT_NAME = re.compile(r"^[A-Za-z0-9@._+-]{1,64}$")
 
 
-def form_to_json(event: dict[str, Any]) -> dict[str, Any]:
-    """An HTML form post (urlencoded) becomes the same JSON body a script would send, so one
-    pydantic model validates both. Oversized bodies are refused before anything is parsed."""
+def checked(event: dict[str, Any]) -> dict[str, Any]:
+    """The request as the apps read it, or BadRequest/TooLarge/UnsupportedMediaType: a body
+    within the size limit, decoded, in JSON or as a form (which becomes the same JSON), and no
+    deeper than any of ours."""
     body = event.get("body") or ""
     if event.get("isBase64Encoded"):
-        body = base64.b64decode(body).decode("utf-8", errors="replace")
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("the body is not valid base64") from None
+        body = raw.decode("utf-8", errors="replace")
         event = {**event, "body": body, "isBase64Encoded": False}
-    if len(body.encode()) > MAX_BODY:
+    if len(body.encode("utf-8", errors="surrogateescape")) > MAX_BODY:
         raise TooLarge(f"the request body is larger than {MAX_BODY} bytes")
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    if headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-        fields = parse_qs(body, keep_blank_values=False)
-        data: dict[str, Any] = {
-            k: (v if k in LIST_FIELDS else v[-1]) for k, v in fields.items() if k != "submit"
-        }
-        if "attachments" in data:  # one link per line in a textarea
-            data["attachments"] = [u for v in data["attachments"] for u in v.split() if u]
-        new_headers = {**(event.get("headers") or {}), "Content-Type": "application/json"}
-        new_headers.pop("content-type", None)
-        event = {**event, "body": json.dumps(data), "headers": new_headers}
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if event.get("httpMethod") == "POST" and body and kind not in (JSON, FORM):
+        raise UnsupportedMediaType(f"send {JSON} or {FORM}")
+    if kind == FORM:
+        return _form(event, body)
+    if _depth(body) > MAX_DEPTH:
+        raise BadRequest(f"the JSON body is nested deeper than {MAX_DEPTH} levels")
     return event
+
+
+def _form(event: dict[str, Any], body: str) -> dict[str, Any]:
+    """An HTML form post becomes the JSON body a script would send (one model validates both)."""
+    fields = parse_qs(body, keep_blank_values=False)
+    data: dict[str, Any] = {
+        k: (v if k in LIST_FIELDS else v[-1]) for k, v in fields.items() if k != "submit"
+    }
+    if "attachments" in data:  # one link per line in a textarea
+        data["attachments"] = [u for v in data["attachments"] for u in v.split() if u]
+    headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+    return {**event, "body": json.dumps(data), "headers": {**headers, "Content-Type": JSON}}
+
+
+def _depth(text: str) -> int:
+    """How deeply a JSON text nests (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def agent_of(event: dict[str, Any], agent_token: str) -> str:
@@ -50,10 +95,11 @@ def agent_of(event: dict[str, Any], agent_token: str) -> str:
     claims = (context.get("authorizer") or {}).get("claims") or {}
     if claims:
         return str(claims.get("email") or claims.get("cognito:username") or claims.get("sub"))
-    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-    given = headers.get("authorization", "")
-    if agent_token and hmac.compare_digest(given, f"Bearer {agent_token}"):
-        return str(headers.get("x-agent") or "agent")
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    given = headers.get("authorization", "").encode("utf-8", errors="surrogateescape")
+    if agent_token and hmac.compare_digest(given, f"Bearer {agent_token}".encode()):
+        name = headers.get("x-agent", "agent")
+        return name if AGENT_NAME.match(name) else "agent"
     raise Unauthorized("an agent login is needed")
 
 
@@ -61,7 +107,7 @@ def raw_error(status: int, message: str) -> dict[str, Any]:
     """An API Gateway proxy response for errors found before the router runs."""
     return {
         "statusCode": status,
-        "headers": {"Content-Type": "application/json"},
+        "headers": {"Content-Type": JSON},
         "body": json.dumps({"message": message}),
     }
 
@@ -75,6 +121,16 @@ def _error(status: int, message: str, **extra: Any) -> Response[str]:
     )
 
 
+def _invalid(exc: RequestValidationError) -> Response[str]:
+    """422 with a readable message and the fields at fault (never the values sent)."""
+    problems = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e["msg"]}
+        for e in exc.errors()
+    ]
+    message = "; ".join(f"{p['field'] or 'body'}: {p['problem']}" for p in problems)
+    return _error(422, f"invalid request: {message}"[:2000], errors=problems[:20])
+
+
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
     for error, (status, suffix, retry) in HTTP.items():
 
@@ -85,16 +141,23 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
             return _error(status, f"{exc}{suffix}", **extra)
 
         app.exception_handler(error)(handle)
+    app.exception_handler(RequestValidationError)(_invalid)
+    app.not_found(lambda exc: _error(404, "no such resource"))
 
 
 def serve(app: APIGatewayRestResolver, deps: Container, event: dict[str, Any], context: Any) -> Any:
     """Resolve one API Gateway event with the function's dependencies in the router's context."""
     try:
-        event = form_to_json(event)
-    except TooLarge as exc:
-        return raw_error(413, str(exc))
+        event = checked(event)
+    except (BadRequest, TooLarge, UnsupportedMediaType) as exc:
+        return raw_error(HTTP[type(exc)][0], str(exc))
     app.append_context(deps=deps)
-    return app.resolve(event, context)
+    try:
+        return app.resolve(event, context)
+    except Exception:  # a bug, never a traceback to the caller
+        log.exception("unhandled error")
+        app.clear_context()
+        return raw_error(500, "something went wrong on our side; it was logged")
 
 
 def deps_of(app: APIGatewayRestResolver) -> Container:

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
 from supportflow.api import deps_of, install_error_handlers
+from supportflow.api.responses import COMMON, Filed, Repeated, answer, problems
 from supportflow.observability import count, logger
 from supportflow.services.intake import NewTicket
 
@@ -20,9 +21,11 @@ install_error_handlers(app)
     description="JSON or an HTML form post (application/x-www-form-urlencoded, the same fields). "
     "The same Idempotency-Key, or without one the same content, gives the same ticket.",
     responses={
-        201: {"description": "created"},
-        200: {"description": "the same ticket again"},
-        422: {"description": "invalid"},
+        201: answer("filed", Filed),
+        200: answer(
+            "the same ticket again (no token: the link was mailed to its contact)", Repeated
+        ),
+        **problems(*COMMON),
     },
 )
 def file_ticket(

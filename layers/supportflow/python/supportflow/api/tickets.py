@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handlers
+from supportflow.api.responses import COMMON, Moved, answer, problems
 from supportflow.observability import count
 from supportflow.services.actions import ActionRequest
 
@@ -40,13 +41,21 @@ def _customer(ticket_id: str, token: str | None) -> None:
         raise Unauthorized("this link is not valid for this ticket")
 
 
-@app.get("/tickets/<ticket_id>", summary="A ticket, its timeline and explained deadlines (agents)")
+@app.get(
+    "/tickets/<ticket_id>",
+    summary="A ticket, its timeline and explained deadlines (agents)",
+    responses={200: answer("the ticket"), **problems(401, 404, *COMMON)},
+)
 def get_ticket(ticket_id: TicketId) -> dict[str, Any]:
     _agent()
     return deps_of(app).views().ticket(ticket_id, for_customer=False)
 
 
-@app.get("/tickets/<ticket_id>/status", summary="A ticket's status and deadlines (the customer)")
+@app.get(
+    "/tickets/<ticket_id>/status",
+    summary="A ticket's status and deadlines (the customer)",
+    responses={200: answer("the ticket as its customer sees it"), **problems(401, 404, *COMMON)},
+)
 def get_status(
     ticket_id: TicketId,
     token: Annotated[str | None, Query(max_length=64)] = None,
@@ -56,13 +65,21 @@ def get_status(
     return deps_of(app).views().ticket(ticket_id, for_customer=True)
 
 
-@app.get("/queue", summary="Open tickets, nearest deadline first")
+@app.get(
+    "/queue",
+    summary="Open tickets, nearest deadline first",
+    responses={200: answer("the queue"), **problems(401, *COMMON)},
+)
 def get_queue() -> dict[str, Any]:
     _agent()
     return deps_of(app).views().queue()
 
 
-@app.post("/tickets/<ticket_id>/actions/<action>", summary="An agent's action")
+@app.post(
+    "/tickets/<ticket_id>/actions/<action>",
+    summary="An agent's action",
+    responses={200: answer("done", Moved), **problems(401, 404, 409, *COMMON)},
+)
 def agent_action(
     ticket_id: TicketId,
     action: Annotated[AgentAction, Path()],
@@ -83,7 +100,9 @@ def agent_action(
 
 
 @app.post(
-    "/tickets/<ticket_id>/customer/<action>", summary="A customer's reply, confirmation or reopen"
+    "/tickets/<ticket_id>/customer/<action>",
+    summary="A customer's reply, confirmation or reopen",
+    responses={200: answer("done", Moved), **problems(401, 404, 409, *COMMON)},
 )
 def customer_action(
     ticket_id: TicketId,

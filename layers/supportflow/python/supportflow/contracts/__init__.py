@@ -9,17 +9,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from supportflow.domain.text import EmailAddress, OneLine
 from supportflow.policies import shipped
-
-# An e-mail address: one @, no white space (so no CR/LF can reach a header), a dot in the domain.
-EmailAddress = Annotated[
-    str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$", max_length=254)
-]
 
 
 class ContractError(ValueError):
@@ -30,7 +25,7 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     customer_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
-    name: str
+    name: OneLine
     policy: str
     language: str = Field(default="nl", pattern="^(nl|en)$")
     contacts: list[EmailAddress] = Field(default_factory=list, description="authorised contacts")

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.domain.priority import check_priority
+from supportflow.domain.text import Text
 from supportflow.domain.ticket import Ticket
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import CompleteStep, Effect
@@ -24,9 +25,9 @@ class ActionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    message: str | None = Field(default=None, max_length=20_000)
+    message: Text | None = Field(default=None, max_length=20_000)
     priority: Word | None = None
-    reason: str | None = Field(default=None, max_length=2_000)
+    reason: Text | None = Field(default=None, max_length=2_000)
 
     def data(self) -> dict[str, str]:
         return {k: v for k, v in self.model_dump().items() if v}

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.contracts import Contract, ContractDirectory, EmailAddress
+from supportflow.contracts import Contract, ContractDirectory
 from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, TicketAttributes
 from supportflow.domain.priority import decide_priority
+from supportflow.domain.text import EmailAddress, OneLine, Text
 from supportflow.domain.ticket import Ticket
 from supportflow.services import mail
 from supportflow.services.deadlines import Deadlines
@@ -38,8 +39,8 @@ class NewTicket(BaseModel):
 
     customer: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", description="the customer id")
     contact_email: EmailAddress
-    subject: str = Field(min_length=1, max_length=200)
-    description: str = Field(min_length=1, max_length=20_000)
+    subject: OneLine = Field(min_length=1, max_length=200)
+    description: Text = Field(min_length=1, max_length=20_000)
     urgency: Word | None = None
     impact: Word | None = None
     priority: Word | None = Field(default=None, description="the priority the customer proposes")
@@ -54,13 +55,6 @@ class NewTicket(BaseModel):
         description="a monitoring alert's identity: the same alert while its ticket is open "
         "adds nothing (default: its subject)",
     )
-
-    @field_validator("subject")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        if any(ord(c) < 32 for c in value):
-            raise ValueError("the subject must be one line without control characters")
-        return value
 
     def attributes(self) -> TicketAttributes:
         return TicketAttributes(
