@@ -20,6 +20,8 @@ def test_every_route_is_documented() -> None:
         "/tickets/{ticket_id}/actions/{action}",
         "/tickets/{ticket_id}/customer/{action}",
         "/queue",
+        "/filings",
+        "/filings/{filing_id}/{decision}",
     }
     body = paths["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/NewTicket")

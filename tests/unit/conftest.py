@@ -36,3 +36,7 @@ def nine_to_five_thirty() -> BusinessCalendar:
 @pytest.fixture
 def cal_9x5() -> BusinessCalendar:
     return nine_to_five_thirty()
+
+
+# The desk's use cases over in-memory adapters (defined with the tests that built it).
+from tests.unit.test_desk import world  # noqa: E402, F401

@@ -12,7 +12,13 @@ from typing import Any
 
 import pytest
 
-from supportflow.adapters.memory import InMemoryTickets, RecordingMailer, RecordingTimers
+from supportflow.adapters.memory import (
+    InMemoryFilings,
+    InMemoryMailQuota,
+    InMemoryTickets,
+    RecordingMailer,
+    RecordingTimers,
+)
 from supportflow.bootstrap import Container
 from supportflow.domain.ticket import Busy, WaitingStep
 from supportflow.domain.timeutil import parse_instant
@@ -112,6 +118,8 @@ def world() -> tuple[Container, Clock, RecordingTimers, RecordingMailer, DrivenW
         load_settings(Settings, {"TABLE_NAME": "unused"}),
         clock=clock,
         tickets=StreamedTickets(clock),
+        filings=InMemoryFilings(),
+        quota=InMemoryMailQuota(),
         timers=timers,
         mailer=mailer,
         workflow=workflow,

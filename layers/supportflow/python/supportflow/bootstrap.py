@@ -20,9 +20,18 @@ from supportflow.services.deadlines import Deadlines
 from supportflow.services.dispatch import Dispatcher
 from supportflow.services.escalation import Escalate
 from supportflow.services.failures import RecordFailure
+from supportflow.services.filings import HeldFilings
 from supportflow.services.intake import OpenTicket
 from supportflow.services.park import Park
-from supportflow.services.ports import Clock, Mailer, TicketRepository, Timers, Workflow
+from supportflow.services.ports import (
+    Clock,
+    Filings,
+    Mailer,
+    MailQuota,
+    TicketRepository,
+    Timers,
+    Workflow,
+)
 from supportflow.services.reconcile import Reconcile
 from supportflow.services.timers import FireTimer
 from supportflow.services.tokens import CustomerTokens, Links
@@ -49,6 +58,8 @@ class Container:
         tickets: TicketRepository | None = None,
         timers: Timers | None = None,
         mailer: Mailer | None = None,
+        filings: Filings | None = None,
+        quota: MailQuota | None = None,
         workflow: Workflow | None = None,
         contracts: ContractDirectory | None = None,
         policies: PolicyRegistry | None = None,
@@ -59,6 +70,8 @@ class Container:
             "tickets": tickets,
             "timers": timers,
             "mailer": mailer,
+            "filings": filings,
+            "quota": quota,
             "workflow": workflow,
             "contracts": contracts,
             "policies": policies,
@@ -75,6 +88,20 @@ class Container:
         config = self.settings
         bind_models(config.table_name, config.region, config.dynamodb_host)
         return DynamoTickets(clock=self.clock)
+
+    @cached_property
+    def filings(self) -> Filings:
+        from supportflow.adapters.dynamodb_filings import DynamoFilings
+
+        self.tickets  # noqa: B018 (binds the table's models)
+        return DynamoFilings()
+
+    @cached_property
+    def quota(self) -> MailQuota:
+        from supportflow.adapters.dynamodb_filings import DynamoMailQuota
+
+        self.tickets  # noqa: B018 (binds the table's models)
+        return DynamoMailQuota()
 
     @cached_property
     def timers(self) -> Timers:
@@ -148,8 +175,19 @@ class Container:
 
     def open_ticket(self) -> OpenTicket:
         return OpenTicket(
-            self.contracts, self.deadlines, self.tokens, self.links, self.tickets, self.clock
+            self.contracts,
+            self.deadlines,
+            self.tokens,
+            self.links,
+            self.tickets,
+            self.filings,
+            self.quota,
+            self.clock,
+            self.settings.mails_per_customer_hour,
         )
+
+    def held_filings(self) -> HeldFilings:
+        return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
 
     def triage(self) -> Triage:
         return Triage(self.deadlines, self.tickets, self.clock)

@@ -9,6 +9,7 @@ from supportflow.contracts import ContractError
 from supportflow.domain.priority import TicketError
 from supportflow.domain.ticket import ActionError, Busy
 from supportflow.policies import UnknownPolicyError
+from supportflow.services.filings import FilingNotFound
 from supportflow.services.ports import (
     ConcurrentUpdate,
     KeyReused,
@@ -49,6 +50,7 @@ TIMER_RETRYABLE: tuple[type[Exception], ...] = (TemporarilyUnavailable, Busy, Co
 # What each error means over HTTP: (status, what to add to the message, retry later).
 HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketNotFound: (404, "", False),
+    FilingNotFound: (404, "", False),
     Unauthorized: (401, "", False),
     TooLarge: (413, "", False),
     BadRequest: (400, "", False),

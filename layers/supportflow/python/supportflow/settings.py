@@ -33,6 +33,7 @@ class Settings(BaseModel):
     region: str = Field(default="eu-west-1", alias="AWS_REGION")
     dynamodb_host: str | None = Field(default=None, alias="DYNAMODB_HOST")
     outbox_dir: str = Field(default="", alias="OUTBOX_DIR", description="local: keep mail as .eml")
+    mails_per_customer_hour: int = Field(default=20, alias="MAILS_PER_CUSTOMER_HOUR", ge=1)
 
 
 class _SetsTimers(Settings):

@@ -117,7 +117,7 @@ class IntakeKeyItem(_Base):
     ttl = NumberAttribute(null=True)  # epoch seconds: DynamoDB's TTL removes it after expiry
 
 
-MODELS: tuple[type[_Base], ...] = (TicketItem, EventItem, OutboxItem, SentItem, IntakeKeyItem)
+MODELS: list[type[_Base]] = [TicketItem, EventItem, OutboxItem, SentItem, IntakeKeyItem]
 
 
 def bind_models(table_name: str, region: str | None = None, host: str | None = None) -> None:

@@ -16,7 +16,14 @@ from typing import Any
 from supportflow.domain.events import LoggedEvent
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.services.effects import Effect, OutboxEntry
-from supportflow.services.ports import ConcurrentUpdate, IntakeKey, KeyReused, Lease, TicketNotFound
+from supportflow.services.ports import (
+    ConcurrentUpdate,
+    HeldFiling,
+    IntakeKey,
+    KeyReused,
+    Lease,
+    TicketNotFound,
+)
 
 
 class InMemoryTickets:
@@ -170,3 +177,36 @@ class RecordingMailer:
         assert isinstance(message, EmailMessage)
         self.sent.append(message)
         return f"message-{len(self.sent)}"
+
+
+class InMemoryFilings:
+    def __init__(self) -> None:
+        self._held: dict[str, HeldFiling] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, filing: HeldFiling) -> None:
+        with self._lock:
+            self._held[filing.filing_id] = filing
+
+    def held(self, limit: int = 100) -> list[HeldFiling]:
+        with self._lock:
+            return sorted(self._held.values(), key=lambda f: f.received_at)[:limit]
+
+    def take(self, filing_id: str) -> HeldFiling | None:
+        with self._lock:
+            return self._held.pop(filing_id, None)
+
+
+class InMemoryMailQuota:
+    def __init__(self) -> None:
+        self.used: dict[tuple[str, datetime], int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, customer_id: str, hour: datetime, limit: int) -> bool:
+        start = hour.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        with self._lock:
+            used = self.used.get((customer_id, start), 0)
+            if used >= limit:
+                return False
+            self.used[(customer_id, start)] = used + 1
+            return True

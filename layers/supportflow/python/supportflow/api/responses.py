@@ -28,6 +28,12 @@ class Repeated(BaseModel):
     message: str
 
 
+class Held202(BaseModel):
+    """Held for an agent: said alike for an unknown address and an unknown customer."""
+
+    message: str
+
+
 class Moved(BaseModel):
     ticket_id: str
     stage: str

@@ -121,6 +121,41 @@ def customer_action(
     return {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
 
 
+FilingId = Annotated[str, Path(pattern=r"^F-[0-9A-F]{10}$")]
+
+
+@app.get(
+    "/filings",
+    summary="Filings held for an agent: unknown addresses and customers (agents)",
+    responses={200: answer("the held filings"), **problems(401, *COMMON)},
+)
+def get_filings() -> dict[str, Any]:
+    _agent()
+    return deps_of(app).held_filings().list()
+
+
+@app.post(
+    "/filings/<filing_id>/<decision>",
+    summary="Accept a held filing (it becomes a ticket) or reject it (agents)",
+    responses={200: answer("decided"), **problems(401, 404, *COMMON)},
+)
+def decide_filing(
+    filing_id: FilingId, decision: Annotated[Literal["accept", "reject"], Path()]
+) -> dict[str, Any]:
+    agent = _agent()
+    filings = deps_of(app).held_filings()
+    if decision == "reject":
+        filings.reject(filing_id)
+        return {"filing_id": filing_id, "decision": "rejected", "by": agent}
+    opened = filings.accept(filing_id)
+    return {
+        "filing_id": filing_id,
+        "decision": "accepted",
+        "by": agent,
+        "ticket_id": opened.ticket.ticket_id,
+    }
+
+
 @app.get("/openapi.json", summary="This API's OpenAPI document", include_in_schema=False)
 def openapi() -> dict[str, Any]:
     return app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)

@@ -33,6 +33,10 @@ class Contract(BaseModel):
         default_factory=dict, description="policy role -> the address that role's e-mails go to"
     )
     desk_address: EmailAddress = "support@supportflow.example"
+    form_keys: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 (hex) of the keys a customer's own web forms file with",
+    )
 
     @field_validator("policy")
     @classmethod
@@ -47,6 +51,9 @@ class ContractDirectory:
 
     def __init__(self, contracts: list[Contract]) -> None:
         self._by_id = {c.customer_id: c for c in contracts}
+
+    def find(self, customer_id: str) -> Contract | None:
+        return self._by_id.get(customer_id)
 
     def get(self, customer_id: str) -> Contract:
         contract = self._by_id.get(customer_id)

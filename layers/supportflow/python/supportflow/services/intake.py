@@ -4,7 +4,9 @@ idempotency key with its first event, its workflow started and a confirmation ma
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,13 +23,21 @@ from supportflow.domain.ticket import Ticket
 from supportflow.services import mail
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import Effect, SendMail, StartWorkflow
-from supportflow.services.ports import Clock, IntakeKey, TicketRepository
+from supportflow.services.ports import (
+    Clock,
+    Filings,
+    HeldFiling,
+    IntakeKey,
+    MailQuota,
+    TicketRepository,
+)
 from supportflow.services.tokens import CustomerTokens, Links
 
 Channel = Literal["web", "email", "chat", "phone", "portal", "monitoring", "screen_share"]
 RequestType = Literal["incident", "information", "change", "live_booking", "advice"]
 assert set(Channel.__args__) == set(CHANNELS) and set(RequestType.__args__) == set(REQUEST_TYPES)  # type: ignore[attr-defined]
 
+log = logging.getLogger(__name__)
 Link = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2048)]
 Word = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,40}$")]
 
@@ -48,6 +58,13 @@ class NewTicket(BaseModel):
     type: RequestType = "incident"
     category: Word | None = None
     attachments: list[Link] = Field(default_factory=list, max_length=10)
+    form_key: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="the customer's form key, for a web form of theirs that files on behalf of "
+        "addresses the contract does not list",
+    )
     fingerprint: str | None = Field(
         default=None,
         max_length=200,
@@ -68,6 +85,13 @@ class NewTicket(BaseModel):
 
 
 @dataclass(frozen=True)
+class Held:
+    """A filing kept for an agent to verify (see OpenTicket)."""
+
+    filing_id: str
+
+
+@dataclass(frozen=True)
 class Opened:
     """A new ticket (with the customer's token), or the ticket this filing repeats (without:
     whoever repeats a key or content gets only the id; the link went to the contact by mail)."""
@@ -77,6 +101,16 @@ class Opened:
     customer_token: str | None
     status_url: str | None
     effects: tuple[Effect, ...]
+
+
+def authorised(contract: Contract, form: NewTicket) -> bool:
+    """From one of the contract's known contacts, or with one of its form keys."""
+    if form.contact_email.casefold() in {c.casefold() for c in contract.contacts}:
+        return True
+    if not form.form_key:
+        return False
+    given = hashlib.sha256(form.form_key.encode()).hexdigest().encode()
+    return any(hmac.compare_digest(given, known.encode()) for known in contract.form_keys)
 
 
 KEY_HOLDS = timedelta(hours=24)  # an Idempotency-Key
@@ -89,7 +123,7 @@ def new_ticket_id() -> str:
 
 def intake_key(form: NewTicket, idempotency_key: str | None, now: datetime) -> IntakeKey:
     """What makes this filing the same as an earlier one (see IntakeKey)."""
-    content = json.dumps(form.model_dump(exclude={"fingerprint"}), sort_keys=True)
+    content = json.dumps(form.model_dump(exclude={"fingerprint", "form_key"}), sort_keys=True)
     fingerprint = hashlib.sha256(content.encode()).hexdigest()
     if idempotency_key:
         return IntakeKey(f"key|{form.customer}|{idempotency_key}", fingerprint, now + KEY_HOLDS)
@@ -106,14 +140,34 @@ class OpenTicket:
     tokens: CustomerTokens
     links: Links
     tickets: TicketRepository
+    filings: Filings
+    quota: MailQuota
     clock: Clock
+    mails_per_hour: int = 20  # confirmations per customer per hour; then the ticket is quiet
     new_id: Callable[[], str] = new_ticket_id
 
-    def __call__(self, form: NewTicket, idempotency_key: str | None) -> Opened:
+    def __call__(self, form: NewTicket, idempotency_key: str | None) -> Opened | Held:
+        """A filing from a known contact (or with the customer's form key) opens a ticket; any
+        other, and any for a customer the desk does not know, is held for an agent, unanswered
+        (the two look alike to the sender)."""
+        now = self.clock()
+        contract = self.contracts.find(form.customer)
+        if contract is None or not authorised(contract, form):
+            return self._hold(form, idempotency_key, now)
+        return self.open(form, idempotency_key, contract, now)
+
+    def _hold(self, form: NewTicket, idempotency_key: str | None, now: datetime) -> Held:
+        key = intake_key(form, idempotency_key, now)
+        filing_id = "F-" + hashlib.sha256(key.value.encode()).hexdigest()[:10].upper()
+        held = form.model_dump(exclude={"form_key"})
+        self.filings.hold(HeldFiling(filing_id, now, held, idempotency_key))
+        return Held(filing_id)
+
+    def open(
+        self, form: NewTicket, idempotency_key: str | None, contract: Contract, now: datetime
+    ) -> Opened:
         """The same Idempotency-Key (24 h), the same content (minutes) or the same alert (while
         its ticket is open) gives the same ticket: one ticket, one execution, one mail."""
-        now = self.clock()
-        contract = self.contracts.get(form.customer)
         policy = self.deadlines.policies.get(contract.policy, now)
         attributes = form.attributes()
         decide_priority(policy, attributes)  # unknown priority, urgency or impact: TicketError
@@ -131,7 +185,11 @@ class OpenTicket:
             at=now,
         )
         token = self.tokens.sign(ticket.ticket_id)
-        effects = (StartWorkflow(ticket.ticket_id), self._confirmation(ticket, contract, token))
+        effects: tuple[Effect, ...] = (StartWorkflow(ticket.ticket_id),)
+        if self.quota.take(contract.customer_id, now, self.mails_per_hour):
+            effects += (self._confirmation(ticket, contract, token),)
+        else:  # a flood from one customer: the desk sees every ticket, the mailbox does not
+            log.warning("confirmation withheld", extra={"customer": contract.customer_id})
         key = intake_key(form, idempotency_key, now)
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:

@@ -106,6 +106,32 @@ class ExecutionState:
     token: str | None = None
 
 
+@dataclass(frozen=True)
+class HeldFiling:
+    """A filing from an address the customer's contract does not know (or for a customer the
+    desk does not know): kept for an agent to accept or reject, never answered by mail."""
+
+    filing_id: str
+    received_at: datetime
+    form: Mapping[str, Any]  # the NewTicket as it came in
+    idempotency_key: str | None
+
+
+class Filings(Protocol):
+    def hold(self, filing: HeldFiling) -> None: ...
+
+    def held(self, limit: int = 100) -> list[HeldFiling]:
+        """The filings waiting for an agent, oldest first."""
+
+    def take(self, filing_id: str) -> HeldFiling | None:
+        """Remove a held filing (once: a second take gets None)."""
+
+
+class MailQuota(Protocol):
+    def take(self, customer_id: str, hour: datetime, limit: int) -> bool:
+        """Count one mail for the customer in this hour; False once `limit` were sent."""
+
+
 class Timers(Protocol):
     def schedule(self, name: str, at: datetime, payload: Mapping[str, Any]) -> None:
         """A one-time timer that delivers `payload` to the timer handler at `at`."""
