@@ -198,6 +198,14 @@ class DynamoTickets:
             return Lease.BUSY
         return Lease.TAKEN
 
+    def release(self, entry: OutboxEntry) -> None:
+        item = OutboxItem(pk=ticket_pk(entry.ticket_id), sk=f"OUTBOX#{entry.position}")
+        try:
+            item.update(actions=[OutboxItem.lease_until.remove()], condition=OutboxItem.pk.exists())
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise TemporarilyUnavailable(str(exc)) from exc
+
     def done(self, entry: OutboxEntry, receipt: str | None = None) -> None:
         pk, sk = ticket_pk(entry.ticket_id), f"OUTBOX#{entry.position}"
         key = getattr(entry.effect, "key", None)

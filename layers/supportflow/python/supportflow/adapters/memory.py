@@ -118,6 +118,12 @@ class InMemoryTickets:
             self._outbox[key] = (held, until)
             return Lease.TAKEN
 
+    def release(self, entry: OutboxEntry) -> None:
+        with self._lock:
+            key = (entry.ticket_id, entry.position)
+            if key in self._outbox:
+                self._outbox[key] = (self._outbox[key][0], None)
+
     def done(self, entry: OutboxEntry, receipt: str | None = None) -> None:
         with self._lock:
             self._outbox.pop((entry.ticket_id, entry.position), None)

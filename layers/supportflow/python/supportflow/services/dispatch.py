@@ -10,6 +10,7 @@ leaves the entry pending and holds back the ticket's later entries, so effects k
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,10 +24,19 @@ from supportflow.services.effects import (
     SendMail,
     StartWorkflow,
 )
-from supportflow.services.ports import Clock, Lease, Mailer, TicketRepository, Timers, Workflow
+from supportflow.services.ports import (
+    Clock,
+    Lease,
+    Mailer,
+    TemporarilyUnavailable,
+    TicketRepository,
+    Timers,
+    Workflow,
+)
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
+DONE_TRIES = 6  # recording a performed effect is retried (~1.6 s) before the entry is left
 
 
 class Services(Protocol):
@@ -96,8 +106,26 @@ class Dispatcher:
         lease = self.tickets.lease(entry, now, now + LEASE)
         if lease is not Lease.TAKEN:
             return lease
-        self.tickets.done(entry, self._perform(entry))
+        try:
+            receipt = self._perform(entry)
+        except Exception:
+            self._release(entry)
+            raise
+        for attempt in range(DONE_TRIES):  # performed: record it, or a retry repeats the effect
+            try:
+                self.tickets.done(entry, receipt)
+                break
+            except TemporarilyUnavailable:
+                if attempt == DONE_TRIES - 1:
+                    raise
+                time.sleep(0.05 * 2**attempt)
         return Lease.TAKEN
+
+    def _release(self, entry: OutboxEntry) -> None:
+        try:
+            self.tickets.release(entry)
+        except Exception:  # the lease runs out by itself
+            log.info("lease not released", extra={"ticket_id": entry.ticket_id})
 
     def _perform(self, entry: OutboxEntry) -> str | None:
         match entry.effect:

@@ -83,6 +83,9 @@ class TicketRepository(Protocol):
     def lease(self, entry: OutboxEntry, now: datetime, until: datetime) -> Lease:
         """Take an entry for delivery until `until` (another deliverer gets BUSY meanwhile)."""
 
+    def release(self, entry: OutboxEntry) -> None:
+        """Give a leased entry back undelivered (the next attempt need not wait for the lease)."""
+
     def done(self, entry: OutboxEntry, receipt: str | None = None) -> None:
         """The effect happened: remove the entry; a mail's receipt (the provider's message id)
         is recorded under its key, in the same write."""
