@@ -109,9 +109,17 @@ class StreamedTickets(InMemoryTickets):
             self._delivering = False
 
 
+World = tuple[Container, Clock, RecordingTimers, RecordingMailer, DrivenWorkflow]
+
+
 @pytest.fixture
-def world() -> tuple[Container, Clock, RecordingTimers, RecordingMailer, DrivenWorkflow]:
-    clock = Clock("2025-03-31T09:00:00+02:00")
+def world() -> World:
+    return make_world()
+
+
+def make_world(start: str = "2025-03-31T09:00:00+02:00") -> World:
+    """The use cases over in-memory adapters, a steppable clock and a synchronous workflow."""
+    clock = Clock(start)
     timers, mailer = RecordingTimers(), RecordingMailer()
     workflow = DrivenWorkflow()
     desk = Container(
@@ -167,10 +175,11 @@ def test_a_ticket_from_intake_to_resolution_at_first_line(world: Any) -> None:
     assert confirmation["To"] == "servicedesk@noord.example"
     body = confirmation.get_body(("plain",)).get_content()
     assert "Uiterlijke reactie: ma 31-03-2025 10:00 CEST." in body
-    # Timers for the response ladder: 75% (09:45), breach (10:00), breach + 4h (14:00).
+    # Timers for the response ladder: 75% (09:45), breach (the first whole second after the
+    # 10:00 deadline: a response at 10:00 is in time), breach + 4h (14:00).
     assert sorted(at.isoformat() for at, _ in timers.pending.values()) == [
         "2025-03-31T09:45:00+02:00",
-        "2025-03-31T10:00:00+02:00",
+        "2025-03-31T10:00:01+02:00",
         "2025-03-31T14:00:00+02:00",
     ]
     tid = record.ticket_id

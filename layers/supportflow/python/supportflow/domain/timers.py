@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from supportflow.domain.clock import MetricState, SlaState
+from supportflow.domain.clock import EscalationPoint, MetricState, SlaState
+from supportflow.domain.ladder import parse_ladder_at
 from supportflow.domain.policy import Policy
 from supportflow.domain.routing import Stage
 from supportflow.domain.ticket import PlannedTimer, Ticket
@@ -56,7 +57,7 @@ def _rungs(ticket: Ticket, name: str, metric: MetricState, now: datetime) -> lis
         if point.status == "pending" or overdue:
             timer = f"{ticket.ticket_id}.{name[:3]}.{point.rung}.{to_us(point.due) // US}"
             payload = _payload(ticket, timer, ESCALATION, metric=name, rung=point.rung)
-            out.append(PlannedTimer(timer, whole_second_up(max(point.due, now)), payload))
+            out.append(PlannedTimer(timer, whole_second_up(max(reached_at(point), now)), payload))
     return out
 
 
@@ -71,6 +72,14 @@ def _auto_close(ticket: Ticket, policy: Policy, now: datetime) -> PlannedTimer |
     )
     timer = f"{ticket.ticket_id}.close.{to_us(due) // US}"
     return PlannedTimer(timer, whole_second_up(max(due, now)), _payload(ticket, timer, AUTO_CLOSE))
+
+
+def reached_at(point: EscalationPoint) -> datetime:
+    """The first instant a rung counts as reached: its due instant, but for the breach itself
+    the moment after it (a response at the due instant is in time)."""
+    assert point.due is not None
+    share, offset = parse_ladder_at(point.at_text)
+    return point.due + timedelta(microseconds=1) if share >= 100 and offset is None else point.due
 
 
 def whole_second_up(instant: datetime) -> datetime:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from supportflow.domain.events import SYSTEM
 from supportflow.domain.ticket import Busy, PlannedTimer, Stage, Ticket
-from supportflow.domain.timers import AUTO_CLOSE, whole_second_up
+from supportflow.domain.timers import AUTO_CLOSE, reached_at, whole_second_up
 from supportflow.services.actions import RecordAction
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import CompleteStep, Effect, ScheduleTimer
@@ -84,7 +84,7 @@ class FireTimer:
         if (metric, rung) in ticket.escalated:
             return _stale(f"{metric} rung {rung} was escalated already")
         if point.status == "pending":  # fired before its deadline (a skewed clock): re-arm
-            return self._rearm(ticket, timer, point.due, "it fired before its deadline")
+            return self._rearm(ticket, timer, reached_at(point), "it fired before its deadline")
         escalated = ticket.escalated
         first = [p.rung for p in points if p.rung < rung and p.status == "reached"]
         if any((metric, r) not in escalated for r in first):  # rungs go out in order
@@ -107,7 +107,8 @@ class FireTimer:
         deleted); a duplicate delivery of this firing makes the same name, so one re-arm."""
         attempt = timer.attempt + 1
         payload = {**timer.model_dump(exclude_none=True), "attempt": attempt}
-        planned = PlannedTimer(timer.name, whole_second_up(at), payload)
+        soonest = self.clock() + timedelta(seconds=1)  # a schedule in the past would never fire
+        planned = PlannedTimer(timer.name, whole_second_up(max(at, soonest)), payload)
         effects = (ScheduleTimer(planned, schedule=f"{timer.name}.r{attempt}"),)
         self.tickets.save(ticket, effects)
         return TimerOutcome("rearmed", f"re-armed for {planned.at.isoformat()}: {why}", effects)
