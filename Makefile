@@ -6,9 +6,36 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: install test lint bench run clean openapi
+.PHONY: install tools test lint bench run clean openapi build
 
 install: $(STAMP)
+
+# The SAM and checkov tool chains, each in a virtualenv of its own under .venv-tools/: their pins
+# (boto3, pydantic, ...) conflict with the project's and with each other's.
+TOOLS := .venv-tools
+SAM_VENV := $(TOOLS)/sam
+CHECKOV_VENV := $(TOOLS)/checkov
+SAM_STAMP := $(SAM_VENV)/.installed
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+tools: $(SAM_STAMP) $(CHECKOV_STAMP)
+
+$(SAM_STAMP): requirements-tools.txt
+	test -x $(SAM_VENV)/bin/python || $(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet "pip==25.3"
+	$(SAM_VENV)/bin/python -m pip install --quiet -r requirements-tools.txt
+	touch $@
+
+$(CHECKOV_STAMP): tools/requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet "pip==25.3"
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r tools/requirements-checkov.txt
+	touch $@
+
+# `sam build` into .aws-sam/build, offline (no AWS account, no Docker): the python3.11 it builds
+# with is the tools virtualenv's, first on PATH.
+build: $(SAM_STAMP)
+	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam build --parallel
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,15 +51,20 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-test: $(STAMP) $(CHROMIUM)
+# tests/static/test_built_functions.py runs `sam build` (the tools virtualenv's).
+test: $(STAMP) $(CHROMIUM) $(SAM_STAMP)
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
-	$(BIN)/ruff check layers functions local tests bench
-	$(BIN)/ruff format --check layers functions local tests bench
+# checkov reads CloudFormation, not SAM: template.yaml is translated first (build/, offline).
+lint: $(STAMP) $(SAM_STAMP) $(CHECKOV_STAMP)
+	$(BIN)/ruff check layers functions local tests bench tools
+	$(BIN)/ruff format --check layers functions local tests bench tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/cfn-lint template.yaml
+	$(SAM_VENV)/bin/python tools/sam_translate.py template.yaml build/template.cfn.json
+	$(CHECKOV_VENV)/bin/checkov --file build/template.cfn.json --framework cloudformation \
+		--quiet --compact --skip-download
 
 $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
@@ -49,7 +81,7 @@ run: $(STAMP)
 	@SPEED=$(SPEED) PORT=$(PORT) $(BIN)/python -m local.server
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results
+	rm -rf $(VENV) $(TOOLS) .aws-sam build .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results
 
 openapi: $(STAMP)
 	TABLE_NAME=unused $(BIN)/python -m local.openapi
