@@ -70,8 +70,12 @@ $(BENCH_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	touch $@
 
+# One run, a few minutes; each part prints its table and writes bench/results/<part>.json.
 bench: $(BENCH_STAMP)
 	$(BIN)/python bench/calendar_bench.py
+	$(BIN)/python -m bench.import_bench
+	$(BIN)/python -m bench.workflow_bench
+	$(BIN)/python -m bench.throughput_bench
 
 # The local stack: web form, agent view, outbox, API and workflow on localhost (moto in-process).
 # `make run SPEED=3600` runs the clock an hour per real second; state persists in local-data/.
