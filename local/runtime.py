@@ -77,6 +77,7 @@ class Runtime:
     _snapshot_at: float = 0.0
     restored: int = 0
     health: dict[str, dict[str, Any]] = field(default_factory=dict)  # shown on the pages
+    _function_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     @property
     def state_file(self) -> Path:
@@ -103,11 +104,7 @@ class Runtime:
         self.outbox = FileOutbox(self.data_dir / "outbox")
         self._shim = installed(self.stack.registry)
         self._shim.__enter__()
-        self.pump = TimerPump(
-            boto3.client("scheduler", region_name=REGION),
-            boto3.client("lambda", region_name=REGION),
-            self.stack.schedule_group,
-        )
+        self.pump = self.stack.timer_pump()
         self.effects = self.stack.stream_pump()
         self.restored = self._restore(saved)
         for target in (self._pump_loop, self._effects_loop, self._reconcile_loop, self._save_loop):
@@ -149,11 +146,12 @@ class Runtime:
     # ----- calling the functions ----------------------------------------------------------
 
     def call(self, logical_id: str, event: dict[str, Any]) -> Any:
-        """Run a function's handler, one at a time (the handlers share Powertools routers and
-        moto); its writes are in the journal, on disk, before this returns."""
+        """Run a function's handler, one request per function at a time (a Powertools router
+        keeps the current request on itself); each AWS call it makes takes the moto lock. Its
+        writes are in the journal, on disk, before this returns."""
         assert self.stack is not None
         name = self.stack.function_arns[logical_id].rsplit(":", 1)[-1]
-        with LOCK:
+        with self._function_locks.setdefault(logical_id, threading.Lock()):
             return self.stack.registry.handler(name)(event, FakeContext(function_name=name))
 
     # ----- the background work: each loop keeps going whatever happens ---------------------
@@ -162,8 +160,7 @@ class Runtime:
         health = self.health.setdefault(name, {"runs": 0, "errors": 0, "last_error": None})
         while not self._stop.wait(every):
             try:
-                with LOCK:
-                    work()
+                work()  # each AWS call (and a handler it invokes) takes the moto lock itself
                 health["runs"] += 1
                 health["ok"] = True
                 health["last_run"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -195,8 +192,7 @@ class Runtime:
 
     def fire_due(self) -> int:
         assert self.pump is not None and self.clock is not None
-        with LOCK:
-            return len(self.pump.fire_due(self.clock()))
+        return len(self.pump.fire_due(self.clock()))
 
     # ----- persistence: a snapshot plus the write-ahead journal -------------------------------
 

@@ -4,31 +4,115 @@ moto's backends are not thread-safe: a DynamoDB transaction is applied item by i
 back by restoring a copy of the whole table taken when it began, so two transactions in two
 threads can undo each other's acknowledged writes. The local stack is threaded (the HTTP server,
 the timer pump, the workflows moto runs in threads), so every request moto handles goes through
-one re-entrant lock here: a handler the workflow invokes inside a moto request may call moto
-again from the same thread. It patches one moto internal, in one place; the moto canary test
-pins it. Every request also passes the fault injector (local/faults.py) here.
+one lock here. A handler the workflow invokes inside a moto request runs with the lock given up
+(local/lambda_shim.py) and takes it again for each AWS call it makes. It patches one moto
+internal, in one place; the moto canary test pins it. Every request also passes the fault
+injector (local/faults.py) here.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
+from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import moto.dynamodb.models as dynamodb_models
 from moto.core.botocore_stubber import BotocoreStubber
+from moto.dynamodb.models.table import Table
 
 from local.faults import FAULTS, operation
 from local.journal import Journal
 
-LOCK = threading.RLock()
+
+class MotoLock:
+    """A fair (first come, first served), re-entrant lock that knows how deeply the current
+    thread holds it. Fair, because the background loops take it many times a second and a plain
+    lock would let them starve a request; depth, so a handler that moto invokes inside one of its
+    requests can run with the lock given up (`released`): its own AWS calls take it again one by
+    one, and other threads get their turn meanwhile."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._queue: deque[int] = deque()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def acquire(self, depth: int = 1) -> None:
+        me = threading.get_ident()
+        with self._cond:
+            if self._owner == me:
+                self._depth += depth
+                return
+            self._queue.append(me)
+            while self._owner is not None or self._queue[0] != me:
+                self._cond.wait()
+            self._queue.popleft()
+            self._owner, self._depth = me, depth
+
+    def release(self, depth: int = 1) -> None:
+        with self._cond:
+            self._depth -= depth
+            if self._depth == 0:
+                self._owner = None
+                self._cond.notify_all()
+
+    def __enter__(self) -> MotoLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+    def held(self) -> bool:
+        return self._owner == threading.get_ident()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        depth = self._depth if self.held() else 0
+        if depth:
+            self.release(depth)
+        try:
+            yield
+        finally:
+            if depth:
+                self.acquire(depth)
+
+
+LOCK = MotoLock()
 JOURNALS: list[Journal] = []  # the local stack's write-ahead journal, when one is open
 
 
+class _TransactionBackup:
+    """moto backs up a whole table (deepcopy) before every TransactWriteItems, so a transaction
+    costs more the larger the table. Under LOCK nothing runs in between, so the rollback only
+    needs the item map as it was: a copy of its two dict levels (items are replaced by a Put and
+    removed by a Delete, never changed in place inside a transaction), not of every item."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        if not isinstance(value, Table):
+            return copy.deepcopy(value, memo)
+        backup = copy.copy(value)
+        backup.items = defaultdict(
+            dict, {h: dict(r) if isinstance(r, dict) else r for h, r in value.items.items()}
+        )
+        if value.stream_shard is not None:  # a rolled-back write must leave no stream record
+            backup.stream_shard = copy.copy(value.stream_shard)
+            backup.stream_shard.items = list(value.stream_shard.items)
+        return backup
+
+
 @contextmanager
-def serialized() -> Iterator[threading.RLock]:
-    """Within this context every request moto handles holds LOCK."""
+def serialized() -> Iterator[MotoLock]:
+    """Within this context every request moto handles holds LOCK (and moto's transaction
+    backup is cheap: see _TransactionBackup)."""
     original = BotocoreStubber.process_request
+    dynamodb_models.copy = _TransactionBackup()  # type: ignore[assignment]
 
     def process_request(self: BotocoreStubber, request: Any) -> Any:
         with LOCK:
@@ -45,3 +129,4 @@ def serialized() -> Iterator[threading.RLock]:
         yield LOCK
     finally:
         BotocoreStubber.process_request = original  # type: ignore[method-assign]
+        dynamodb_models.copy = copy

@@ -10,6 +10,7 @@ DATA_DIR (local-data/), SEED (1: file sample tickets into an empty desk).
 
 from __future__ import annotations
 
+import faulthandler
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ import re
 import signal
 import sys
 import threading
+import time
 import uuid
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +33,7 @@ from supportflow.policies import shipped
 
 log = logging.getLogger(__name__)
 PAGES = Path(__file__).resolve().parent / "pages"
+SLOW = 5.0  # seconds: a request this slow is logged
 MAX_BODY = 1024 * 1024  # the API refuses more than 64 KiB; the server reads at most this
 
 
@@ -162,7 +165,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._refuse(400, "the body ended before Content-Length bytes")
         headers = {k: v for k, v in self.headers.items()}
         event = proxy_event(method, path, query, headers, body, resource, params)
+        started = time.monotonic()
         response = self.runtime.call(function, event)
+        took = time.monotonic() - started
+        if took > SLOW:
+            log.warning("slow request: %s %s took %.1f s", method, path, took)
         out_headers = dict(response.get("headers") or {})
         for key, values in (response.get("multiValueHeaders") or {}).items():
             out_headers[key] = values[-1]
@@ -319,6 +326,7 @@ def main() -> int:
             stopping.set()
             threading.Thread(target=server.shutdown, daemon=True).start()
 
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # kill -USR1: where is it stuck
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:

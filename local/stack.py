@@ -21,8 +21,9 @@ from typing import Any
 import boto3
 import yaml
 
-from local.lambda_shim import HandlerRegistry
+from local.lambda_shim import HandlerRegistry, InProcessLambda
 from local.stream_pump import StreamPump
+from local.timer_pump import TimerPump
 from supportflow.bootstrap import Container
 from supportflow.services.ports import Clock
 from supportflow.settings import Settings, load_settings
@@ -80,9 +81,17 @@ class LocalStack:
         """Delivers the table's stream to the dispatch function (the event source mapping)."""
         return StreamPump(
             boto3.client("dynamodbstreams", region_name=REGION),
-            boto3.client("lambda", region_name=REGION),
+            InProcessLambda(self.registry),
             self.stream_arn,
             self.function_arns["DispatchFunction"],
+        )
+
+    def timer_pump(self) -> TimerPump:
+        """Fires due schedules at the fire-timer function (moto never fires them)."""
+        return TimerPump(
+            boto3.client("scheduler", region_name=REGION),
+            InProcessLambda(self.registry),
+            self.schedule_group,
         )
 
     def inject(self, clock: Clock, **adapters: Any) -> None:

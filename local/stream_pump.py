@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-BATCH = 100
+BATCH = 25  # the event source mapping's BatchSize in template.yaml
 
 
 def wanted(record: dict[str, Any]) -> bool:

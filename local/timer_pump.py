@@ -41,24 +41,28 @@ def due_at(schedule: dict[str, Any]) -> datetime | None:
 class TimerPump:
     def __init__(self, scheduler: Any, lambda_client: Any, group: str) -> None:
         self.scheduler, self.lambda_client, self.group = scheduler, lambda_client, group
+        self._known: dict[str, tuple[datetime, dict[str, Any]]] = {}  # name -> (due, schedule)
 
     def pending(self) -> list[tuple[datetime, dict[str, Any]]]:
-        out = []
+        """Every one-time schedule in the group, earliest first. One listing per call; a
+        schedule's details are read once (schedules are created and deleted, never changed)."""
+        names: set[str] = set()
         paginator = self.scheduler.get_paginator("list_schedules")
         for page in paginator.paginate(GroupName=self.group):
-            for summary in page.get("Schedules", []):
-                try:
-                    schedule = self.scheduler.get_schedule(
-                        Name=summary["Name"], GroupName=self.group
-                    )
-                except ClientError as exc:  # deleted between the listing and now: fine
-                    if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
-                        continue
-                    raise
-                when = due_at(schedule)
-                if when is not None:
-                    out.append((when, schedule))
-        return sorted(out, key=lambda pair: pair[0])
+            names.update(summary["Name"] for summary in page.get("Schedules", []))
+        for gone in set(self._known) - names:
+            del self._known[gone]
+        for name in sorted(names - set(self._known)):
+            try:
+                schedule = self.scheduler.get_schedule(Name=name, GroupName=self.group)
+            except ClientError as exc:  # deleted between the listing and now: fine
+                if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                    continue
+                raise
+            when = due_at(schedule)
+            if when is not None:
+                self._known[name] = (when, schedule)
+        return sorted(self._known.values(), key=lambda pair: pair[0])
 
     def fire_due(self, now: datetime) -> list[Fired]:
         """Fire every schedule due at `now`, earliest first."""

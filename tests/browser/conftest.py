@@ -43,6 +43,7 @@ class Server:
     process: subprocess.Popen[str]
     data_dir: Path
     env: dict[str, str]
+    log: Path  # the server's output (a file: a pipe nobody reads would block it when full)
 
     def get(self, path: str, **headers: str) -> Any:
         request = urllib.request.Request(self.base + path, headers=headers)
@@ -51,31 +52,32 @@ class Server:
 
     def stop(self) -> str:
         self.process.send_signal(signal.SIGINT)
-        out, _ = self.process.communicate(timeout=30)
-        return out
+        self.process.wait(timeout=30)
+        return self.log.read_text(errors="replace")
 
 
 def start_server(data_dir: Path, **env: str) -> Server:
     port = _free_port()
     full_env = {**os.environ, "PORT": str(port), "DATA_DIR": str(data_dir), **env}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "local.server"],
-        cwd=ROOT,
-        env=full_env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    log = data_dir.parent / f"server-{port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local.server"],
+            cwd=ROOT,
+            env=full_env,
+            text=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(
-                f"the local stack exited: {process.stdout.read() if process.stdout else ''}"
-            )
+            raise RuntimeError(f"the local stack exited: {log.read_text(errors='replace')}")
         try:
             urllib.request.urlopen(base + "/local/config.json", timeout=1).read()
-            return Server(base, process, data_dir, full_env)
+            return Server(base, process, data_dir, full_env, log)
         except OSError:
             time.sleep(0.2)
     process.kill()

@@ -41,7 +41,13 @@ def test_a_restart_loses_nothing_acknowledged(tmp_path: Path) -> None:
         )
         ticket_id = str(filed["ticket_id"])
         before = first.get(f"/api/tickets/{ticket_id}", **AGENT)
-        queue_before = {t["ticket_id"] for t in first.get("/api/queue", **AGENT)["tickets"]}
+        import time
+
+        for _ in range(100):  # the four samples and this one, all past triage
+            queue_before = {t["ticket_id"] for t in first.get("/api/queue", **AGENT)["tickets"]}
+            if len(queue_before) == 5:
+                break
+            time.sleep(0.2)
     finally:
         output = first.stop()
     assert "state saved" in output

@@ -200,11 +200,7 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         stack.inject(clock)
         bind_models(stack.table_name, REGION)
         sfn = boto3.client("stepfunctions", region_name=REGION)
-        pump = TimerPump(
-            boto3.client("scheduler", region_name=REGION),
-            boto3.client("lambda", region_name=REGION),
-            stack.schedule_group,
-        )
+        pump = stack.timer_pump()
         with installed(stack.registry), delivering(stack):
             try:
                 ses = boto3.client("ses", region_name=REGION)

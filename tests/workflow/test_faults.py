@@ -33,22 +33,34 @@ def _until(call: Callable[[], dict[str, Any]], tries: int = 60) -> dict[str, Any
     raise AssertionError(f"still failing: {response}")
 
 
+def _parked(desk: Desk, ticket_id: str, stage: str) -> None:
+    """Wait for the workflow to wait at `stage`; while it does not, run the reconciliation as
+    its schedule would (a step that failed for good is started again)."""
+    for _ in range(6):
+        try:
+            desk.parked_at(ticket_id, stage)
+            return
+        except AssertionError:
+            desk.reconcile()
+    raise AssertionError(f"{ticket_id} never waited at {stage}")
+
+
 def _lifecycle(desk: Desk) -> str:
     filed = _until(desk.post_ticket)
     assert filed["statusCode"] == 201, filed
     ticket_id = str(json.loads(filed["body"])["ticket_id"])
     token = json.loads(filed["body"])["customer_token"]
-    desk.parked_at(ticket_id, "first_line")
+    _parked(desk, ticket_id, "first_line")
     desk.clock.advance(minutes=46)  # past 75% of the 1 h response target
     desk.wait_for(lambda: bool(desk.pump.fire_due(desk.clock.now)) or _warned(desk), 30)
     desk.wait_for(lambda: _warned(desk), 30)
-    desk.parked_at(ticket_id, "first_line")
+    _parked(desk, ticket_id, "first_line")
     assert (
         _until(lambda: desk.agent(ticket_id, "respond", {"message": "kijken"}))["statusCode"] == 200
     )
     resolved = _until(lambda: desk.agent(ticket_id, "resolve", {"message": "opgelost"}))
     assert resolved["statusCode"] == 200, resolved
-    desk.parked_at(ticket_id, "resolved")
+    _parked(desk, ticket_id, "resolved")
     confirmed = _until(lambda: desk.customer(ticket_id, "confirm", token))
     assert confirmed["statusCode"] == 200, confirmed
     desk.wait_for(lambda: desk.execution(ticket_id)["status"] == "SUCCEEDED", 30)

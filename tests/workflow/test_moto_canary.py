@@ -151,7 +151,7 @@ def test_every_moto_request_passes_the_serialized_entry_point(monkeypatch: Any) 
     original = BotocoreStubber.process_request
 
     def spy(self: Any, request: Any) -> Any:
-        held.append(LOCK._is_owned())  # type: ignore[attr-defined]
+        held.append(LOCK.held())
         return original(self, request)
 
     monkeypatch.setattr(BotocoreStubber, "process_request", spy)

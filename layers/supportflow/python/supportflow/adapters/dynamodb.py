@@ -102,6 +102,10 @@ class DynamoTickets:
             condition = IntakeKeyItem.ticket_id == existing.ticket_id  # take over an expired key
         raise ConcurrentUpdate("the same ticket is being filed right now; try again")
 
+    def repeat_of(self, key: IntakeKey, now: datetime) -> Ticket | None:
+        existing = self._intake_key("INTAKE#" + hashlib.sha256(key.value.encode()).hexdigest())
+        return None if existing is None else self._holding(existing, key, now)
+
     def _intake_key(self, pk: str) -> IntakeKeyItem | None:
         try:
             return IntakeKeyItem.get(pk, "INTAKE", consistent_read=True)

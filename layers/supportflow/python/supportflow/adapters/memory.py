@@ -55,6 +55,11 @@ class InMemoryTickets:
             self._put_effects(ticket.ticket_id, 1, effects)
             return self._load(ticket.ticket_id), True
 
+    def repeat_of(self, key: IntakeKey, now: datetime) -> Ticket | None:
+        with self._lock:
+            held = self._keys.get(key.value)
+            return None if held is None else self._holding(held, key, now)
+
     def _holding(self, held: tuple[str, IntakeKey], key: IntakeKey, now: datetime) -> Ticket | None:
         ticket_id, first = held
         if first.expires is not None:

@@ -1,9 +1,11 @@
 """The dispatcher: performs what the outbox holds, at least once, in order per ticket.
 
 Fed by the table's stream on AWS (and by the local stack's stream pump), and swept by the
-reconciliation for anything left behind. Each entry is leased before it is performed (so two
-deliverers never perform it at once), performed idempotently, and only then marked done; a mail
-is recorded as sent with the mail service's message id, never before it was accepted. A failure
+reconciliation for anything left behind. Every effect is performed idempotently and only then
+marked done: starting an execution, creating or deleting a named schedule and completing a step
+are safe to repeat; a mail is not, so a mail's entry is leased first (two deliverers never send
+it at once) and recorded as sent with the mail service's message id, never before it was
+accepted. A failure
 leaves the entry pending and holds back the ticket's later entries, so effects keep their order.
 """
 
@@ -102,10 +104,11 @@ class Dispatcher:
         return self.deliver(self.tickets.pending(ticket_id))
 
     def _one(self, entry: OutboxEntry) -> Lease:
-        now = self.clock()
-        lease = self.tickets.lease(entry, now, now + LEASE)
-        if lease is not Lease.TAKEN:
-            return lease
+        if isinstance(entry.effect, SendMail):  # the one effect that is not idempotent itself
+            now = self.clock()
+            lease = self.tickets.lease(entry, now, now + LEASE)
+            if lease is not Lease.TAKEN:
+                return lease
         try:
             receipt = self._perform(entry)
         except Exception:

@@ -184,13 +184,16 @@ class OpenTicket:
             channel=form.channel,
             at=now,
         )
+        key = intake_key(form, idempotency_key, now)
+        repeat = self.tickets.repeat_of(key, now)
+        if repeat is not None:  # the common repeat, answered before anything is counted
+            return Opened(repeat, False, None, None, ())
         token = self.tokens.sign(ticket.ticket_id)
         effects: tuple[Effect, ...] = (StartWorkflow(ticket.ticket_id),)
         if self.quota.take(contract.customer_id, now, self.mails_per_hour):
             effects += (self._confirmation(ticket, contract, token),)
         else:  # a flood from one customer: the desk sees every ticket, the mailbox does not
             log.warning("confirmation withheld", extra={"customer": contract.customer_id})
-        key = intake_key(form, idempotency_key, now)
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:
             return Opened(stored, False, None, None, ())

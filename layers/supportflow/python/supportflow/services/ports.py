@@ -66,6 +66,10 @@ class TicketRepository(Protocol):
         or raises KeyReused if the content differs. An expired key (or an alert whose ticket
         was closed) is taken over by the new ticket."""
 
+    def repeat_of(self, key: IntakeKey, now: datetime) -> Ticket | None:
+        """The ticket this intake key holds for now, if any (KeyReused if the content differs);
+        a read: `add` decides for good."""
+
     def get(self, ticket_id: str) -> Ticket:
         """The ticket with its whole event log (TicketNotFound if there is none)."""
 

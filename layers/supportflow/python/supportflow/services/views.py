@@ -39,7 +39,10 @@ class TicketViews:
         ticket = self.tickets.get(ticket_id)
         state = self.deadlines.state(ticket, self.clock())
         customer = self.contracts.get(ticket.customer_id).name
-        return ticket_view(ticket, state, customer, for_customer=for_customer)
+        view = ticket_view(ticket, state, customer, for_customer=for_customer)
+        if not for_customer:  # what the desk still has to do for this ticket (mail, timers)
+            view["effects_pending"] = len(self.tickets.pending(ticket_id))
+        return view
 
     def queue(self) -> dict[str, Any]:
         now = self.clock()
@@ -79,6 +82,8 @@ def ticket_view(
             attachments=record.attachments,
             assignee=record.assignee,
             failure=record.failure,
+            attributes=record.attributes,
+            as_of=format_instant(state.now),
             explanation=explanation.as_dict(),
             explanation_text=render_text(explanation),
             timers=record.timers,
