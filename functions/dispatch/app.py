@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportflow.adapters.dynamodb_items import stream_entries
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument
 from supportflow.settings import DispatchSettings
@@ -14,6 +13,8 @@ SETTINGS = DispatchSettings
 
 
 def build(deps: Container) -> Handler:
+    from supportflow.adapters.dynamodb_items import stream_entries  # pynamodb: at first use
+
     dispatcher = deps.dispatcher()
 
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)

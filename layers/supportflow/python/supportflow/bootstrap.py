@@ -15,14 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from supportflow.contracts import ContractDirectory, demo
 from supportflow.policies import PolicyRegistry, shipped
-from supportflow.services.actions import RecordAction
-from supportflow.services.deadlines import Deadlines
-from supportflow.services.dispatch import Dispatcher
-from supportflow.services.escalation import Escalate
-from supportflow.services.failures import RecordFailure
-from supportflow.services.filings import HeldFilings
-from supportflow.services.intake import OpenTicket
-from supportflow.services.park import Park
 from supportflow.services.ports import (
     Clock,
     Filings,
@@ -32,15 +24,29 @@ from supportflow.services.ports import (
     Timers,
     Workflow,
 )
-from supportflow.services.reconcile import Reconcile
-from supportflow.services.timers import FireTimer
-from supportflow.services.tokens import CustomerTokens, Links
-from supportflow.services.triage import Triage
-from supportflow.services.views import TicketViews
 from supportflow.settings import Settings, load_settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.observability import Handler
+    from supportflow.services.actions import RecordAction
+    from supportflow.services.deadlines import Deadlines
+    from supportflow.services.dispatch import Dispatcher
+    from supportflow.services.escalation import Escalate
+    from supportflow.services.failures import RecordFailure
+    from supportflow.services.filings import HeldFilings
+    from supportflow.services.intake import OpenTicket
+    from supportflow.services.park import Park
+    from supportflow.services.reconcile import Reconcile
+    from supportflow.services.timers import FireTimer
+    from supportflow.services.tokens import CustomerTokens, Links
+    from supportflow.services.triage import Triage
+    from supportflow.services.views import TicketViews
+
+
+def _tokens(secret: bytes) -> CustomerTokens:
+    from supportflow.services.tokens import CustomerTokens
+
+    return CustomerTokens(secret)
 
 
 def system_clock() -> datetime:
@@ -75,7 +81,7 @@ class Container:
             "workflow": workflow,
             "contracts": contracts,
             "policies": policies,
-            "tokens": CustomerTokens(token_secret) if token_secret is not None else None,
+            "tokens": _tokens(token_secret) if token_secret is not None else None,
         }
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
 
@@ -143,6 +149,8 @@ class Container:
 
     @cached_property
     def tokens(self) -> CustomerTokens:
+        from supportflow.services.tokens import CustomerTokens
+
         return CustomerTokens(self._token_secret)  # read on first use
 
     def _token_secret(self) -> bytes:
@@ -162,18 +170,26 @@ class Container:
 
     @cached_property
     def links(self) -> Links:
+        from supportflow.services.tokens import Links
+
         return Links.under(self.settings.link_base)
 
     @cached_property
     def deadlines(self) -> Deadlines:
+        from supportflow.services.deadlines import Deadlines
+
         return Deadlines(self.policies)
 
     def dispatcher(self) -> Dispatcher:
+        from supportflow.services.dispatch import Dispatcher
+
         return Dispatcher(self.tickets, self, self.clock)
 
     # ----- the use cases ----------------------------------------------------------------------
 
     def open_ticket(self) -> OpenTicket:
+        from supportflow.services.intake import OpenTicket
+
         return OpenTicket(
             self.contracts,
             self.deadlines,
@@ -187,30 +203,48 @@ class Container:
         )
 
     def held_filings(self) -> HeldFilings:
+        from supportflow.services.filings import HeldFilings
+
         return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
 
     def triage(self) -> Triage:
+        from supportflow.services.triage import Triage
+
         return Triage(self.deadlines, self.tickets, self.clock)
 
     def park(self) -> Park:
+        from supportflow.services.park import Park
+
         return Park(self.tickets)
 
     def record_action(self) -> RecordAction:
+        from supportflow.services.actions import RecordAction
+
         return RecordAction(self.deadlines, self.tickets, self.clock)
 
     def fire_timer(self) -> FireTimer:
+        from supportflow.services.timers import FireTimer
+
         return FireTimer(self.deadlines, self.tickets, self.record_action(), self.clock)
 
     def escalate(self) -> Escalate:
+        from supportflow.services.escalation import Escalate
+
         return Escalate(self.contracts, self.deadlines, self.links, self.tickets, self.clock)
 
     def record_failure(self) -> RecordFailure:
+        from supportflow.services.failures import RecordFailure
+
         return RecordFailure(self.tickets)
 
     def reconcile(self) -> Reconcile:
+        from supportflow.services.reconcile import Reconcile
+
         return Reconcile(self.tickets, self.deadlines, self, self.dispatcher(), self.clock)
 
     def views(self) -> TicketViews:
+        from supportflow.services.views import TicketViews
+
         return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)
 
 
@@ -225,6 +259,9 @@ def entry(build: Build, settings: type[Settings]) -> Handler:
 
     def lambda_handler(event: Any, context: Any) -> Any:
         if "handler" not in built:
+            from supportflow.observability import trace_aws_calls
+
+            trace_aws_calls()
             built["handler"] = build(Container(config))
         return built["handler"](event, context)
 

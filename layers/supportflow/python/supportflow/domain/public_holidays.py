@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-import holidays as holidays_lib
-
 from supportflow.domain.opening_hours import CalendarError
 
 
@@ -23,6 +21,8 @@ class PublicHolidays:
     ) -> None:
         if country:
             try:
+                import holidays as holidays_lib  # ~60 ms: only when a calendar has a country
+
                 holidays_lib.country_holidays(country, subdiv=subdivision, years=2024)
             except NotImplementedError:
                 raise CalendarError(
@@ -40,6 +40,8 @@ class PublicHolidays:
         if cached is None:
             cached = {}
             if self.country:
+                import holidays as holidays_lib  # ~60 ms: only when a calendar has a country
+
                 lib = holidays_lib.country_holidays(
                     self.country, subdiv=self.subdivision, years=year
                 )
