@@ -115,6 +115,17 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle("GET")
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other method (PUT, DELETE, TRACE, ...): 405, never the stdlib's 501 page."""
+        if name.startswith("do_"):
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def _not_allowed(self) -> None:
+        self._json(
+            405, {"message": f"{self.command} is not supported here"}, {"Allow": "GET, POST"}
+        )
+
     def do_POST(self) -> None:
         self._handle("POST")
 
@@ -209,8 +220,8 @@ class Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         self._json(status, {"message": message})
 
-    def _json(self, status: int, data: Any) -> None:
-        self._send(status, json.dumps(data).encode(), "application/json")
+    def _json(self, status: int, data: Any, headers: dict[str, str] | None = None) -> None:
+        self._send(status, json.dumps(data).encode(), "application/json", headers)
 
     def _send(
         self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
