@@ -3,13 +3,41 @@ function shares (configured by the POWERTOOLS_* variables), applied in the docum
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
+ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}")
+PRIVATE = frozenset({"description", "body", "text", "raw", "form", "contact_email", "to"})
+
+
+class Redact(logging.Filter):
+    """Logs carry ids and reasons, never people's addresses or what they wrote: addresses are
+    masked wherever they appear, and fields that hold text people wrote are dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = _mask(record.msg)
+        for key, value in list(vars(record).items()):
+            if key in PRIVATE:
+                setattr(record, key, "<redacted>")
+            elif isinstance(value, str) and "@" in value:
+                setattr(record, key, _mask(value))
+            elif isinstance(value, list | tuple):
+                setattr(record, key, [_mask(v) if isinstance(v, str) else v for v in value])
+        return True
+
+
+def _mask(text: str) -> str:
+    return ADDRESS.sub("<address>", text)
+
+
 logger = Logger()
+logger.registered_handler.addFilter(Redact())  # also for the package's module loggers
 # Only botocore is patched (every AWS call, pynamodb's included), and at the first invocation,
 # not at import: patching every library X-Ray knows costs a fifth of a second and traces nothing
 # we use.
