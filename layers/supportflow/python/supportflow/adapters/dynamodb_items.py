@@ -32,7 +32,7 @@ from pynamodb.models import Model
 
 from supportflow.domain.ticket import LoggedEvent, Stage, Ticket, WaitingStep
 from supportflow.domain.timeutil import format_instant, parse_instant
-from supportflow.services.effects import OutboxEntry, decode, encode
+from supportflow.services.effects import OutboxEntry, decode
 
 NO_DUE = "~"  # sorts after every ISO instant: tickets without a deadline come last
 
@@ -243,4 +243,4 @@ def stream_entries(event: dict[str, Any]) -> list[tuple[str, OutboxEntry]]:
     return out
 
 
-__all__ = ["MODELS", "encode", "stream_entries"]
+__all__ = ["MODELS", "bind_models", "stream_entries"]
