@@ -59,6 +59,7 @@ class HandlerRegistry:
         self._handlers: dict[str, Handler] = {}
         self._lock = threading.Lock()
         self.overrides: dict[str, Handler] = {}  # tests can make a function fail
+        self.closed = False  # the local stack is stopping: no more steps run
 
     def register(self, function_name: str, code_dir: Path) -> None:
         self._paths[function_name] = code_dir
@@ -67,6 +68,8 @@ class HandlerRegistry:
         name = (
             function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
         )
+        if self.closed:
+            return _closed
         if name in self.overrides:
             return self.overrides[name]
         with self._lock:
@@ -79,6 +82,12 @@ class HandlerRegistry:
                     else module.lambda_handler
                 )
             return self._handlers[name]
+
+
+def _closed(event: Any, context: Any) -> Any:
+    from supportflow.services.ports import TemporarilyUnavailable
+
+    raise TemporarilyUnavailable("the local stack is stopping")
 
 
 def _load(module_name: str, path: Path) -> ModuleType:

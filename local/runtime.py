@@ -55,6 +55,10 @@ class SimClock:
         self.origin, self._real = instant, time.monotonic()
 
 
+class Stopping(RuntimeError):
+    """The local stack is shutting down (the server answers 503)."""
+
+
 @dataclass
 class Runtime:
     data_dir: Path
@@ -72,6 +76,7 @@ class Runtime:
     _serial: Any = None
     _shim: Any = None
     _stop: threading.Event = field(default_factory=threading.Event)
+    _closing: threading.Event = field(default_factory=threading.Event)
     _threads: list[threading.Thread] = field(default_factory=list)
     _journal: Journal | None = None
     _snapshot_at: float = 0.0
@@ -123,9 +128,16 @@ class Runtime:
         return datetime.now(UTC)
 
     def down(self) -> None:
+        """Stop so that nothing written after the last snapshot is lost: no new requests, no
+        more workflow steps, the loops finished, then the snapshot."""
+        self._closing.set()
+        assert self.stack is not None
+        self.stack.registry.closed = True  # workflow steps still running in moto's threads fail
+        for lock in list(self._function_locks.values()):  # requests in flight finish first
+            lock.acquire(timeout=60)
         self._stop.set()
         for thread in self._threads:
-            thread.join(timeout=5)
+            thread.join(timeout=60)
         self.snapshot()
         if self._journal is not None:
             JOURNALS.clear()
@@ -152,6 +164,8 @@ class Runtime:
         assert self.stack is not None
         name = self.stack.function_arns[logical_id].rsplit(":", 1)[-1]
         with self._function_locks.setdefault(logical_id, threading.Lock()):
+            if self._closing.is_set():
+                raise Stopping("the desk is stopping; try again when it is back")
             return self.stack.registry.handler(name)(event, FakeContext(function_name=name))
 
     # ----- the background work: each loop keeps going whatever happens ---------------------

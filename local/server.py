@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from local.runtime import Runtime
+from local.runtime import Runtime, Stopping
 from local.stack import load_template
 from supportflow.contracts import demo
 from supportflow.policies import shipped
@@ -177,7 +177,10 @@ class Handler(BaseHTTPRequestHandler):
         headers = {k: v for k, v in self.headers.items()}
         event = proxy_event(method, path, query, headers, body, resource, params)
         started = time.monotonic()
-        response = self.runtime.call(function, event)
+        try:
+            response = self.runtime.call(function, event)
+        except Stopping as exc:
+            return self._json(503, {"message": str(exc)}, {"Retry-After": "5"})
         took = time.monotonic() - started
         if took > SLOW:
             log.warning("slow request: %s %s took %.1f s", method, path, took)

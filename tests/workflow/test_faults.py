@@ -63,7 +63,10 @@ def _lifecycle(desk: Desk) -> str:
     _parked(desk, ticket_id, "resolved")
     confirmed = _until(lambda: desk.customer(ticket_id, "confirm", token))
     assert confirmed["statusCode"] == 200, confirmed
-    desk.wait_for(lambda: desk.execution(ticket_id)["status"] == "SUCCEEDED", 30)
+    # the ticket's current execution (the reconciliation may have started a new one)
+    desk.wait_for(
+        lambda: desk.execution(desk.tickets.get(ticket_id).execution)["status"] == "SUCCEEDED", 30
+    )
     return ticket_id
 
 
