@@ -183,7 +183,7 @@ class Container:
     def dispatcher(self) -> Dispatcher:
         from supportflow.services.dispatch import Dispatcher
 
-        return Dispatcher(self.tickets, self, self.clock)
+        return Dispatcher(self.tickets, self)
 
     # ----- the use cases ----------------------------------------------------------------------
 

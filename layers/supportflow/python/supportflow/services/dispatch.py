@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from supportflow.services.effects import (
@@ -64,11 +64,15 @@ class Delivery:
     errors: list[str] = field(default_factory=list)
 
 
+def _real_time() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Dispatcher:
     tickets: TicketRepository
     services: Services
-    clock: Clock
+    lease_clock: Clock = _real_time  # leases guard real concurrency: real time, even locally
 
     def deliver(self, entries: Iterable[OutboxEntry]) -> Delivery:
         result = Delivery()
@@ -105,7 +109,7 @@ class Dispatcher:
 
     def _one(self, entry: OutboxEntry) -> Lease:
         if isinstance(entry.effect, SendMail):  # the one effect that is not idempotent itself
-            now = self.clock()
+            now = self.lease_clock()
             lease = self.tickets.lease(entry, now, now + LEASE)
             if lease is not Lease.TAKEN:
                 return lease
