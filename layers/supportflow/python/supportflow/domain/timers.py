@@ -2,8 +2,9 @@
 still to come, the auto-close after the confirmation window) and the summary the queue shows.
 
 `plan_timers` is pure: the same ticket, state, policy and `now` give the same plan. A rung that
-is met, paused, cancelled or already escalated (from the event log) never has a timer, and of the
-rungs already reached only the lowest is planned, so a metric's escalations go out in rung order
+is cancelled (met before it was reached) or already escalated (from the event log) never has a
+timer, nor has anything on a closed ticket; of the rungs already reached (also before a pause
+or a met target) only the lowest is planned, so a metric's escalations go out in rung order
 (the next is planned once that one is escalated). Timers fire at whole seconds rounded up, never
 before the deadline. Names are unique per ticket, metric, rung and due second, so a moved
 deadline is a new timer and a re-planned one is the same timer.
@@ -41,24 +42,31 @@ def plan_timers(
 
 
 def _rungs(ticket: Ticket, name: str, metric: MetricState, now: datetime) -> list[PlannedTimer]:
+    """A timer for each rung still to come, and one for the lowest rung reached but not yet
+    escalated: a rung reached before the ticket paused or met its target is still owed (its
+    timer may arrive late, after the pause), except on a closed ticket."""
+    if ticket.stage == Stage.CLOSED:
+        return []
     escalated = ticket.escalated
     out = []
     overdue_planned = False
     for point in sorted(metric.escalations, key=lambda p: p.rung):
         if point.due is None or (name, point.rung) in escalated:
             continue
-        overdue = (
-            point.status == "reached"
-            and metric.state in ("running", "breached")
-            and metric.met_at is None
-            and not overdue_planned
-        )
+        overdue = point.status == "reached" and not overdue_planned
         overdue_planned = overdue_planned or overdue
-        if point.status == "pending" or overdue:
+        if point.status == "pending" or overdue or _fixed_while_paused(point):
             timer = f"{ticket.ticket_id}.{name[:3]}.{point.rung}.{to_us(point.due) // US}"
             payload = _payload(ticket, timer, ESCALATION, metric=name, rung=point.rung)
             out.append(PlannedTimer(timer, whole_second_up(max(reached_at(point), now)), payload))
     return out
+
+
+def _fixed_while_paused(point: EscalationPoint) -> bool:
+    """A rung whose instant is fixed although the metric stands paused (some time after a
+    breach, or the breach of a target used up exactly when the pause began): the clock counts
+    it reached at that instant, paused or not."""
+    return point.status == "unscheduled" and point.due is not None
 
 
 def _auto_close(ticket: Ticket, policy: Policy, now: datetime) -> PlannedTimer | None:
