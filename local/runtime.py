@@ -28,12 +28,15 @@ import boto3
 from moto import mock_aws
 
 from local.journal import Journal
+from local.mail_server import DeskMailbox
+from local.mail_server import start as start_mailbox
 from local.lambda_shim import FakeContext, installed
 from local.serial import JOURNALS, LOCK, serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from supportflow.adapters.outbox import FileOutbox
+from supportflow.contracts import demo
 from supportflow.domain.ticket import OPEN_STAGES, Stage
 
 log = logging.getLogger(__name__)
@@ -67,6 +70,7 @@ class Runtime:
     port: int = 8080
     agent_token: str = "local-agent-token"
     reconcile_every: float = 10.0  # real seconds between reconciliation rounds
+    smtp_port: int = 2525  # the desk's mailbox (0: none)
     stack: LocalStack | None = None
     clock: SimClock | None = None
     outbox: FileOutbox | None = None
@@ -83,6 +87,8 @@ class Runtime:
     restored: int = 0
     health: dict[str, dict[str, Any]] = field(default_factory=dict)  # shown on the pages
     _function_locks: dict[str, threading.Lock] = field(default_factory=dict)
+    mailbox: DeskMailbox | None = None
+    _smtp: Any = None
 
     @property
     def state_file(self) -> Path:
@@ -116,6 +122,27 @@ class Runtime:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
+        if self.smtp_port:
+            self._open_mailbox()
+
+    def _open_mailbox(self) -> None:
+        """SMTP on localhost: mail to any address at the desk's domains becomes what SES would
+        make of it (local/mail_server.py)."""
+        assert self.stack is not None
+        domains = {self.stack.env["DESK_DOMAIN"], *demo().desk_domains()}
+        self.mailbox = DeskMailbox(
+            domains,
+            self.stack.env["MAIL_BUCKET"],
+            lambda event: self.call("ReceiveMailFunction", event),
+            REGION,
+        )
+        try:
+            self._smtp = start_mailbox(self.mailbox, self.smtp_port)
+        except (OSError, RuntimeError, TimeoutError) as exc:  # the port is taken: say so
+            self.mailbox = None
+            reason = f"SMTP_PORT {self.smtp_port} could not be opened ({exc}); set another"
+            self.health["mailbox"] = {"ok": False, "runs": 0, "errors": 1, "last_error": reason}
+            log.warning(reason)
 
     def _origin(self, saved: dict[str, Any]) -> datetime:
         """Where the simulated clock starts: SIM_START when given (also over saved state), else
@@ -130,6 +157,8 @@ class Runtime:
     def down(self) -> None:
         """Stop so that nothing written after the last snapshot is lost: no new requests, no
         more workflow steps, the loops finished, then the snapshot."""
+        if self._smtp is not None:  # no new mail (senders retry later), the current one done
+            self._smtp.stop()
         self._closing.set()
         assert self.stack is not None
         self.stack.registry.closed = True  # workflow steps still running in moto's threads fail

@@ -303,11 +303,17 @@ def main() -> int:
     if start and (sim_start is None or sim_start.tzinfo is None):
         print(f"SIM_START={start!r}: give an ISO 8601 instant with an offset", file=sys.stderr)
         return 2
+    try:
+        smtp_port = int(os.environ.get("SMTP_PORT", "2525"))
+    except ValueError:
+        print("SMTP_PORT: give a port number (0: no mailbox)", file=sys.stderr)
+        return 2
     runtime = Runtime(
         data_dir=Path(os.environ.get("DATA_DIR", "local-data")).resolve(),
         speed=speed,
         start=sim_start,
         port=port,
+        smtp_port=smtp_port,
     )
     if os.environ.get("VERBOSE") != "1":  # the handlers' JSON logs and metrics stay quiet
         os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
@@ -324,6 +330,7 @@ def main() -> int:
         f"  web form (customers)  {base}/\n"
         f"  agent view            {base}/agent   (bearer token: {runtime.agent_token})\n"
         f"  outbox                {base}/outbox  (files: {runtime.outbox.folder})\n"
+        f"  mail to the desk      {_smtp_line(runtime)}\n"
         f"  API                   {base}/api/tickets ...\n"
         f"  clock                 {runtime.clock():%Y-%m-%d %H:%M %Z}, speed x{speed:g}"
         f"{' (one real second is ' + _human(speed) + ')' if speed != 1 else ''}\n"
@@ -350,6 +357,15 @@ def main() -> int:
         runtime.down()
         print("supportflow stopped; state saved.", flush=True)
     return 0
+
+
+def _smtp_line(runtime: Runtime) -> str:
+    if runtime.mailbox is None:
+        return "off (SMTP_PORT=0)"
+    return (
+        f"smtp://localhost:{runtime.smtp_port}  (SMTP_PORT; any address at "
+        f"{', '.join(sorted(runtime.mailbox.domains))})"
+    )
 
 
 def _human(speed: float) -> str:

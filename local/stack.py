@@ -197,6 +197,10 @@ def provision(
     ses = session.client("ses")
     for contract_sender in ("support@supportflow.example",):
         ses.verify_email_identity(EmailAddress=contract_sender)
+    mail_bucket = f"{STACK}-{ACCOUNT}-mail"  # MailBucket's name in the template
+    session.client("s3").create_bucket(
+        Bucket=mail_bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
 
     stack = LocalStack(
         table_name=table_name,
@@ -216,6 +220,8 @@ def provision(
         "TOKEN_SECRET": token_secret,
         "AGENT_TOKEN": agent_token,
         "LINK_BASE": link_base,
+        "MAIL_BUCKET": mail_bucket,
+        "DESK_DOMAIN": "supportflow.example",
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
         "POWERTOOLS_SERVICE_NAME": "supportflow",

@@ -58,7 +58,13 @@ class Server:
 
 def start_server(data_dir: Path, **env: str) -> Server:
     port = _free_port()
-    full_env = {**os.environ, "PORT": str(port), "DATA_DIR": str(data_dir), **env}
+    full_env = {
+        **os.environ,
+        "PORT": str(port),
+        "SMTP_PORT": str(_free_port()),
+        "DATA_DIR": str(data_dir),
+        **env,
+    }
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     log = data_dir.parent / f"server-{port}.log"
     with log.open("w") as output:

@@ -3,13 +3,14 @@ HTTP error table follow the domain and template.yaml."""
 
 from __future__ import annotations
 
+import contextlib
 import typing
 
 from local.server import ROUTES
 from local.stack import load_template
 
 from supportflow.api.tickets import CUSTOMER_ACTIONS, AgentAction, CustomerAction
-from supportflow.domain.routing import ACTIONS
+from supportflow.domain.routing import ACTIONS, ActionError, Stage, customer_message_action
 from supportflow.errors import HTTP, STEP_FAILURES, TIMER_RETRYABLE
 
 
@@ -18,7 +19,13 @@ def test_the_api_offers_exactly_the_domain_actions() -> None:
     customer = {name for name, action in ACTIONS.items() if "customer" in action.by}
     assert set(typing.get_args(AgentAction)) == agent
     assert set(typing.get_args(CustomerAction)) == set(CUSTOMER_ACTIONS)
-    assert set(CUSTOMER_ACTIONS.values()) == customer
+    # a customer's message becomes whatever fits the ticket's stage (customer_message_action)
+    routed = set()
+    for stage in Stage:
+        for reopen in (True, False):
+            with contextlib.suppress(ActionError):  # a closed ticket takes no message
+                routed.add(customer_message_action(stage, reopen_on_reply=reopen))
+    assert set(CUSTOMER_ACTIONS.values()) | routed == customer
 
 
 def test_the_local_routes_are_the_template_routes() -> None:

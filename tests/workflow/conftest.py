@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -111,6 +113,17 @@ class Desk:
         event["body"] = json.dumps(body or {})
         return self.call("TicketApiFunction", event)
 
+    def mail_in(self, raw: bytes) -> dict[str, Any]:
+        """A mail to the desk as SES delivers it: stored in the mail bucket under inbound/,
+        then the bucket's notification invokes the receiving function."""
+        bucket = self.stack.env["MAIL_BUCKET"]
+        key = f"inbound/{uuid.uuid4().hex}"
+        boto3.client("s3", region_name=REGION).put_object(Bucket=bucket, Key=key, Body=raw)
+        event = sample("receive_mail/s3_put")
+        event["Records"][0]["s3"]["bucket"]["name"] = bucket
+        event["Records"][0]["s3"]["object"]["key"] = key
+        return dict(self.call("ReceiveMailFunction", event))
+
     def reconcile(self) -> dict[str, Any]:
         return dict(self.call("ReconcileFunction", sample("reconcile/scheduled")))
 
@@ -164,6 +177,17 @@ class Desk:
             parser.parsebytes(m.raw_data if isinstance(m.raw_data, bytes) else m.raw_data.encode())
             for m in backend.sent_messages
         ]  # type: ignore[misc]
+
+    def mail_kinds(self) -> list[str]:
+        """What was mailed, by kind (the Message-ID's key without the event number), in order:
+        "confirmation", "answer", "escalation.response.0", ..."""
+        return [mail_kind(m) for m in self.sent_mail()]
+
+
+def mail_kind(message: EmailMessage) -> str:
+    local = str(message["Message-ID"]).strip("<>").split("@", 1)[0]
+    key = local.split(".", 1)[1]  # after the ticket id
+    return re.sub(r"\.\d+$", "", key) if not key.startswith("escalation") else key
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from supportflow.services.ports import (
     Filings,
     Mailer,
     MailQuota,
+    MailStore,
     TicketRepository,
     Timers,
     Workflow,
@@ -29,6 +30,7 @@ from supportflow.settings import Settings, load_settings
 if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.observability import Handler
     from supportflow.services.actions import RecordAction
+    from supportflow.services.conversation import CustomerMail
     from supportflow.services.deadlines import Deadlines
     from supportflow.services.dispatch import Dispatcher
     from supportflow.services.escalation import Escalate
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.filings import HeldFilings
     from supportflow.services.intake import OpenTicket
     from supportflow.services.park import Park
+    from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
     from supportflow.services.timers import FireTimer
     from supportflow.services.tokens import CustomerTokens, Links
@@ -66,6 +69,7 @@ class Container:
         mailer: Mailer | None = None,
         filings: Filings | None = None,
         quota: MailQuota | None = None,
+        mail_store: MailStore | None = None,
         workflow: Workflow | None = None,
         contracts: ContractDirectory | None = None,
         policies: PolicyRegistry | None = None,
@@ -78,6 +82,7 @@ class Container:
             "mailer": mailer,
             "filings": filings,
             "quota": quota,
+            "mail_store": mail_store,
             "workflow": workflow,
             "contracts": contracts,
             "policies": policies,
@@ -121,6 +126,12 @@ class Container:
             config.scheduler_role_arn,
             config.timer_dead_letters_arn,
         )
+
+    @cached_property
+    def mail_store(self) -> MailStore:
+        from supportflow.adapters.aws import S3MailStore
+
+        return S3MailStore(self._client("s3"), self.settings.mail_bucket)
 
     @cached_property
     def mailer(self) -> Mailer:
@@ -180,6 +191,12 @@ class Container:
 
         return Deadlines(self.policies)
 
+    @cached_property
+    def customer_mail(self) -> CustomerMail:
+        from supportflow.services.conversation import CustomerMail
+
+        return CustomerMail(self.contracts, self.deadlines, self.tokens, self.links)
+
     def dispatcher(self) -> Dispatcher:
         from supportflow.services.dispatch import Dispatcher
 
@@ -199,6 +216,7 @@ class Container:
             self.filings,
             self.quota,
             self.clock,
+            self.customer_mail,
             self.settings.mails_per_customer_hour,
         )
 
@@ -206,6 +224,20 @@ class Container:
         from supportflow.services.filings import HeldFilings
 
         return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
+
+    def receive_mail(self) -> ReceiveMail:
+        from supportflow.services.receive_mail import ReceiveMail
+
+        return ReceiveMail(
+            self.contracts,
+            self.tickets,
+            self.open_ticket(),
+            self.record_action(),
+            self.filings,
+            self.mail_store,
+            self.clock,
+            frozenset({self.settings.desk_domain.casefold()}),
+        )
 
     def triage(self) -> Triage:
         from supportflow.services.triage import Triage
@@ -220,7 +252,7 @@ class Container:
     def record_action(self) -> RecordAction:
         from supportflow.services.actions import RecordAction
 
-        return RecordAction(self.deadlines, self.tickets, self.clock)
+        return RecordAction(self.deadlines, self.tickets, self.clock, self.customer_mail)
 
     def fire_timer(self) -> FireTimer:
         from supportflow.services.timers import FireTimer

@@ -34,6 +34,10 @@ class Settings(BaseModel):
     dynamodb_host: str | None = Field(default=None, alias="DYNAMODB_HOST")
     outbox_dir: str = Field(default="", alias="OUTBOX_DIR", description="local: keep mail as .eml")
     mails_per_customer_hour: int = Field(default=20, alias="MAILS_PER_CUSTOMER_HOUR", ge=1)
+    mail_bucket: str = Field(default="", alias="MAIL_BUCKET", description="received mail (SES)")
+    desk_domain: str = Field(
+        default="supportflow.example", alias="DESK_DOMAIN", description="the desk's mail domain"
+    )
 
 
 class _SetsTimers(Settings):
@@ -58,6 +62,10 @@ class TicketApiSettings(_SignsLinks):
     pass
 
 
+class ReceiveMailSettings(_SignsLinks):
+    mail_bucket: str = Field(alias="MAIL_BUCKET", min_length=3)
+
+
 class TriageSettings(Settings):
     pass
 
@@ -70,7 +78,7 @@ class EscalateSettings(Settings):
     pass
 
 
-class FireTimerSettings(Settings):
+class FireTimerSettings(_SignsLinks):  # the auto-close mail carries the customer's link
     pass
 
 

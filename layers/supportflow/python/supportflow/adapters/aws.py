@@ -153,3 +153,23 @@ def waiting_step(newest_first: list[dict[str, Any]]) -> ExecutionState:
             payload = json.loads(details.get("parameters") or "{}").get("Payload") or {}
             return ExecutionState(True, payload.get("stage"), payload.get("token"))
     return ExecutionState(running=True)
+
+
+class S3MailStore:
+    """The bucket SES stores received mail in (`inbound/`); attachments are kept beside it."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self.client, self.bucket = client, bucket
+
+    def raw(self, key: str) -> bytes:
+        return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+
+    def keep(self, key: str, data: bytes, content_type: str) -> str:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=key,
+            Body=data,
+            ContentType=content_type,
+            ServerSideEncryption="AES256",
+        )
+        return f"s3://{self.bucket}/{key}"

@@ -44,6 +44,9 @@ def _filing(item: FilingItem) -> HeldFiling:
 
 class DynamoFilings:
     def hold(self, filing: HeldFiling) -> None:
+        """Keep a filing (the same filing held again, e.g. a mail delivered twice, stays one)."""
+        if any(i.sk.endswith(f"#{filing.filing_id}") for i in FilingItem.query("FILINGS")):
+            return
         FilingItem(
             pk="FILINGS",
             sk=f"{utc_key(filing.received_at)}#{filing.filing_id}",

@@ -221,3 +221,15 @@ class InMemoryMailQuota:
                 return False
             self.used[(customer_id, start)] = used + 1
             return True
+
+
+class InMemoryMailStore:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def raw(self, key: str) -> bytes:
+        return self.objects[key]
+
+    def keep(self, key: str, data: bytes, content_type: str) -> str:
+        self.objects[key] = data
+        return f"memory://{key}"

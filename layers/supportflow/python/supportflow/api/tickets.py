@@ -4,6 +4,7 @@ ticket with its timeline and explained deadlines, the desk's queue, and every ac
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from pydantic import BaseModel, ConfigDict, Field
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handlers
@@ -20,6 +21,8 @@ AgentAction = Literal[
     "respond",
     "ask_customer",
     "customer_reply",
+    "customer_message",
+    "note",
     "hand_to_second_line",
     "record_root_cause",
     "change_priority",
@@ -28,7 +31,7 @@ AgentAction = Literal[
     "close",
 ]
 CustomerAction = Literal["reply", "confirm", "reopen"]
-CUSTOMER_ACTIONS = {"reply": "customer_reply", "confirm": "confirm", "reopen": "reopen"}
+CUSTOMER_ACTIONS = {"reply": "customer_message", "confirm": "confirm", "reopen": "reopen"}
 TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
 
 
@@ -134,20 +137,30 @@ def get_filings() -> dict[str, Any]:
     return deps_of(app).held_filings().list()
 
 
+class FilingDecision(BaseModel):
+    """With an accept: the customer to file it under (a mail from an unknown sender)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
 @app.post(
     "/filings/<filing_id>/<decision>",
     summary="Accept a held filing (it becomes a ticket) or reject it (agents)",
     responses={200: answer("decided"), **problems(401, 404, *COMMON)},
 )
 def decide_filing(
-    filing_id: FilingId, decision: Annotated[Literal["accept", "reject"], Path()]
+    filing_id: FilingId,
+    decision: Annotated[Literal["accept", "reject"], Path()],
+    request: Annotated[FilingDecision | None, Body()] = None,
 ) -> dict[str, Any]:
     agent = _agent()
     filings = deps_of(app).held_filings()
     if decision == "reject":
         filings.reject(filing_id)
         return {"filing_id": filing_id, "decision": "rejected", "by": agent}
-    opened = filings.accept(filing_id)
+    opened = filings.accept(filing_id, request.customer if request else None)
     return {
         "filing_id": filing_id,
         "decision": "accepted",

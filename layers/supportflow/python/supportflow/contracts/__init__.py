@@ -29,6 +29,11 @@ class Contract(BaseModel):
     policy: str
     language: str = Field(default="nl", pattern="^(nl|en)$")
     contacts: list[EmailAddress] = Field(default_factory=list, description="authorised contacts")
+    other_contacts: list[EmailAddress] = Field(
+        default_factory=list,
+        description="known people at the customer who are not authorised contacts (R001-4: "
+        "they may file, not at every priority)",
+    )
     escalation: dict[str, EmailAddress] = Field(
         default_factory=dict, description="policy role -> the address that role's e-mails go to"
     )
@@ -45,6 +50,15 @@ class Contract(BaseModel):
             raise ValueError(f"unknown policy {value!r}")
         return value
 
+    def is_authorised(self, address: str) -> bool:
+        return address.casefold() in {c.casefold() for c in self.contacts}
+
+    def knows(self, address: str) -> bool:
+        """An authorised contact or another known contact of this customer."""
+        return self.is_authorised(address) or address.casefold() in {
+            c.casefold() for c in self.other_contacts
+        }
+
 
 class ContractDirectory:
     """The contracts by customer id."""
@@ -60,6 +74,28 @@ class ContractDirectory:
         if contract is None:
             raise ContractError(f"no contract for customer {customer_id!r}")
         return contract
+
+    def of_contact(self, address: str) -> Contract | None:
+        """The customer whose contract knows this address (authorised or other), if exactly
+        one does (an address two customers share says nothing about which one writes)."""
+        found = [c for c in self._by_id.values() if c.knows(address)]
+        return found[0] if len(found) == 1 else None
+
+    def of_domain(self, address: str) -> Contract | None:
+        """The customer whose known contacts share this address's domain, if exactly one: a
+        guess for an agent to check, never a reason to accept a filing."""
+        domain = address.rsplit("@", 1)[-1].casefold()
+        found = [
+            c
+            for c in self._by_id.values()
+            if any(
+                a.rsplit("@", 1)[-1].casefold() == domain for a in (*c.contacts, *c.other_contacts)
+            )
+        ]
+        return found[0] if len(found) == 1 else None
+
+    def desk_domains(self) -> set[str]:
+        return {c.desk_address.rsplit("@", 1)[-1].casefold() for c in self._by_id.values()}
 
     def all(self) -> list[Contract]:
         return list(self._by_id.values())

@@ -55,6 +55,7 @@ __all__ = [
     "REQUEST_TYPES",
     "CalendarSpec",
     "Condition",
+    "Conversation",
     "DurationText",
     "Escalation",
     "HolidaySpec",
@@ -99,6 +100,23 @@ class Lifecycle(PolicyModel):
     calendar: str | None = None
 
 
+class Conversation(PolicyModel):
+    """How the desk talks with the customer about a ticket."""
+
+    reopen_on_reply: bool = Field(
+        default=True, description="a customer's message on a resolved ticket reopens it"
+    )
+    copy_to_authorised: bool = Field(
+        default=False,
+        description="answers to a contact who is not authorised are copied to an authorised one",
+    )
+    authorised_only: list[str] = Field(
+        default_factory=list,
+        description="priorities only an authorised contact may file; from anyone else the "
+        "ticket gets the default priority, with the reason logged",
+    )
+
+
 class Policy(PolicyModel):
     id: Ident
     name: str
@@ -120,6 +138,7 @@ class Policy(PolicyModel):
         default_factory=dict, description="share within target (%), per priority or 'default'"
     )
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
+    conversation: Conversation = Field(default_factory=Conversation)
     known_gaps: list[KnownGap] = Field(default_factory=list)
 
     _calendars: dict[str, BusinessCalendar] = PrivateAttr(default_factory=dict)

@@ -15,7 +15,15 @@ from typing import Any
 
 from supportflow.domain.events import LoggedEvent
 
-__all__ = ["ACTIONS", "OPEN_STAGES", "WORKING_STAGES", "ActionError", "Stage", "apply_action"]
+__all__ = [
+    "ACTIONS",
+    "OPEN_STAGES",
+    "WORKING_STAGES",
+    "ActionError",
+    "Stage",
+    "apply_action",
+    "customer_message_action",
+]
 
 
 class Stage(StrEnum):
@@ -75,6 +83,21 @@ ACTIONS: dict[str, Action] = {
             needs=("message",),
         ),
         Action(
+            "customer_message",
+            "customer_message",
+            (*WORKING_STAGES, Stage.RESOLVED),
+            None,
+            by=("agent", "customer"),
+            needs=("message",),
+        ),
+        Action(
+            "note",
+            "note",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER, Stage.RESOLVED, Stage.CLOSED),
+            None,
+            needs=("message",),
+        ),
+        Action(
             "hand_to_second_line", "handed_to_second_line", (Stage.FIRST_LINE,), Stage.SECOND_LINE
         ),
         Action("record_root_cause", "root_cause_found", WORKING_STAGES, None, needs=("message",)),
@@ -93,6 +116,20 @@ ACTIONS: dict[str, Action] = {
         Action("close", "closed", (*OPEN_STAGES, Stage.RESOLVED), Stage.CLOSED),
     )
 }
+
+
+def customer_message_action(stage: Stage, *, reopen_on_reply: bool) -> str:
+    """What a message from the customer is, wherever the ticket stands: the answer the desk
+    waited for (the clock resumes), a reopen of a resolved ticket (when the policy says so), or
+    information added while the desk works on it. A closed ticket takes no more messages: the
+    customer files a new ticket."""
+    if stage == Stage.WAITING_ON_CUSTOMER:
+        return "customer_reply"
+    if stage == Stage.RESOLVED and reopen_on_reply:
+        return "reopen"
+    if stage == Stage.CLOSED:
+        raise ActionError("this ticket is closed; please file a new ticket")
+    return "customer_message"
 
 
 @dataclass(frozen=True)

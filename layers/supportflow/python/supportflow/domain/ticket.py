@@ -109,10 +109,14 @@ class Ticket:
     # ----- opening --------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, *, channel: str, at: datetime, **fields: Any) -> Ticket:
-        """A new ticket with its first event, `opened` by the contact who filed it."""
+    def open(
+        cls, *, channel: str, at: datetime, message_id: str | None = None, **fields: Any
+    ) -> Ticket:
+        """A new ticket with its first event, `opened` by the contact who filed it (by mail:
+        with that mail's Message-ID, which the conversation threads under)."""
         ticket = cls(opened_at=at, **fields)
-        ticket._append(at, "opened", ticket.contact_email, {"channel": channel})
+        data = {"channel": channel, **({"message_id": message_id} if message_id else {})}
+        ticket._append(at, "opened", ticket.contact_email, data)
         return ticket
 
     # ----- what the log says ----------------------------------------------------------------
@@ -174,6 +178,11 @@ class Ticket:
             self.assignee = actor
         release = self._release() if transition.moves else None
         return Acted(transition.event, transition, release)
+
+    def set_priority(self, priority: str, reason: str, at: datetime) -> LoggedEvent:
+        """The desk sets the priority by a rule of its own (not an agent's action), with why."""
+        data = {"priority": priority, "reason": reason}
+        return self._append(max(at, self.last_at), "priority_changed", SYSTEM, data)
 
     # ----- the workflow's own steps ---------------------------------------------------------
 

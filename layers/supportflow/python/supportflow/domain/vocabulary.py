@@ -24,7 +24,15 @@ EVENT_TYPES = (
     "closed",
 )
 # Events that are only part of a ticket's log: the SLA clock accepts and ignores them.
-LOG_ONLY_EVENTS = ("taken", "handed_to_second_line", "escalated", "note")
+LOG_ONLY_EVENTS = (
+    "taken",
+    "handed_to_second_line",
+    "escalated",
+    "note",  # an agent's internal note: never leaves the desk
+    "customer_message",  # the customer adds information while the desk works on it
+    "alert_repeated",  # a monitoring alert fired again while its ticket is open
+    "alert_recovered",  # the monitoring says the outage is over
+)
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 

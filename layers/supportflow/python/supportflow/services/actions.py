@@ -11,9 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from supportflow.domain.conversation import already_logged
 from supportflow.domain.priority import check_priority
+from supportflow.domain.routing import customer_message_action
 from supportflow.domain.text import Text
 from supportflow.domain.ticket import Ticket
+from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import CompleteStep, Effect
 from supportflow.services.intake import Word
@@ -29,7 +32,7 @@ class ActionRequest(BaseModel):
     priority: Word | None = None
     reason: Text | None = Field(default=None, max_length=2_000)
 
-    def data(self) -> dict[str, str]:
+    def data(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v}
 
 
@@ -44,6 +47,7 @@ class RecordAction:
     deadlines: Deadlines
     tickets: TicketRepository
     clock: Clock
+    mails: CustomerMail | None = None  # the customer's mail for each public step
 
     def __call__(
         self,
@@ -60,8 +64,15 @@ class RecordAction:
             raise ConcurrentUpdate(
                 f"ticket {ticket_id} is at version {ticket.version}, not {expected_version}"
             )
+        policy = self.deadlines.policy(ticket)
         if action == "change_priority" and data.get("priority"):
-            check_priority(self.deadlines.policy(ticket), str(data["priority"]))
+            check_priority(policy, str(data["priority"]))
+        if action == "customer_message":  # wherever the ticket is: see customer_message_action
+            reopen = policy.conversation.reopen_on_reply
+            action = customer_message_action(ticket.stage, reopen_on_reply=reopen)
+        mail_id = data.get("message_id")
+        if mail_id and already_logged(ticket.events, str(mail_id)):
+            return ActionTaken(ticket, ())  # the same mail delivered twice
         now = max(self.clock(), ticket.last_at)
         acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
         _, effects = self.deadlines.refresh(ticket, now)
@@ -69,4 +80,7 @@ class RecordAction:
             effects.append(
                 CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
             )
+        letter = self.mails.for_event(ticket, acted.event, role) if self.mails else None
+        if letter is not None:
+            effects.append(letter)
         return ActionTaken(self.tickets.save(ticket, effects), tuple(effects))

@@ -61,6 +61,11 @@ class Escalate:
         if due is None:
             return None
         contract = self.contracts.get(ticket.customer_id)
+        policy = self.deadlines.policy(ticket)
+        level = next((lv for lv in policy.priorities.levels if lv.id == state.priority), None)
+        priority = mail.priority_name(
+            state.priority, contract.language, policy.language, level.label if level else None
+        )
         message = mail.escalation(
             language=contract.language,
             sender=contract.desk_address,
@@ -68,7 +73,7 @@ class Escalate:
             ticket_id=ticket.ticket_id,
             customer=contract.name,
             subject=ticket.subject,
-            priority=state.priority,
+            priority=priority,
             metric=metric,
             rung=rung,
             due=due,

@@ -35,17 +35,27 @@ class HeldFilings:
                     "contact_email": f.form.get("contact_email"),
                     "subject": f.form.get("subject"),
                     "description": f.form.get("description"),
+                    "channel": f.form.get("channel", "web"),
+                    "reason": (f.form.get("held") or {}).get("reason"),
                 }
                 for f in self.filings.held()
             ]
         }
 
-    def accept(self, filing_id: str) -> Opened:
+    def accept(self, filing_id: str, customer: str | None = None) -> Opened:
+        """Open the held filing as filed, under `customer` when the agent names one (a mail
+        from an unknown sender says nothing about its customer)."""
         filing = self._take(filing_id)
         try:
-            form = NewTicket.model_validate(filing.form)
+            fields = {k: v for k, v in filing.form.items() if k != "held"}
+            held = filing.form.get("held") or {}
+            if customer:
+                fields["customer"] = customer
+            form = NewTicket.model_validate(fields)
             contract = self.contracts.get(form.customer)  # an unknown customer: 422, kept
-            return self.open_ticket.open(form, filing.idempotency_key, contract, self.clock())
+            key = filing.idempotency_key or (f"mail:{held['message_id']}" if held else None)
+            mail_id = held.get("message_id")
+            return self.open_ticket.open(form, key, contract, self.clock(), mail_id=mail_id)
         except Exception:
             self.filings.hold(filing)  # nothing is lost: it waits for the agent again
             raise

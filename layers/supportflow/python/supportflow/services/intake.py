@@ -20,9 +20,9 @@ from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, TicketAttributes
 from supportflow.domain.priority import decide_priority
 from supportflow.domain.text import EmailAddress, OneLine, Text
 from supportflow.domain.ticket import Ticket
-from supportflow.services import mail
+from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.effects import Effect, SendMail, StartWorkflow
+from supportflow.services.effects import Effect, StartWorkflow
 from supportflow.services.ports import (
     Clock,
     Filings,
@@ -105,7 +105,7 @@ class Opened:
 
 def authorised(contract: Contract, form: NewTicket) -> bool:
     """From one of the contract's known contacts, or with one of its form keys."""
-    if form.contact_email.casefold() in {c.casefold() for c in contract.contacts}:
+    if contract.knows(form.contact_email):
         return True
     if not form.form_key:
         return False
@@ -143,6 +143,7 @@ class OpenTicket:
     filings: Filings
     quota: MailQuota
     clock: Clock
+    mails: CustomerMail
     mails_per_hour: int = 20  # confirmations per customer per hour; then the ticket is quiet
     new_id: Callable[[], str] = new_ticket_id
 
@@ -164,13 +165,22 @@ class OpenTicket:
         return Held(filing_id)
 
     def open(
-        self, form: NewTicket, idempotency_key: str | None, contract: Contract, now: datetime
+        self,
+        form: NewTicket,
+        idempotency_key: str | None,
+        contract: Contract,
+        now: datetime,
+        *,
+        mail_id: str | None = None,
+        files: tuple[str, ...] = (),
     ) -> Opened:
         """The same Idempotency-Key (24 h), the same content (minutes) or the same alert (while
-        its ticket is open) gives the same ticket: one ticket, one execution, one mail."""
+        its ticket is open) gives the same ticket: one ticket, one execution, one mail. A ticket
+        opened by mail keeps that mail's Message-ID (the conversation threads under it) and the
+        references of its stored attachments (`files`)."""
         policy = self.deadlines.policies.get(contract.policy, now)
         attributes = form.attributes()
-        decide_priority(policy, attributes)  # unknown priority, urgency or impact: TicketError
+        decided = decide_priority(policy, attributes)  # unknown values: TicketError
         ticket = Ticket.open(
             ticket_id=self.new_id(),
             customer_id=contract.customer_id,
@@ -180,10 +190,18 @@ class OpenTicket:
             subject=form.subject,
             description=form.description,
             contact_email=form.contact_email,
-            attachments=list(form.attachments),
+            attachments=[*form.attachments, *files],
             channel=form.channel,
             at=now,
+            **({"message_id": mail_id} if mail_id else {}),
         )
+        rule = policy.conversation
+        if decided.priority in rule.authorised_only and not contract.is_authorised(
+            form.contact_email
+        ):  # R001-4: accepted, at the priority anyone may file
+            reason = f"{decided.priority} is for authorised contacts; filed by another contact"
+            default = policy.priorities.default or decided.priority
+            ticket.set_priority(default, reason, now)
         key = intake_key(form, idempotency_key, now)
         repeat = self.tickets.repeat_of(key, now)
         if repeat is not None:  # the common repeat, answered before anything is counted
@@ -191,25 +209,10 @@ class OpenTicket:
         token = self.tokens.sign(ticket.ticket_id)
         effects: tuple[Effect, ...] = (StartWorkflow(ticket.ticket_id),)
         if self.quota.take(contract.customer_id, now, self.mails_per_hour):
-            effects += (self._confirmation(ticket, contract, token),)
+            effects += (self.mails.confirmation(ticket, contract, token),)
         else:  # a flood from one customer: the desk sees every ticket, the mailbox does not
             log.warning("confirmation withheld", extra={"customer": contract.customer_id})
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:
             return Opened(stored, False, None, None, ())
         return Opened(stored, True, token, self.links.customer(stored.ticket_id, token), effects)
-
-    def _confirmation(self, ticket: Ticket, contract: Contract, token: str) -> SendMail:
-        state = self.deadlines.state(ticket, ticket.opened_at)
-        message = mail.confirmation(
-            language=contract.language,
-            sender=contract.desk_address,
-            recipient=ticket.contact_email,
-            ticket_id=ticket.ticket_id,
-            subject=ticket.subject,
-            response_due=state.metrics["response"].due,
-            link=self.links.customer(ticket.ticket_id, token),
-        )
-        return SendMail(
-            ticket.ticket_id, "mail:confirmation", message.as_bytes(), ticket.contact_email
-        )

@@ -9,9 +9,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import datetime
+from email import policy
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, formatdate, make_msgid
 
+from supportflow.domain import conversation
+from supportflow.domain.conversation import Thread
 from supportflow.domain.timeutil import format_seconds
 
 
@@ -27,10 +30,23 @@ def _header(value: str) -> str:
 
 TEXTS = {
     "nl": {
-        "confirm_subject": "Uw melding {ticket} is ontvangen: {subject}",
+        "confirm_subject": "Uw melding is ontvangen: {subject} [{ticket}]",
         "confirm_intro": "Bedankt voor uw melding. We hebben haar geregistreerd als {ticket}.",
         "confirm_due": "Uiterlijke reactie: {due}.",
         "confirm_link": "Volg uw melding: {link}",
+        "reply_hint": "U kunt op deze e-mail antwoorden om iets toe te voegen.",
+        "update_subject": "Re: {subject} [{ticket}]",
+        "answer_intro": "Er is een reactie op uw melding {ticket}:",
+        "question_intro": "Om uw melding {ticket} verder te helpen hebben we informatie van u "
+        "nodig:",
+        "question_wait": "Beantwoord deze e-mail; zodra we uw antwoord hebben gaan we verder.",
+        "resolved_intro": "Uw melding {ticket} is opgelost:",
+        "resolved_act": "Klopt de oplossing? Bevestig haar, of heropen de melding als het "
+        "probleem blijft: {link}",
+        "reopened_intro": "We hebben uw melding {ticket} heropend.",
+        "closed_intro": "Uw melding {ticket} is gesloten.",
+        "closed_new": "Heeft u een nieuwe vraag? Stuur ons een nieuwe e-mail.",
+        "follow": "Volg uw melding: {link}",
         "esc_subject": "[Escalatie {rung}] {ticket}: {metric} {state}",
         "esc_intro": "De {metric} van melding {ticket} ({customer}) is {state}.",
         "esc_due": "Deadline: {due} ({late}).",
@@ -44,10 +60,22 @@ TEXTS = {
         "state_warning": "bijna verlopen",
     },
     "en": {
-        "confirm_subject": "Your ticket {ticket} was received: {subject}",
+        "confirm_subject": "Your ticket was received: {subject} [{ticket}]",
         "confirm_intro": "Thank you. We registered your request as ticket {ticket}.",
         "confirm_due": "First response due by: {due}.",
         "confirm_link": "Follow your ticket: {link}",
+        "reply_hint": "You can reply to this mail to add anything.",
+        "update_subject": "Re: {subject} [{ticket}]",
+        "answer_intro": "There is an answer on your ticket {ticket}:",
+        "question_intro": "To continue with your ticket {ticket} we need some information:",
+        "question_wait": "Please reply to this mail; we continue as soon as we have your answer.",
+        "resolved_intro": "Your ticket {ticket} is resolved:",
+        "resolved_act": "Does the fix work? Confirm it, or reopen the ticket if the problem "
+        "remains: {link}",
+        "reopened_intro": "We reopened your ticket {ticket}.",
+        "closed_intro": "Your ticket {ticket} is closed.",
+        "closed_new": "A new question? Send us a new mail.",
+        "follow": "Follow your ticket: {link}",
         "esc_subject": "[Escalation {rung}] {ticket}: {metric} {state}",
         "esc_intro": "The {metric} target of ticket {ticket} ({customer}) is {state}.",
         "esc_due": "Deadline: {due} ({late}).",
@@ -62,6 +90,47 @@ TEXTS = {
     },
 }
 
+# Priority names for a mail in a language other than the pack's own labels (the packs label
+# their priorities in the contract's language; an English contract on a Dutch or German pack
+# reads these).
+PRIORITY_NAMES = {
+    "en": {
+        "urgent": "Urgent",
+        "normal": "Normal",
+        "standby": "Standby call",
+        "top": "Top (1)",
+        "high": "High (2)",
+        "medium": "Medium (3)",
+        "low": "Low (4)",
+        "critical": "Critical",
+        "other": "Other",
+    },
+    "nl": {
+        "urgent": "Spoed",
+        "normal": "Normaal",
+        "standby": "Standby",
+        "top": "Top (1)",
+        "high": "Hoog",
+        "medium": "Middel",
+        "low": "Laag",
+        "critical": "Kritiek",
+        "other": "Overig",
+    },
+}
+
+
+def priority_name(
+    priority: str | None, language: str, pack_language: str, label: str | None
+) -> str:
+    """A priority as the mail's reader names it: the pack's label when the pack speaks the
+    mail's language, else our own name for it (never a bare English id in a Dutch mail)."""
+    if priority is None:
+        return "-"
+    if label and pack_language == language:
+        return label
+    names = PRIORITY_NAMES.get(language, PRIORITY_NAMES["en"])
+    return names.get(priority, label or priority)
+
 
 @dataclass(frozen=True)
 class Letter:
@@ -72,15 +141,32 @@ class Letter:
     subject: str
     lines: list[str]
     link: str | None = None
-    message_id_key: str | None = None
+    message_id: str | None = None  # deterministic: see domain.conversation.message_id
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    date: datetime | None = None
+
+
+# Headers on one line where they fit the RFC 5322 limit: Python folds a long subject before its
+# first word, which some readers keep as a leading space.
+POLICY = policy.default.clone(max_line_length=998)
 
 
 def render(letter: Letter) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = formataddr(("supportflow", _header(letter.sender)))
     message["To"] = _header(letter.recipient)
+    if letter.cc:
+        message["Cc"] = ", ".join(_header(a) for a in letter.cc)
     message["Subject"] = _header(letter.subject)
-    message["Message-ID"] = make_msgid(idstring=letter.message_id_key, domain="supportflow.local")
+    message["Date"] = format_datetime(letter.date) if letter.date else formatdate(localtime=False)
+    message["Message-ID"] = _header(letter.message_id or make_msgid(domain="supportflow.local"))
+    if letter.in_reply_to:
+        message["In-Reply-To"] = _header(letter.in_reply_to)
+    if letter.references:
+        message["References"] = _header(" ".join(letter.references))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-reply loops
     text = "\n\n".join(letter.lines) + "\n"
     message.set_content(text)
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in letter.lines)
@@ -100,10 +186,14 @@ DAYS = {
 }
 
 
-def _local(instant: datetime, language: str) -> str:
+def local_time(instant: datetime, language: str) -> str:
     """A deadline as the contract's people read it: day, date and time in the calendar's zone."""
     day = DAYS.get(language, DAYS["en"])[instant.weekday()]
     return f"{day} {instant:%d-%m-%Y %H:%M} {instant.tzname()}"
+
+
+def domain_of(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip().lower() or "supportflow.local"
 
 
 def confirmation(
@@ -115,12 +205,17 @@ def confirmation(
     subject: str,
     response_due: datetime | None,
     link: str,
+    thread: Thread | None = None,
+    date: datetime | None = None,
 ) -> EmailMessage:
+    """The receipt a customer gets when a ticket opens (R002-1), threaded under their own mail
+    when the ticket came in by mail."""
     t = TEXTS.get(language, TEXTS["en"])
     lines = [t["confirm_intro"].format(ticket=ticket_id)]
     if response_due is not None:
-        lines.append(t["confirm_due"].format(due=_local(response_due, language)))
-    lines.append(t["confirm_link"].format(link=link))
+        lines.append(t["confirm_due"].format(due=local_time(response_due, language)))
+    lines += [t["confirm_link"].format(link=link), t["reply_hint"]]
+    domain = domain_of(sender)
     return render(
         Letter(
             sender=sender,
@@ -128,7 +223,62 @@ def confirmation(
             subject=t["confirm_subject"].format(ticket=ticket_id, subject=subject),
             lines=lines,
             link=link,
-            message_id_key=f"{ticket_id}.confirmation",
+            message_id=conversation.message_id(ticket_id, "confirmation", domain),
+            in_reply_to=thread.in_reply_to if thread else None,
+            references=thread.references if thread else (),
+            date=date,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Update:
+    """One public step of a ticket, as the customer is told of it."""
+
+    kind: str  # answer, question, resolved, reopened, closed (domain.conversation.UPDATES)
+    key: str  # unique per ticket: the Message-ID's and the outbox's key
+    message: str | None
+    link: str
+    thread: Thread
+
+
+def update(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    cc: tuple[str, ...],
+    ticket_id: str,
+    subject: str,
+    step: Update,
+    date: datetime,
+) -> EmailMessage:
+    """The mail for an answer, a question, a resolution (with the confirm/reopen link), a
+    reopen or the close, threaded under the ticket's conversation."""
+    t = TEXTS.get(language, TEXTS["en"])
+    lines = [t[f"{step.kind}_intro"].format(ticket=ticket_id)]
+    if step.message:
+        lines.append(step.message)
+    if step.kind == "question":
+        lines.append(t["question_wait"])
+    if step.kind == "resolved":
+        lines.append(t["resolved_act"].format(link=step.link))
+    elif step.kind == "closed":
+        lines.append(t["closed_new"])
+    else:
+        lines += [t["reply_hint"], t["follow"].format(link=step.link)]
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            cc=cc,
+            subject=t["update_subject"].format(ticket=ticket_id, subject=subject),
+            lines=lines,
+            link=step.link,
+            message_id=conversation.message_id(ticket_id, step.key, domain_of(sender)),
+            in_reply_to=step.thread.in_reply_to,
+            references=step.thread.references,
+            date=date,
         )
     )
 
@@ -148,6 +298,7 @@ def escalation(
     now: datetime,
     link: str,
 ) -> EmailMessage:
+    """The mail to the role a metric's ladder names; `priority` as its reader names it."""
     t = TEXTS.get(language, TEXTS["en"])
     late_seconds = (now - due).total_seconds()
     breached = late_seconds > 0
@@ -160,7 +311,7 @@ def escalation(
     )
     lines = [
         t["esc_intro"].format(metric=metric_name, ticket=ticket_id, customer=customer, state=state),
-        t["esc_due"].format(due=_local(due, language), late=how),
+        t["esc_due"].format(due=local_time(due, language), late=how),
         t["esc_priority"].format(priority=priority or "-", customer=customer, subject=subject),
         t["esc_act"].format(link=link),
     ]
@@ -173,6 +324,9 @@ def escalation(
             ),
             lines=lines,
             link=link,
-            message_id_key=f"{ticket_id}.{metric}.{rung}",
+            message_id=conversation.message_id(
+                ticket_id, f"escalation.{metric}.{rung}", domain_of(sender)
+            ),
+            date=now,
         )
     )

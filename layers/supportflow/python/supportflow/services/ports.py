@@ -150,6 +150,16 @@ class Timers(Protocol):
         """The names of the pending timers whose name starts with `prefix`."""
 
 
+class MailStore(Protocol):
+    """Where received mail is kept (SES stores each raw message; the desk keeps attachments)."""
+
+    def raw(self, key: str) -> bytes:
+        """The raw message stored under `key`."""
+
+    def keep(self, key: str, data: bytes, content_type: str) -> str:
+        """Store an attachment under `key`; returns its reference for the ticket."""
+
+
 class Mailer(Protocol):
     def send(self, raw: bytes) -> str:
         """Send a complete MIME message; returns the provider's message id."""

@@ -10,7 +10,7 @@ from supportflow.contracts import ContractDirectory
 from supportflow.domain.clock import SlaState
 from supportflow.domain.events import SYSTEM, LoggedEvent
 from supportflow.domain.explain import explain, render_text
-from supportflow.domain.ticket import OPEN_STAGES, Stage, Ticket
+from supportflow.domain.ticket import ACTIONS, OPEN_STAGES, Stage, Ticket
 from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.ports import Clock, TicketRepository
@@ -22,6 +22,7 @@ CUSTOMER_EVENTS = (
     "responded",
     "waiting_on_customer",
     "customer_replied",
+    "customer_message",
     "resolved",
     "reopened",
     "closed",
@@ -78,6 +79,8 @@ def ticket_view(
     if not for_customer:
         explanation = explain(state)
         view.update(
+            actions=agent_actions(record.stage),
+            channel=record.events[0].data.get("channel") if record.events else None,
             contact_email=record.contact_email,
             attachments=record.attachments,
             assignee=record.assignee,
@@ -91,9 +94,16 @@ def ticket_view(
     return view
 
 
+def agent_actions(stage: str) -> list[str]:
+    """The actions an agent can take on a ticket at this stage (the page offers only these)."""
+    return [
+        name for name, action in ACTIONS.items() if "agent" in action.by and stage in action.allowed
+    ]
+
+
 def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
     actor = event.actor
-    return {
+    entry = {
         "seq": event.seq,
         "at": format_instant(event.at),
         "type": event.type,
@@ -102,6 +112,13 @@ def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
         "priority": event.data.get("priority"),
         "reason": event.data.get("reason"),
     }
+    if not for_customer:
+        entry["internal"] = event.type not in CUSTOMER_EVENTS
+        if event.data.get("attachments"):
+            entry["attachments"] = list(event.data["attachments"])
+        if event.data.get("channel"):
+            entry["channel"] = event.data["channel"]
+    return entry
 
 
 def queue_row(deadlines: Deadlines, record: Ticket, now: datetime) -> dict[str, Any]:
