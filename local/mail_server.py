@@ -37,7 +37,7 @@ class DeskMailbox:
         self.received = 0
         self.failed = 0
 
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook names)
+    async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         domain = address.rsplit("@", 1)[-1].casefold()
@@ -50,9 +50,7 @@ class DeskMailbox:
     def first_domain(self) -> str:
         return sorted(self.domains)[0]
 
-    async def handle_DATA(  # noqa: N802
-        self, server: SMTP, session: Session, envelope: Envelope
-    ) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")

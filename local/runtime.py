@@ -28,9 +28,9 @@ import boto3
 from moto import mock_aws
 
 from local.journal import Journal
+from local.lambda_shim import FakeContext, installed
 from local.mail_server import DeskMailbox
 from local.mail_server import start as start_mailbox
-from local.lambda_shim import FakeContext, installed
 from local.serial import JOURNALS, LOCK, serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump

@@ -4,8 +4,8 @@ ticket with its timeline and explained deadlines, the desk's queue, and every ac
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from pydantic import BaseModel, ConfigDict, Field
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handlers
 from supportflow.api.responses import COMMON, Moved, answer, problems
