@@ -15,6 +15,7 @@ def test_every_route_is_documented() -> None:
     paths = generate()["paths"]
     assert set(paths) == {
         "/tickets",
+        "/alerts",
         "/tickets/{ticket_id}",
         "/tickets/{ticket_id}/status",
         "/tickets/{ticket_id}/actions/{action}",

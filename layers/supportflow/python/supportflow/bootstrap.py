@@ -30,6 +30,7 @@ from supportflow.settings import Settings, load_settings
 if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.observability import Handler
     from supportflow.services.actions import RecordAction
+    from supportflow.services.alerts import ReceiveAlerts
     from supportflow.services.conversation import CustomerMail
     from supportflow.services.deadlines import Deadlines
     from supportflow.services.dispatch import Dispatcher
@@ -224,6 +225,11 @@ class Container:
         from supportflow.services.filings import HeldFilings
 
         return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
+
+    def receive_alerts(self) -> ReceiveAlerts:
+        from supportflow.services.alerts import ReceiveAlerts
+
+        return ReceiveAlerts(self.open_ticket(), self.tickets, self.clock)
 
     def receive_mail(self) -> ReceiveMail:
         from supportflow.services.receive_mail import ReceiveMail

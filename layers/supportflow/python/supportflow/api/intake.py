@@ -1,13 +1,15 @@
-"""POST /tickets: the public intake (web form, e-mail gateway, monitoring alerts)."""
+"""POST /tickets: the public intake (the web form, scripts); POST /alerts: a customer's
+monitoring, with its own key."""
 
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
-from supportflow.api import deps_of, install_error_handlers
+from supportflow.api import Unauthorized, deps_of, install_error_handlers
 from supportflow.api.responses import COMMON, Filed, Repeated, answer, problems
 from supportflow.observability import count, logger
+from supportflow.services.alerts import AlertmanagerWebhook, GenericAlerts, customer_of_key
 from supportflow.services.intake import Held, NewTicket
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -53,6 +55,39 @@ def file_ticket(
             "created": True,
         },
     )
+
+
+@app.post(
+    "/alerts",
+    summary="A monitoring alert (a customer's own key)",
+    description="`Authorization: Bearer <the customer's alert key>`. The generic shape "
+    '(`{"alerts": [{"status", "fingerprint", "title", ...}]}`) or Prometheus '
+    "Alertmanager's webhook. A firing alert opens an outage ticket; the same alert while its "
+    "ticket is open is logged on it; a resolved alert records the recovery.",
+    responses={200: answer("what each alert did"), **problems(401, *COMMON)},
+)
+def post_alerts(
+    body: Annotated[GenericAlerts | AlertmanagerWebhook, Body()],
+    authorization: Annotated[str | None, Header(alias="Authorization", max_length=300)] = None,
+) -> dict[str, Any]:
+    deps = deps_of(app)
+    key = authorization[7:] if authorization and authorization[:7].lower() == "bearer " else None
+    contract = customer_of_key(deps.contracts, key)
+    if contract is None:
+        raise Unauthorized("a valid alert key is needed (Authorization: Bearer <key>)")
+    alerts = (
+        [a.as_alert() for a in body.alerts]
+        if isinstance(body, AlertmanagerWebhook)
+        else body.alerts
+    )
+    outcomes = deps.receive_alerts()(contract, alerts)
+    count("Alerts", len(outcomes))
+    return {
+        "alerts": [
+            {"fingerprint": o.fingerprint, "outcome": o.outcome, "ticket_id": o.ticket_id}
+            for o in outcomes
+        ]
+    }
 
 
 def _json(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:

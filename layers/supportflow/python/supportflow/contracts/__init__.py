@@ -38,6 +38,10 @@ class Contract(BaseModel):
         default_factory=dict, description="policy role -> the address that role's e-mails go to"
     )
     desk_address: EmailAddress = "support@supportflow.example"
+    alert_keys: list[str] = Field(
+        default_factory=list,
+        description="SHA-256 (hex) of the keys the customer's monitoring posts alerts with",
+    )
     form_keys: list[str] = Field(
         default_factory=list,
         description="SHA-256 (hex) of the keys a customer's own web forms file with",

@@ -26,6 +26,7 @@ from supportflow.domain.routing import (
     apply_action,
 )
 from supportflow.domain.timeutil import format_instant
+from supportflow.domain.vocabulary import LOG_ONLY_EVENTS
 
 __all__ = [
     "ACTIONS",
@@ -178,6 +179,13 @@ class Ticket:
             self.assignee = actor
         release = self._release() if transition.moves else None
         return Acted(transition.event, transition, release)
+
+    def log(self, kind: str, actor: str, data: Mapping[str, Any], at: datetime) -> LoggedEvent:
+        """Log something that happened to the ticket without moving it or its clock (an alert
+        firing again or recovering)."""
+        if kind not in LOG_ONLY_EVENTS:
+            raise ValueError(f"{kind!r} is not an event that is only logged")
+        return self._append(max(at, self.last_at), kind, actor, data)
 
     def set_priority(self, priority: str, reason: str, at: datetime) -> LoggedEvent:
         """The desk sets the priority by a rule of its own (not an agent's action), with why."""
