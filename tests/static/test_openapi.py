@@ -16,6 +16,7 @@ def test_every_route_is_documented() -> None:
     assert set(paths) == {
         "/tickets",
         "/alerts",
+        "/tickets/phone",
         "/tickets/{ticket_id}",
         "/tickets/{ticket_id}/status",
         "/tickets/{ticket_id}/actions/{action}",

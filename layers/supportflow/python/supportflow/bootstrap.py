@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.filings import HeldFilings
     from supportflow.services.intake import OpenTicket
     from supportflow.services.park import Park
+    from supportflow.services.phone import FileCall
     from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
     from supportflow.services.timers import FireTimer
@@ -225,6 +226,11 @@ class Container:
         from supportflow.services.filings import HeldFilings
 
         return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
+
+    def file_call(self) -> FileCall:
+        from supportflow.services.phone import FileCall
+
+        return FileCall(self.contracts, self.open_ticket(), self.clock)
 
     def receive_alerts(self) -> ReceiveAlerts:
         from supportflow.services.alerts import ReceiveAlerts

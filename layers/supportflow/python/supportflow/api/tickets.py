@@ -3,7 +3,7 @@ ticket with its timeline and explained deadlines, the desk's queue, and every ac
 
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,7 @@ from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handl
 from supportflow.api.responses import COMMON, Moved, answer, problems
 from supportflow.observability import count
 from supportflow.services.actions import ActionRequest
+from supportflow.services.phone import PhoneNote
 
 app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
@@ -122,6 +123,36 @@ def customer_action(
         data=request.data(),
     )
     return {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+
+
+@app.post(
+    "/tickets/phone",
+    summary="File a ticket for a caller (agents)",
+    description="A call typed up: it opens at `called_at` on channel phone, with the caller's "
+    "name and number; `Idempotency-Key` makes a retry the same ticket.",
+    responses={
+        201: answer("filed"),
+        200: answer("the same ticket again"),
+        **problems(401, *COMMON),
+    },
+)
+def file_call(
+    note: Annotated[PhoneNote, Body()],
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", max_length=128, pattern=r"^[\x21-\x7e]*$")
+    ] = None,
+) -> Response[dict[str, Any]]:
+    agent = _agent()
+    opened = deps_of(app).file_call()(note, agent, idempotency_key or None)
+    body = {"ticket_id": opened.ticket.ticket_id, "created": opened.created}
+    if opened.created:
+        count("PhoneNotes")
+        body |= {"customer_token": opened.customer_token, "status_url": opened.status_url}
+    return Response(
+        status_code=201 if opened.created else 200,
+        content_type=content_types.APPLICATION_JSON,
+        body=body,
+    )
 
 
 FilingId = Annotated[str, Path(pattern=r"^F-[0-9A-F]{10}$")]

@@ -111,13 +111,20 @@ class Ticket:
 
     @classmethod
     def open(
-        cls, *, channel: str, at: datetime, message_id: str | None = None, **fields: Any
+        cls,
+        *,
+        channel: str,
+        at: datetime,
+        details: Mapping[str, Any] | None = None,
+        actor: str | None = None,
+        **fields: Any,
     ) -> Ticket:
-        """A new ticket with its first event, `opened` by the contact who filed it (by mail:
-        with that mail's Message-ID, which the conversation threads under)."""
+        """A new ticket with its first event, `opened` by the contact who filed it (or the agent
+        who typed up a call), with how it came in: by mail its Message-ID (the conversation
+        threads under it), by phone the caller's name and number."""
         ticket = cls(opened_at=at, **fields)
-        data = {"channel": channel, **({"message_id": message_id} if message_id else {})}
-        ticket._append(at, "opened", ticket.contact_email, data)
+        data = {"channel": channel, **(details or {})}
+        ticket._append(at, "opened", actor or ticket.contact_email, data)
         return ticket
 
     # ----- what the log says ----------------------------------------------------------------

@@ -85,6 +85,16 @@ class NewTicket(BaseModel):
 
 
 @dataclass(frozen=True)
+class PhoneCall:
+    """A call an agent types up: who called, on which number, when, and who took it."""
+
+    name: str
+    number: str
+    at: datetime
+    agent: str
+
+
+@dataclass(frozen=True)
 class Held:
     """A filing kept for an agent to verify (see OpenTicket)."""
 
@@ -173,11 +183,18 @@ class OpenTicket:
         *,
         mail_id: str | None = None,
         files: tuple[str, ...] = (),
+        call: PhoneCall | None = None,
     ) -> Opened:
         """The same Idempotency-Key (24 h), the same content (minutes) or the same alert (while
         its ticket is open) gives the same ticket: one ticket, one execution, one mail. A ticket
         opened by mail keeps that mail's Message-ID (the conversation threads under it) and the
-        references of its stored attachments (`files`)."""
+        references of its stored attachments (`files`); one typed up from a call opens at the
+        time of the call, with the caller on its first event."""
+        details: dict[str, str] = {"message_id": mail_id} if mail_id else {}
+        opened_at = now
+        if call is not None:
+            details |= {"caller": call.name, "phone": call.number, "agent": call.agent}
+            opened_at = call.at
         policy = self.deadlines.policies.get(contract.policy, now)
         attributes = form.attributes()
         decided = decide_priority(policy, attributes)  # unknown values: TicketError
@@ -192,8 +209,9 @@ class OpenTicket:
             contact_email=form.contact_email,
             attachments=[*form.attachments, *files],
             channel=form.channel,
-            at=now,
-            **({"message_id": mail_id} if mail_id else {}),
+            at=opened_at,
+            details=details,
+            actor=call.agent if call else None,
         )
         rule = policy.conversation
         if decided.priority in rule.authorised_only and not contract.is_authorised(
@@ -201,7 +219,7 @@ class OpenTicket:
         ):  # R001-4: accepted, at the priority anyone may file
             reason = f"{decided.priority} is for authorised contacts; filed by another contact"
             default = policy.priorities.default or decided.priority
-            ticket.set_priority(default, reason, now)
+            ticket.set_priority(default, reason, opened_at)
         key = intake_key(form, idempotency_key, now)
         repeat = self.tickets.repeat_of(key, now)
         if repeat is not None:  # the common repeat, answered before anything is counted

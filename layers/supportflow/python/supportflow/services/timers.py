@@ -79,11 +79,16 @@ class FireTimer:
         state = self.deadlines.state(ticket, now)
         points = state.metrics[metric].escalations if metric in state.metrics else ()
         point = next((p for p in points if p.rung == rung), None)
-        if point is None or point.due is None or point.status not in ("pending", "reached"):
+        fixed = point is not None and point.status == "unscheduled" and point.due is not None
+        if (
+            point is None
+            or point.due is None
+            or (point.status not in ("pending", "reached") and not fixed)
+        ):
             return _stale(f"{metric} rung {rung} is {'gone' if point is None else point.status}")
         if (metric, rung) in ticket.escalated:
             return _stale(f"{metric} rung {rung} was escalated already")
-        if point.status == "pending":  # fired before its deadline (a skewed clock): re-arm
+        if point.status == "pending" or fixed:  # fired before its instant (a skewed clock)
             return self._rearm(ticket, timer, reached_at(point), "it fired before its deadline")
         escalated = ticket.escalated
         first = [p.rung for p in points if p.rung < rung and p.status == "reached"]
