@@ -24,18 +24,20 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     ticket_id = page.inner_text("#ticket-id")
     assert ticket_id.startswith("T-")
     page.wait_for_function("document.querySelector('#priority-now').textContent === 'top'")
-    opened = page.inner_text("#timeline tr:first-child td:first-child")
-    due = page.inner_text("td[data-due='response']")
-    fmt = "%Y-%m-%d %H:%M %z"
-    assert datetime.strptime(due.replace(":00 +", ":00 +").replace("+02:00", "+0200"), fmt) - (
-        datetime.strptime(opened.replace("+02:00", "+0200"), fmt)
-    ) == timedelta(hours=1)
+    opened = page.get_attribute("#timeline tr:first-child td:first-child", "data-at-iso")
+    due = page.get_attribute("td[data-due='response']", "data-due-iso")
+    assert opened and due
+    assert datetime.fromisoformat(due) - datetime.fromisoformat(opened) == timedelta(hours=1)
+    # Shown in the contract's local time with its zone named.
+    due_text = page.inner_text("td[data-due='response']")
+    assert due_text.endswith(" CEST") and due[11:16] in due_text
 
     # The agent's queue shows it with the same deadline and the business time left.
     page.goto(server.base + "/agent")
     row = page.locator(f"#queue tr[data-id='{ticket_id}']")
     row.wait_for()
-    assert due in row.inner_text()
+    assert due_text in row.inner_text()
+    assert any(f"resp {b}" in row.inner_text() for b in ("running", "warned", "breached"))
     assert "left" in row.inner_text() or "late" in row.inner_text()
     row.click()
     page.wait_for_selector("#detail:not([hidden])")

@@ -109,8 +109,8 @@ def test_the_plan_is_unique_due_and_deterministic(
             # only what is owed already (reached before the pause or the met target), or a
             # rung whose instant the pause does not move
             assert point.status in ("reached", "unscheduled")
-        else:
-            assert point.status in ("pending", "reached")
+        else:  # (a breached metric may stand paused: its rungs after the breach stay fixed)
+            assert point.status in ("pending", "reached", "unscheduled")
         assert timer.at >= point.due
 
 

@@ -71,12 +71,19 @@ def get_status(
 
 @app.get(
     "/queue",
-    summary="Open tickets, nearest deadline first",
+    summary="Open tickets, the late first, then the nearest deadline",
+    description="`view` narrows the queue (breached, due_today, mine, unassigned, waiting); "
+    "`q` searches the id, subject, customer and contact.",
     responses={200: answer("the queue"), **problems(401, *COMMON)},
 )
-def get_queue() -> dict[str, Any]:
-    _agent()
-    return deps_of(app).views().queue()
+def get_queue(
+    view: Annotated[
+        Literal["breached", "due_today", "mine", "unassigned", "waiting"] | None, Query()
+    ] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    agent = _agent()
+    return deps_of(app).views().queue(view, q, agent)
 
 
 @app.post(

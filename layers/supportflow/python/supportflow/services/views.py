@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from supportflow.contracts import ContractDirectory
@@ -41,15 +41,23 @@ class TicketViews:
         state = self.deadlines.state(ticket, self.clock())
         customer = self.contracts.get(ticket.customer_id).name
         view = ticket_view(ticket, state, customer, for_customer=for_customer)
+        zone = self.deadlines.policy(ticket).calendar().zone
+        localise(view, zone)
         if not for_customer:  # what the desk still has to do for this ticket (mail, timers)
             view["effects_pending"] = len(self.tickets.pending(ticket_id))
         return view
 
-    def queue(self) -> dict[str, Any]:
+    def queue(
+        self, view: str | None = None, search: str | None = None, agent: str | None = None
+    ) -> dict[str, Any]:
+        """The open tickets, what is late first (most late at the top), then the nearest
+        deadline; `view` narrows it (breached, due_today, mine, unassigned, waiting) and
+        `search` matches the id, subject, customer or contact."""
         now = self.clock()
         rows = [self._row(ticket, now) for ticket in self.tickets.queue(QUEUE_STAGES)]
-        rows.sort(key=lambda r: (r["next_due"] is None, r["next_due"] or ""))
-        return {"now": format_instant(now), "tickets": rows}
+        rows = [r for r in rows if _in_view(r, view, agent, now) and _matches(r, search)]
+        rows.sort(key=lambda r: (r["due"] is None, r["due_utc"] or "", r["ticket_id"]))
+        return {"now": format_instant(now), "view": view, "search": search, "tickets": rows}
 
     def _row(self, record: Ticket, now: datetime) -> dict[str, Any]:
         return queue_row(self.deadlines, record, now)
@@ -94,6 +102,20 @@ def ticket_view(
     return view
 
 
+def localise(view: dict[str, Any], zone: Any) -> None:
+    """Every time in the view in the contract's zone, with a text that names the zone."""
+    view["zone"] = str(zone)
+    for entry in view["timeline"]:
+        at = parse_instant(entry["at"]).astimezone(zone)
+        entry["at"], entry["at_text"] = format_instant(at), local_text(at)
+    opened = parse_instant(view["opened_at"]).astimezone(zone)
+    view["opened_at"], view["opened_text"] = format_instant(opened), local_text(opened)
+    for metric in view["metrics"].values():
+        for key in ("due", "met_at"):
+            if metric.get(key):
+                metric[f"{key}_text"] = local_text(parse_instant(metric[key]).astimezone(zone))
+
+
 def agent_actions(stage: str) -> list[str]:
     """The actions an agent can take on a ticket at this stage (the page offers only these)."""
     return [
@@ -121,33 +143,97 @@ def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
     return entry
 
 
+QUEUE_VIEWS = ("breached", "due_today", "mine", "unassigned", "waiting")
+
+
+def _in_view(row: dict[str, Any], view: str | None, agent: str | None, now: datetime) -> bool:
+    if view is None:
+        return True
+    if view == "breached":
+        return bool(row["breached"])
+    if view == "due_today":
+        due = row["due"]
+        return due is not None and not row["breached"] and due[:10] == row["today"]
+    if view == "mine":
+        return row["assignee"] is not None and row["assignee"] == agent
+    if view == "unassigned":
+        return row["assignee"] is None
+    if view == "waiting":
+        return bool(row["stage"] == Stage.WAITING_ON_CUSTOMER)
+    return True
+
+
+def _matches(row: dict[str, Any], search: str | None) -> bool:
+    if not search:
+        return True
+    needle = search.casefold()
+    fields = ("ticket_id", "subject", "customer_id", "contact_email")
+    return any(needle in str(row.get(f) or "").casefold() for f in fields)
+
+
+def metric_badge(metric: dict[str, Any], now: datetime) -> str:
+    """One metric as the queue shows it: met, paused, not started, breached, warned (a warning
+    rung passed) or running, judged now (the stored summary may be older)."""
+    if metric.get("met_at"):
+        return "breached" if metric.get("breached") else "met"
+    state = metric.get("state")
+    if state in ("paused", "not_started"):
+        return str(state).replace("_", " ")
+    due = metric.get("due")
+    if due is None:
+        return "no target"
+    due_at = parse_instant(due)
+    if metric.get("breached") or now > due_at:
+        return "breached"
+    warned = any(
+        e.get("due") and parse_instant(e["due"]) <= now and parse_instant(e["due"]) < due_at
+        for e in metric.get("escalations", [])
+    )
+    return "warned" if warned else "running"
+
+
+def local_text(instant: datetime) -> str:
+    """An instant as the desk reads it: day, date and time in the contract's zone, named."""
+    return f"{instant:%a %d %b %H:%M} {instant.tzname()}"
+
+
 def queue_row(deadlines: Deadlines, record: Ticket, now: datetime) -> dict[str, Any]:
-    """One queue line: the nearest running deadline and the business time left until it."""
+    """One queue line: its nearest unmet deadline (a breached one too: how late it is), the
+    business time left until it (negative: late), and a badge per metric."""
     sla = record.sla
-    running = [
-        (name, sla[name])
-        for name in ("response", "resolution")
-        if isinstance(sla.get(name), dict)
-        and sla[name].get("due")
-        and sla[name].get("state") in ("running", "breached")
-        and not sla[name].get("met_at")
+    zone = deadlines.policy(record).calendar().zone
+    metrics = {n: sla[n] for n in ("response", "resolution") if isinstance(sla.get(n), dict)}
+    badges = {name: metric_badge(m, now) for name, m in metrics.items()}
+    open_due = [
+        (name, m)
+        for name, m in metrics.items()
+        if m.get("due") and not m.get("met_at") and m.get("state") in ("running", "breached")
     ]
-    nearest = min(running, key=lambda pair: pair[1]["due"], default=None)
-    left = None
+    nearest = min(open_due, key=lambda pair: parse_instant(pair[1]["due"]), default=None)
+    left, due = None, None
     if nearest is not None:
         calendar = deadlines.policy(record).metric_calendar(nearest[0], sla.get("priority"))
         due = parse_instant(nearest[1]["due"])
         left = calendar.between(now, due) if due > now else -calendar.between(due, now)
+    local_now = now.astimezone(zone)
     return {
         "ticket_id": record.ticket_id,
         "customer_id": record.customer_id,
+        "contact_email": record.contact_email,
         "subject": record.subject,
         "stage": record.stage,
         "priority": sla.get("priority"),
         "assignee": record.assignee,
         "next_due": record.next_due,
         "metric": nearest[0] if nearest else None,
-        "breached": bool(nearest and nearest[1].get("breached")),
+        "due": format_instant(due.astimezone(zone)) if due else None,
+        "due_utc": format_instant(due.astimezone(UTC)) if due else None,
+        "due_text": local_text(due.astimezone(zone)) if due else None,
+        "today": f"{local_now:%Y-%m-%d}",
+        "breached": bool(
+            due is not None and (now > due or (nearest and nearest[1].get("breached")))
+        ),
         "business_seconds_left": None if left is None else int(left.total_seconds()),
+        "badges": badges,
         "version": record.version,
     }

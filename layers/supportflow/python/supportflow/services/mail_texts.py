@@ -1,0 +1,94 @@
+"""What the desk's mails say, in Dutch and English: every sentence, and the priority names for a
+mail whose language is not the pack's own."""
+
+TEXTS = {
+    "nl": {
+        "confirm_subject": "Uw melding is ontvangen: {subject} [{ticket}]",
+        "confirm_intro": "Bedankt voor uw melding. We hebben haar geregistreerd als {ticket}.",
+        "confirm_due": "Uiterlijke reactie: {due}.",
+        "confirm_link": "Volg uw melding: {link}",
+        "reply_hint": "U kunt op deze e-mail antwoorden om iets toe te voegen.",
+        "update_subject": "Re: {subject} [{ticket}]",
+        "answer_intro": "Er is een reactie op uw melding {ticket}:",
+        "question_intro": "Om uw melding {ticket} verder te helpen hebben we informatie van u "
+        "nodig:",
+        "question_wait": "Beantwoord deze e-mail; zodra we uw antwoord hebben gaan we verder.",
+        "resolved_intro": "Uw melding {ticket} is opgelost:",
+        "resolved_act": "Klopt de oplossing? Bevestig haar, of heropen de melding als het "
+        "probleem blijft: {link}",
+        "reopened_intro": "We hebben uw melding {ticket} heropend.",
+        "closed_intro": "Uw melding {ticket} is gesloten.",
+        "closed_new": "Heeft u een nieuwe vraag? Stuur ons een nieuwe e-mail.",
+        "follow": "Volg uw melding: {link}",
+        "esc_subject": "[Escalatie {rung}] {ticket}: {metric} {state}",
+        "esc_intro": "De {metric} van melding {ticket} ({customer}) is {state}.",
+        "esc_due": "Deadline: {due} ({late}).",
+        "esc_priority": "Prioriteit: {priority}. Klant: {customer}. Onderwerp: {subject}.",
+        "esc_act": "Melding openen: {link}",
+        "late": "{late} over tijd",
+        "warning": "nog {left} te gaan",
+        "metric_response": "reactietijd",
+        "metric_resolution": "oplostijd",
+        "state_breached": "overschreden",
+        "state_warning": "bijna verlopen",
+    },
+    "en": {
+        "confirm_subject": "Your ticket was received: {subject} [{ticket}]",
+        "confirm_intro": "Thank you. We registered your request as ticket {ticket}.",
+        "confirm_due": "First response due by: {due}.",
+        "confirm_link": "Follow your ticket: {link}",
+        "reply_hint": "You can reply to this mail to add anything.",
+        "update_subject": "Re: {subject} [{ticket}]",
+        "answer_intro": "There is an answer on your ticket {ticket}:",
+        "question_intro": "To continue with your ticket {ticket} we need some information:",
+        "question_wait": "Please reply to this mail; we continue as soon as we have your answer.",
+        "resolved_intro": "Your ticket {ticket} is resolved:",
+        "resolved_act": "Does the fix work? Confirm it, or reopen the ticket if the problem "
+        "remains: {link}",
+        "reopened_intro": "We reopened your ticket {ticket}.",
+        "closed_intro": "Your ticket {ticket} is closed.",
+        "closed_new": "A new question? Send us a new mail.",
+        "follow": "Follow your ticket: {link}",
+        "esc_subject": "[Escalation {rung}] {ticket}: {metric} {state}",
+        "esc_intro": "The {metric} target of ticket {ticket} ({customer}) is {state}.",
+        "esc_due": "Deadline: {due} ({late}).",
+        "esc_priority": "Priority: {priority}. Customer: {customer}. Subject: {subject}.",
+        "esc_act": "Open the ticket: {link}",
+        "late": "{late} late",
+        "warning": "{left} left",
+        "metric_response": "first response",
+        "metric_resolution": "resolution",
+        "state_breached": "breached",
+        "state_warning": "about to breach",
+    },
+}
+
+# Priority names for a mail in a language other than the pack's own labels (the packs label
+# their priorities in the contract's language; an English contract on a Dutch or German pack
+# reads these).
+PRIORITY_NAMES = {
+    "en": {
+        "urgent": "Urgent",
+        "normal": "Normal",
+        "standby": "Standby call",
+        "top": "Top (1)",
+        "high": "High (2)",
+        "medium": "Medium (3)",
+        "low": "Low (4)",
+        "critical": "Critical",
+        "other": "Other",
+    },
+    "nl": {
+        "urgent": "Spoed",
+        "normal": "Normaal",
+        "standby": "Standby",
+        "top": "Top (1)",
+        "high": "Hoog",
+        "medium": "Middel",
+        "low": "Laag",
+        "critical": "Kritiek",
+        "other": "Overig",
+    },
+}
+
+__all__ = ["PRIORITY_NAMES", "TEXTS"]
