@@ -107,3 +107,26 @@ def test_chaotic_delivery_escalates_every_reached_rung_once(
         for metric in {m for m, _ in escalated}:
             rungs = [r for m, r in escalated if m == metric]
             assert rungs == sorted(rungs)  # in rung order
+
+
+def test_a_breach_reached_before_a_downgrade_is_still_escalated() -> None:
+    """The breach timer is late; meanwhile an agent lowers the priority, which moves the
+    deadline to later (recompute): the breach that happened at 10:00 is still sent, saying so."""
+    desk, clock, timers, mailer, workflow = make_world()
+    tid = desk.open_ticket()(form(), None).ticket.ticket_id  # top: response due 10:00
+    clock.advance(minutes=46)
+    for payload in timers.due(clock.now):  # the 75% warning
+        fire(desk, payload)
+    clock.advance(minutes=15)  # 10:01: the breach timer is due, but delivered late
+    late = timers.due(clock.now)
+    act(desk, tid, "change_priority", actor="a", role="agent",
+        data={"priority": "low", "reason": "een gebruiker"}, now=clock.now)  # fmt: skip
+    ticket = desk.tickets.get(tid)
+    assert list(ticket.owed) == [("response", 1)]
+    for payload in [*late, *timers.due(clock.advance(seconds=2))]:
+        fire(desk, payload)
+    escalated = [(e.data["metric"], e.data["rung"]) for e in desk.tickets.get(tid).events
+                 if e.type == "escalated"]  # fmt: skip
+    assert escalated == [("response", 0), ("response", 1)]
+    text = mailer.sent[-1].get_body(("plain",)).get_content()
+    assert "Deadline: ma 31-03-2025 10:00 CEST (1m02s over tijd)." in text  # the old deadline

@@ -29,6 +29,11 @@ class Contract(BaseModel):
     policy: str
     language: str = Field(default="nl", pattern="^(nl|en)$")
     contacts: list[EmailAddress] = Field(default_factory=list, description="authorised contacts")
+    owner: EmailAddress | None = Field(
+        default=None,
+        description="the account owner's known address (R000-7; default: the first authorised "
+        "contact)",
+    )
     other_contacts: list[EmailAddress] = Field(
         default_factory=list,
         description="known people at the customer who are not authorised contacts (R001-4: "
@@ -53,6 +58,10 @@ class Contract(BaseModel):
         if value not in shipped().ids():
             raise ValueError(f"unknown policy {value!r}")
         return value
+
+    def is_owner(self, address: str) -> bool:
+        owner = self.owner or (self.contacts[0] if self.contacts else None)
+        return owner is not None and owner.casefold() == address.casefold()
 
     def is_authorised(self, address: str) -> bool:
         return address.casefold() in {c.casefold() for c in self.contacts}

@@ -53,6 +53,7 @@ __all__ = [
     "LOG_ONLY_EVENTS",
     "METRICS",
     "REQUEST_TYPES",
+    "Authority",
     "CalendarSpec",
     "Condition",
     "Conversation",
@@ -100,6 +101,26 @@ class Lifecycle(PolicyModel):
     calendar: str | None = None
 
 
+class Authority(PolicyModel):
+    """Requests only the account owner may make (R000-7), and how the desk knows it is them."""
+
+    categories: list[str] = Field(
+        default_factory=list, description="request categories only the account owner may file"
+    )
+    keywords: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="category -> words that mark a mail as that request (mail has no form)",
+    )
+    proof_channels: list[str] = Field(
+        default_factory=list,
+        description="channels that prove the owner (an in-app chat that files with the form key)",
+    )
+    refused: dict[str, list[str]] = Field(
+        default_factory=dict, description="channel -> categories never valid by that channel"
+    )
+    rule: str | None = None
+
+
 class Conversation(PolicyModel):
     """How the desk talks with the customer about a ticket."""
 
@@ -110,6 +131,7 @@ class Conversation(PolicyModel):
         default=False,
         description="answers to a contact who is not authorised are copied to an authorised one",
     )
+    authority: Authority = Field(default_factory=Authority)
     authorised_only: list[str] = Field(
         default_factory=list,
         description="priorities only an authorised contact may file; from anyone else the "

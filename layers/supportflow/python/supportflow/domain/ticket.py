@@ -25,7 +25,7 @@ from supportflow.domain.routing import (
     Transition,
     apply_action,
 )
-from supportflow.domain.timeutil import format_instant
+from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.domain.vocabulary import LOG_ONLY_EVENTS
 
 __all__ = [
@@ -145,6 +145,23 @@ class Ticket:
             for e in self.events
             if e.type == "escalated"
         )
+
+    @property
+    def owed(self) -> dict[tuple[str, int], datetime]:
+        """Rungs reached before a priority change moved their deadline and not escalated yet,
+        with the instant each was due (they are sent all the same)."""
+        done = self.escalated
+        return {
+            (str(e.data["metric"]), int(e.data["rung"])): parse_instant(str(e.data["due"]))
+            for e in self.events
+            if e.type == "escalation_owed"
+            and (str(e.data["metric"]), int(e.data["rung"])) not in done
+        }
+
+    def owe(self, metric: str, rung: int, due: str, at: datetime) -> LoggedEvent:
+        """A rung that was reached (due at `due`) stays owed whatever a change does to it."""
+        data = {"metric": metric, "rung": rung, "due": due}
+        return self._append(max(at, self.last_at), "escalation_owed", SYSTEM, data)
 
     @property
     def resolved_at(self) -> datetime | None:

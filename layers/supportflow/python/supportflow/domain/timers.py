@@ -48,8 +48,15 @@ def _rungs(ticket: Ticket, name: str, metric: MetricState, now: datetime) -> lis
     if ticket.stage == Stage.CLOSED:
         return []
     escalated = ticket.escalated
+    owed = sorted(rung for (metric, rung) in ticket.owed if metric == name)
     out = []
     overdue_planned = False
+    if owed:  # reached before a priority change moved them: the lowest goes out now
+        rung = owed[0]
+        timer = f"{ticket.ticket_id}.{name[:3]}.{rung}.owed"
+        payload = _payload(ticket, timer, ESCALATION, metric=name, rung=rung)
+        out.append(PlannedTimer(timer, whole_second_up(now), payload))
+        overdue_planned = True
     for point in sorted(metric.escalations, key=lambda p: p.rung):
         if point.due is None or (name, point.rung) in escalated:
             continue

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,6 +17,7 @@ from supportflow.domain.priority import check_priority
 from supportflow.domain.routing import customer_message_action
 from supportflow.domain.text import Text
 from supportflow.domain.ticket import Ticket
+from supportflow.domain.timeutil import format_instant
 from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import CompleteStep, Effect
@@ -74,7 +76,13 @@ class RecordAction:
         if mail_id and already_logged(ticket.events, str(mail_id)):
             return ActionTaken(ticket, ())  # the same mail delivered twice
         now = max(self.clock(), ticket.last_at)
+        # A rung reached by now is owed even if this action un-reaches it (a priority change
+        # that moves the deadline, an answer at the very instant of a rung): its timer may be
+        # late, and the action must not take the escalation away.
+        owed = self._reached(ticket, now)
         acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
+        for metric, rung, due in sorted(owed - self._reached(ticket, now)):
+            ticket.owe(metric, rung, due, now)
         _, effects = self.deadlines.refresh(ticket, now)
         if acted.release is not None:
             effects.append(
@@ -84,3 +92,14 @@ class RecordAction:
         if letter is not None:
             effects.append(letter)
         return ActionTaken(self.tickets.save(ticket, effects), tuple(effects))
+
+    def _reached(self, ticket: Ticket, now: datetime) -> set[tuple[str, int, str]]:
+        """The rungs reached and not escalated (metric, rung, due), as the clock says now."""
+        state = self.deadlines.state(ticket, now)
+        escalated = ticket.escalated
+        return {
+            (name, p.rung, format_instant(p.due) or "")
+            for name, metric in state.metrics.items()
+            for p in metric.escalations
+            if p.status == "reached" and (name, p.rung) not in escalated
+        }

@@ -5,6 +5,7 @@ ticket was at."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from supportflow.contracts import ContractDirectory
 from supportflow.domain.clock import SlaState
@@ -43,10 +44,11 @@ class Escalate:
         contract = self.contracts.get(ticket.customer_id)
         recipient = contract.escalation.get(role, contract.desk_address)
         state = self.deadlines.state(ticket, now)
+        owed_due = ticket.owed.get((metric, rung))  # before escalate() settles it
         if ticket.escalate(metric, rung, role=role, to=recipient, at=now) is None:
             return Escalated(ticket_id, ticket.stage, sent=False)
         effects: list[Effect] = []
-        letter = self._letter(ticket, state, metric, rung, recipient)
+        letter = self._letter(ticket, state, metric, rung, recipient, owed_due)
         if letter is not None:
             effects.append(letter)
         _, timer_effects = self.deadlines.refresh(ticket, now)
@@ -55,9 +57,17 @@ class Escalate:
         return Escalated(ticket_id, ticket.stage, True, recipient, tuple(effects))
 
     def _letter(
-        self, ticket: Ticket, state: SlaState, metric: str, rung: int, recipient: str
+        self,
+        ticket: Ticket,
+        state: SlaState,
+        metric: str,
+        rung: int,
+        recipient: str,
+        owed_due: datetime | None = None,
     ) -> SendMail | None:
-        due = state.metrics[metric].due
+        # a rung reached before a priority change moved the deadline: the deadline it passed
+        zone = state.metrics[metric].calendar.zone
+        due = owed_due.astimezone(zone) if owed_due else state.metrics[metric].due
         if due is None:
             return None
         contract = self.contracts.get(ticket.customer_id)

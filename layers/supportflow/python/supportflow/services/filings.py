@@ -53,8 +53,8 @@ class HeldFilings:
                 fields["customer"] = customer
             form = NewTicket.model_validate(fields)
             contract = self.contracts.get(form.customer)  # an unknown customer: 422, kept
-            key = filing.idempotency_key or (f"mail:{held['message_id']}" if held else None)
             mail_id = held.get("message_id")
+            key = filing.idempotency_key or (f"mail:{mail_id}" if mail_id else None)
             return self.open_ticket.open(form, key, contract, self.clock(), mail_id=mail_id)
         except Exception:
             self.filings.hold(filing)  # nothing is lost: it waits for the agent again

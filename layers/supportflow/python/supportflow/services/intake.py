@@ -20,6 +20,7 @@ from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, TicketAttributes
 from supportflow.domain.priority import decide_priority
 from supportflow.domain.text import EmailAddress, OneLine, Text
 from supportflow.domain.ticket import Ticket
+from supportflow.services.authority import judge
 from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import Effect, StartWorkflow
@@ -115,8 +116,10 @@ class Opened:
 
 def authorised(contract: Contract, form: NewTicket) -> bool:
     """From one of the contract's known contacts, or with one of its form keys."""
-    if contract.knows(form.contact_email):
-        return True
+    return contract.knows(form.contact_email) or with_form_key(contract, form)
+
+
+def with_form_key(contract: Contract, form: NewTicket) -> bool:
     if not form.form_key:
         return False
     given = hashlib.sha256(form.form_key.encode()).hexdigest().encode()
@@ -165,12 +168,27 @@ class OpenTicket:
         contract = self.contracts.find(form.customer)
         if contract is None or not authorised(contract, form):
             return self._hold(form, idempotency_key, now)
+        verdict = judge(
+            self.deadlines.policies.get(contract.policy, now),
+            contract,
+            category=form.category,
+            channel=form.channel,
+            sender=form.contact_email,
+            sender_verified=False,  # a form's address is only claimed
+            with_form_key=with_form_key(contract, form),
+        )
+        if verdict.decision == "hold":
+            return self._hold(form, idempotency_key, now, verdict.reason)
         return self.open(form, idempotency_key, contract, now)
 
-    def _hold(self, form: NewTicket, idempotency_key: str | None, now: datetime) -> Held:
+    def _hold(
+        self, form: NewTicket, idempotency_key: str | None, now: datetime, reason: str = ""
+    ) -> Held:
         key = intake_key(form, idempotency_key, now)
         filing_id = "F-" + hashlib.sha256(key.value.encode()).hexdigest()[:10].upper()
         held = form.model_dump(exclude={"form_key"})
+        if reason:
+            held["held"] = {"reason": reason}
         self.filings.hold(HeldFiling(filing_id, now, held, idempotency_key))
         return Held(filing_id)
 

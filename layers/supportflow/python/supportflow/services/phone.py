@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from supportflow.contracts import ContractDirectory
 from supportflow.domain.priority import TicketError
 from supportflow.domain.text import EmailAddress, OneLine, Text
+from supportflow.services.authority import judge
 from supportflow.services.intake import NewTicket, Opened, OpenTicket, PhoneCall, RequestType, Word
 from supportflow.services.ports import Clock
 
@@ -72,5 +73,16 @@ class FileCall:
             type=note.type,
             category=note.category,
         )
+        verdict = judge(
+            self.open_ticket.deadlines.policies.get(contract.policy, now),
+            contract,
+            category=note.category,
+            channel="phone",
+            sender=contact,
+            sender_verified=False,
+            with_form_key=False,
+        )
+        if verdict.decision == "hold":  # the agent cannot see who calls: ask for it in writing
+            raise TicketError(verdict.reason)
         call = PhoneCall(note.caller_name, note.caller_phone, called_at, agent)
         return self.open_ticket.open(form, idempotency_key, contract, now, call=call)

@@ -23,6 +23,7 @@ from supportflow.domain.conversation import ticket_in_reply
 from supportflow.domain.routing import ActionError, Stage
 from supportflow.domain.ticket import Ticket
 from supportflow.services.actions import RecordAction
+from supportflow.services.authority import classify, judge
 from supportflow.services.inbound_mail import InboundMail, parse
 from supportflow.services.intake import NewTicket, OpenTicket
 from supportflow.services.ports import (
@@ -118,6 +119,8 @@ class ReceiveMail:
         text = mail.text or NO_TEXT
         if follow_up:
             text = f"(a reply to the closed ticket {follow_up})\n\n{text}"
+        policy = self.open_ticket.deadlines.policies.get(contract.policy, self.clock())
+        category = classify(policy, mail.subject, mail.text)
         try:
             form = NewTicket(
                 customer=contract.customer_id,
@@ -125,10 +128,22 @@ class ReceiveMail:
                 subject=mail.subject or "(no subject)",
                 description=text,
                 channel="email",
+                category=category,
             )
         except ValidationError as exc:
             reason = "; ".join(str(e["msg"]) for e in exc.errors())[:300]
             return self._hold(mail, mail_id, key, contract, f"cannot be read as a ticket: {reason}")
+        verdict = judge(
+            policy,
+            contract,
+            category=category,
+            channel="email",
+            sender=mail.sender,
+            sender_verified=True,  # SES checked SPF/DKIM; a failed verdict was held above
+            with_form_key=False,
+        )
+        if verdict.decision == "hold":
+            return self._hold(mail, mail_id, key, contract, verdict.reason, category)
         files = self._keep_attachments(mail, mail_id)
         opened = self.open_ticket.open(
             form, f"mail:{mail_id}", contract, self.clock(), mail_id=mail_id, files=files
@@ -152,6 +167,7 @@ class ReceiveMail:
         key: str,
         contract: Contract | None,
         reason: str,
+        category: str | None = None,
     ) -> Received:
         filing_id = "F-" + hashlib.sha256(f"mail|{mail_id}".encode()).hexdigest()[:10].upper()
         form = {
@@ -160,6 +176,7 @@ class ReceiveMail:
             "subject": mail.subject or "(no subject)",
             "description": mail.text or NO_TEXT,
             "channel": "email",
+            **({"category": category} if category else {}),
         }
         extra = {"reason": reason, "raw": key, "message_id": mail_id}
         self.filings.hold(HeldFiling(filing_id, self.clock(), {**form, "held": extra}, None))

@@ -76,8 +76,19 @@ class FireTimer:
 
     def _escalate(self, ticket: Ticket, timer: TimerPayload, now: datetime) -> TimerOutcome:
         metric, rung = str(timer.metric), timer.rung
+        owed = {r for (m, r) in ticket.owed if m == metric}
         state = self.deadlines.state(ticket, now)
         points = state.metrics[metric].escalations if metric in state.metrics else ()
+        escalated = ticket.escalated
+        lower = {r for r in owed if r < rung} | {
+            p.rung
+            for p in points
+            if p.rung < rung and p.status == "reached" and (metric, p.rung) not in escalated
+        }
+        if rung in owed:  # reached before a priority change moved it: sent all the same
+            if lower:
+                return self._rearm(ticket, timer, now + timedelta(seconds=2), "a lower rung first")
+            return self._release(ticket, timer, metric, rung)
         point = next((p for p in points if p.rung == rung), None)
         fixed = point is not None and point.status == "unscheduled" and point.due is not None
         if (
@@ -90,10 +101,12 @@ class FireTimer:
             return _stale(f"{metric} rung {rung} was escalated already")
         if point.status == "pending" or fixed:  # fired before its instant (a skewed clock)
             return self._rearm(ticket, timer, reached_at(point), "it fired before its deadline")
-        escalated = ticket.escalated
-        first = [p.rung for p in points if p.rung < rung and p.status == "reached"]
-        if any((metric, r) not in escalated for r in first):  # rungs go out in order
+        if lower:  # rungs go out in order
             return self._rearm(ticket, timer, now + timedelta(seconds=2), "a lower rung goes first")
+        return self._release(ticket, timer, metric, rung)
+
+    def _release(self, ticket: Ticket, timer: TimerPayload, metric: str, rung: int) -> TimerOutcome:
+        """Hand the waiting workflow step to the escalation step for this rung."""
         token = ticket.release_for_escalation()
         ticket.forget_timer(timer.name)
         output = {
