@@ -13,7 +13,10 @@ async function api(method, path, body, headers = {}) {
   try { data = text ? JSON.parse(text) : null; } catch { data = { message: text }; }
   if (!response.ok) {
     const detail = data && (data.message || JSON.stringify(data.detail || data));
-    throw new Error(`${response.status}: ${detail}`);
+    const error = new Error(`${response.status}: ${detail}`);
+    error.status = response.status;
+    error.errors = (data && data.errors) || [];  // a 422 names the fields at fault
+    throw error;
   }
   return data;
 }

@@ -10,8 +10,7 @@ from .conftest import Server
 
 
 def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, page: Any) -> None:
-    page.goto(server.base + "/")
-    page.select_option("#customer", "integratie-noord")
+    page.goto(server.base + "/?customer=integratie-noord")  # the customer's own form link
     page.fill("#contact_email", "servicedesk@noord.example")
     page.fill("#subject", "Koppeling met zaaksysteem ligt eruit")
     page.fill("#description", "Sinds 08:50 komen er geen zaken meer door.")
@@ -57,3 +56,37 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     text = page.inner_text("#m-text")
     assert "De reactietijd van melding" in text and "over tijd" in text
     assert f"Deadline: ma {due[8:10]}-{due[5:7]}-{due[:4]} {due[11:16]} CEST" in text
+
+
+def test_the_public_form_lists_no_customers_and_explains_its_errors(
+    server: Server, page: Any
+) -> None:
+    page.goto(server.base + "/")
+    assert page.locator("select#customer").count() == 0  # no list of customers and packs
+    assert "integratie-noord" not in page.content() and "Gemeente Noord" not in page.content()
+    # A stranger's address: the same quiet answer as for anyone unknown.
+    page.fill("#contact_email", "someone@elsewhere.example")
+    page.fill("#subject", "Wie zijn jullie klanten?")
+    page.fill("#description", "Graag een lijst.")
+    page.click("#submit")
+    page.wait_for_function("document.querySelector('#form-error').textContent.length > 0")
+    assert "checked this filing" in page.inner_text("#form-error")
+    # A known contact: the desk knows the customer from the address.
+    page.goto(server.base + "/")
+    page.fill("#contact_email", "info@bakker.example")
+    page.fill("#subject", "Betalen lukt niet")
+    page.fill("#description", "iDEAL geeft een foutmelding.")
+    page.click("#submit")
+    page.wait_for_selector("#status-section:not([hidden])")
+    assert page.inner_text("#ticket-id").startswith("T-")
+    # An error reads as a sentence next to its field (the browser's own checks bypassed).
+    page.goto(server.base + "/")
+    page.evaluate("document.getElementById('ticket-form').noValidate = true")
+    page.fill("#contact_email", "not an address")
+    page.fill("#subject", "x")
+    page.fill("#description", "y")
+    page.click("#submit")
+    page.wait_for_function(
+        "document.querySelector('.field-error[data-for=contact_email]').textContent.length > 0"
+    )
+    assert page.inner_text(".field-error[data-for=contact_email]").startswith("Your e-mail: ")

@@ -52,7 +52,7 @@ class HeldFilings:
             if customer:
                 fields["customer"] = customer
             form = NewTicket.model_validate(fields)
-            contract = self.contracts.get(form.customer)  # an unknown customer: 422, kept
+            contract = self.contracts.get(str(form.customer))  # an unknown customer: 422, kept
             mail_id = held.get("message_id")
             key = filing.idempotency_key or (f"mail:{mail_id}" if mail_id else None)
             return self.open_ticket.open(form, key, contract, self.clock(), mail_id=mail_id)

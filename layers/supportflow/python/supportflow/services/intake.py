@@ -48,7 +48,12 @@ class NewTicket(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    customer: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$", description="the customer id")
+    customer: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
+        description="the customer id (a customer's own form link gives it; without it the "
+        "desk knows the customer from the contact's address)",
+    )
     contact_email: EmailAddress
     subject: OneLine = Field(min_length=1, max_length=200)
     description: Text = Field(min_length=1, max_length=20_000)
@@ -165,7 +170,10 @@ class OpenTicket:
         other, and any for a customer the desk does not know, is held for an agent, unanswered
         (the two look alike to the sender)."""
         now = self.clock()
-        contract = self.contracts.find(form.customer)
+        if form.customer is None:  # the customer is the one whose contract knows the address
+            known = self.contracts.of_contact(form.contact_email)
+            form = form.model_copy(update={"customer": known.customer_id if known else "unknown"})
+        contract = self.contracts.find(str(form.customer))
         if contract is None or not authorised(contract, form):
             return self._hold(form, idempotency_key, now)
         verdict = judge(
