@@ -28,8 +28,9 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     assert opened and due
     assert datetime.fromisoformat(due) - datetime.fromisoformat(opened) == timedelta(hours=1)
     # Shown in the contract's local time with its zone named.
-    due_text = page.inner_text("td[data-due='response']")
+    due_text, promise = page.inner_text("td[data-due='response']").split("\n", 1)
     assert due_text.endswith(" CEST") and due[11:16] in due_text
+    assert promise.startswith("within 1h of support time (mon-fri 08:30-17:30")
 
     # The agent's queue shows it with the same deadline and the business time left.
     page.goto(server.base + "/agent")

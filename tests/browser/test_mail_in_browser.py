@@ -68,3 +68,22 @@ def test_a_mail_becomes_a_ticket_and_the_answer_threads_under_it(server: Server,
     assert "<portal-502@acme.example>" in reply["References"]
     assert reply["Subject"].startswith("Re: Tracking portal answers 502 [T-")
     assert not any("load balancer" in m.get_body(("plain",)).get_content() for m in _outbox(server))
+
+    # The customer answers the desk's mail from their mail client: it threads onto the ticket.
+    answer_mail = EmailMessage()
+    answer_mail["From"] = "ops@acme.example"
+    answer_mail["To"] = str(reply["From"])
+    answer_mail["Subject"] = "Re: " + str(reply["Subject"])
+    answer_mail["Message-ID"] = "<portal-502-thanks@acme.example>"
+    answer_mail["In-Reply-To"] = str(reply["Message-ID"])
+    answer_mail["References"] = f"{reply['References']} {reply['Message-ID']}"
+    answer_mail.set_content("Back up, thanks.\n\n> We are restarting the portal's workers now.\n")
+    with smtplib.SMTP("127.0.0.1", int(server.env["SMTP_PORT"]), timeout=30) as smtp:
+        smtp.send_message(answer_mail)
+    page.wait_for_function(
+        "[...document.querySelectorAll('#d-timeline tr')]"
+        ".some(r => r.textContent.includes('Back up, thanks.'))",
+        timeout=30_000,
+    )
+    row = page.locator("#d-timeline tr", has_text="Back up, thanks.").first
+    assert "customer message" in row.inner_text() and "restarting" not in row.inner_text()

@@ -110,12 +110,12 @@ def test_soak_with_a_restart_then_audit(tmp_path: Path) -> None:
     errors: list[str] = []
     first = start_server(data, SPEED="600", SIM_START="2025-03-31T08:00:00+02:00", SEED="0")
     try:
-        _phase(first.base, 25, filed, errors, seed=1)
+        _phase(first.base, 18, filed, errors, seed=1)
     finally:
         first.stop()
     second = start_server(data, SPEED="600", SEED="0")
     try:
-        _phase(second.base, 15, filed, errors, seed=100)
+        _phase(second.base, 10, filed, errors, seed=100)
     finally:
         second.stop()
     assert errors == []

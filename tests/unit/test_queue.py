@@ -51,3 +51,7 @@ def test_a_ticket_view_names_its_zone() -> None:
     assert view["zone"] == "Europe/Amsterdam"
     assert view["timeline"][0]["at_text"] == "Mon 31 Mar 09:00 CEST"
     assert view["metrics"]["response"]["due_text"] == "Mon 31 Mar 10:00 CEST"
+    assert view["metrics"]["response"]["promise"] == (
+        "within 1h of support time (mon-fri 08:30-17:30 (Europe/Amsterdam, holidays NL)): "
+        "by Mon 31 Mar 10:00 CEST"
+    )

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,17 @@ class FileOutbox:
                     "from": str(message["From"]),
                     "to": str(message["To"]),
                     "subject": str(message["Subject"]),
-                    "date": datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(),
+                    # the mail's own Date (the contract's zone), else when it was written
+                    "date": _date(message)
+                    or datetime.fromtimestamp(path.stat().st_mtime, UTC).isoformat(),
                     "text": body.get_content() if body is not None else "",
                 }
             )
         return out
+
+
+def _date(message: EmailMessage) -> str | None:
+    try:
+        return parsedate_to_datetime(str(message["Date"])).isoformat() if message["Date"] else None
+    except (TypeError, ValueError):
+        return None

@@ -43,6 +43,13 @@ class TicketViews:
         view = ticket_view(ticket, state, customer, for_customer=for_customer)
         zone = self.deadlines.policy(ticket).calendar().zone
         localise(view, zone)
+        for name, metric in state.metrics.items():  # when the desk will answer, in words
+            shown = view["metrics"].get(name)
+            if shown and metric.target_text and shown.get("due_text") and not metric.met_at:
+                shown["promise"] = (
+                    f"within {metric.target_text} of support time ({metric.calendar.describe()}): "
+                    f"by {shown['due_text']}"
+                )
         if not for_customer:  # what the desk still has to do for this ticket (mail, timers)
             view["effects_pending"] = len(self.tickets.pending(ticket_id))
         return view
