@@ -94,3 +94,16 @@ def test_quoted_history_is_cut_but_an_all_quote_mail_keeps_its_text() -> None:
     assert strip_quoted("> only quoted") == "> only quoted"
     assert strip_quoted("a > b inline\nmore") == "a > b inline\nmore"
     assert html_to_text("<p>a</p><blockquote>old</blockquote>") == "a\n\n> old"
+
+
+def test_a_forged_or_dangerous_mail_is_suspicious() -> None:
+    base = b"From: it@verband.example\r\nSubject: hi\r\n"
+    forged = base + b"Authentication-Results: amazonses.com; spf=fail; dmarc=fail header.from=x\r\n"
+    assert parse(forged + b"\r\nx").suspicious
+    assert parse(base + b"X-SES-Virus-Verdict: FAIL\r\n\r\nx").suspicious
+    passed = base + b"Authentication-Results: amazonses.com; spf=pass; dmarc=pass\r\n"
+    assert parse(passed + b"\r\nx").suspicious is None
+    # only SES's own verdict counts (anyone can write such a header)
+    assert (
+        parse(base + b"Authentication-Results: evil.example; spf=fail\r\n\r\nx").suspicious is None
+    )

@@ -124,10 +124,14 @@ def automatic(message: EmailMessage, sender: str) -> str | None:
 
 
 def suspicious(message: EmailMessage) -> str | None:
-    """SES's receipt verdicts (on AWS): spam, a virus, or a failed SPF/DKIM check."""
+    """SES's receipt verdicts (on AWS): spam, a virus, or a sender its SPF or DMARC check
+    failed (a forged From must not pass for a customer's contact)."""
     for name in ("X-SES-Virus-Verdict", "X-SES-Spam-Verdict"):
         if _header(message, name).strip().upper() == "FAIL":
             return f"{name}: FAIL"
+    results = _header(message, "Authentication-Results").lower()
+    if results.startswith("amazonses.com") and re.search(r"\b(spf|dmarc)=fail\b", results):
+        return "the sender failed SPF or DMARC: " + results[:120]
     return None
 
 
