@@ -11,6 +11,7 @@ DATA_DIR (local-data/), SEED (1: file sample tickets into an empty desk).
 from __future__ import annotations
 
 import faulthandler
+import hmac
 import json
 import logging
 import os
@@ -142,7 +143,7 @@ class Handler(BaseHTTPRequestHandler):
                 )
                 return self._send(200, text.encode(), content_type)
             if method == "GET" and path == "/local/config.json":
-                return self._json(200, self._config())
+                return self._json(200, self._config(parse_qs(url.query)))
             if method == "GET" and path == "/local/outbox.json":
                 assert self.runtime.outbox is not None
                 return self._json(200, {"messages": self.runtime.outbox.messages()})
@@ -195,10 +196,20 @@ class Handler(BaseHTTPRequestHandler):
             out_headers,
         )
 
-    def _config(self) -> dict[str, Any]:
+    def _config(self, query: dict[str, list[str]]) -> dict[str, Any]:
+        """The clock, the loops' health, and the customers' form fields: every customer for an
+        agent, the one a customer's own form link names for anyone else (the public form lists
+        no customers)."""
         assert self.runtime.clock is not None
+        agent = hmac.compare_digest(
+            (self.headers.get("Authorization") or "").encode("utf-8", "surrogateescape"),
+            f"Bearer {self.runtime.agent_token}".encode(),
+        )
+        named = (query.get("customer") or [""])[0]
         customers = []
         for contract in demo().all():
+            if not agent and contract.customer_id != named:
+                continue
             policy = shipped().get(contract.policy)
             matrix = policy.priorities.matrix
             customers.append(

@@ -48,7 +48,11 @@ function escapeHtml(text) {
 
 async function tickClock() {
   try {
-    const config = await (await fetch("/local/config.json")).json();
+    // an agent's page gets every customer; the public form only the one its link names
+    const named = new URLSearchParams(location.search).get("customer");
+    const url = "/local/config.json" + (named ? `?customer=${encodeURIComponent(named)}` : "");
+    const headers = window.AGENT_TOKEN ? { Authorization: `Bearer ${window.AGENT_TOKEN}` } : {};
+    const config = await (await fetch(url, { headers })).json();
     const el = document.getElementById("clock");
     if (el) el.textContent = `clock ${when(config.now)} · x${config.speed}`;
     showHealth(config.health || {});

@@ -65,6 +65,10 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
     page.goto(server.base + "/")
     assert page.locator("select#customer").count() == 0  # no list of customers and packs
     assert "integratie-noord" not in page.content() and "Gemeente Noord" not in page.content()
+    assert server.get("/local/config.json")["customers"] == []  # nor does its config
+    assert [
+        c["id"] for c in server.get("/local/config.json?customer=webshop-bakker")["customers"]
+    ] == ["webshop-bakker"]
     # A stranger's address: the same quiet answer as for anyone unknown.
     page.fill("#contact_email", "someone@elsewhere.example")
     page.fill("#subject", "Wie zijn jullie klanten?")
