@@ -27,8 +27,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import boto3
+
 from local.runtime import Runtime, Stopping
-from local.stack import load_template
+from local.stack import REGION, load_template
 from supportflow.contracts import demo
 from supportflow.policies import shipped
 
@@ -144,6 +146,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, text.encode(), content_type)
             if method == "GET" and path == "/local/config.json":
                 return self._json(200, self._config(parse_qs(url.query)))
+            if method == "GET" and path.startswith("/local/attachments/"):
+                return self._attachment(unquote(path.removeprefix("/local/attachments/")))
             if method == "GET" and path == "/local/outbox.json":
                 assert self.runtime.outbox is not None
                 return self._json(200, {"messages": self.runtime.outbox.messages()})
@@ -228,6 +232,28 @@ class Handler(BaseHTTPRequestHandler):
             "health": self.runtime.health,
             "customers": customers,
         }
+
+    def _attachment(self, key: str) -> None:
+        """A kept attachment from moto's S3 (on AWS a presigned URL serves it): only under
+        attachments/, as a download, never rendered as a page of this site."""
+        if not key.startswith("attachments/") or ".." in key:
+            return self._json(404, {"message": "no such attachment"})
+        assert self.runtime.stack is not None
+        s3 = boto3.client("s3", region_name=REGION)
+        try:
+            data = s3.get_object(Bucket=self.runtime.stack.env["MAIL_BUCKET"], Key=key)
+        except s3.exceptions.NoSuchKey:
+            return self._json(404, {"message": "no such attachment"})
+        name = key.rsplit("/", 1)[-1].split("-", 1)[-1]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Disposition", f'attachment; filename="{name}"')
+        self.send_header("X-Content-Type-Options", "nosniff")
+        body = data["Body"].read()
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
 
     def _refuse(self, status: int, message: str) -> None:
         """A request the server cannot frame: answer and close (its body is not read)."""

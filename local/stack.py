@@ -221,6 +221,7 @@ def provision(
         "AGENT_TOKEN": agent_token,
         "LINK_BASE": link_base,
         "MAIL_BUCKET": mail_bucket,
+        "ATTACHMENT_BASE": f"{link_base}/local/attachments",
         "DESK_DOMAIN": "supportflow.example",
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,

@@ -17,6 +17,7 @@ def test_every_route_is_documented() -> None:
         "/tickets",
         "/alerts",
         "/tickets/phone",
+        "/tickets/{ticket_id}/attachments/{number}",
         "/tickets/{ticket_id}",
         "/tickets/{ticket_id}/status",
         "/tickets/{ticket_id}/actions/{action}",

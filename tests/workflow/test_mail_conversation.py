@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
+
+import boto3
 
 from .conftest import Desk
 
@@ -130,3 +133,43 @@ def test_machines_and_strangers_never_get_an_answer(desk: Desk) -> None:
     desk.settle()
     (confirmation,) = desk.sent_mail()
     assert confirmation["In-Reply-To"] == "<20250331090000.4711@noord.example>"
+
+
+def test_a_mails_attachments_are_kept_and_an_agent_can_open_them(desk: Desk) -> None:
+    raw = (SAMPLES / "attachment.eml").read_bytes()  # from ops@acme.example, two files
+    assert desk.mail_in(raw)["outcomes"] == ["opened"]
+    (listed,) = desk.tickets.by_customer("hosting-acme")
+    ticket = desk.tickets.get(listed.ticket_id)
+    assert [a.rsplit("/", 1)[-1] for a in ticket.attachments] == [
+        "1-error.log",
+        "2-screen shot.png",
+    ]
+    assert all(
+        a.startswith("s3://supportflow-123456789012-mail/attachments/") for a in ticket.attachments
+    )
+
+    def attachment(number: int, **headers: str) -> dict[str, Any]:
+        event = {
+            "httpMethod": "GET",
+            "path": f"/tickets/{ticket.ticket_id}/attachments/{number}",
+            "resource": "/tickets/{ticket_id}/attachments/{number}",
+            "pathParameters": {"ticket_id": ticket.ticket_id, "number": str(number)},
+            "headers": {"Authorization": "Bearer local-agent-token", **headers},
+            "requestContext": {},
+            "body": None,
+        }
+        return dict(desk.call("TicketApiFunction", event))
+
+    found = attachment(1, Accept="application/json")
+    url = json.loads(found["body"])["url"]
+    assert url.startswith("http://localhost:8080/local/attachments/attachments/")
+    assert url.endswith("1-error.log")
+    redirect = attachment(2)
+    location = (redirect.get("multiValueHeaders") or {}).get("Location") or [
+        (redirect.get("headers") or {}).get("Location")
+    ]
+    assert redirect["statusCode"] == 302 and str(location[0]).endswith("shot.png")
+    assert attachment(3)["statusCode"] == 404
+    bucket, key = ticket.attachments[0].removeprefix("s3://").split("/", 1)
+    body = boto3.client("s3", region_name="eu-west-1").get_object(Bucket=bucket, Key=key)["Body"]
+    assert body.read().startswith(b"2025-04-04 09:00:01 ERROR")

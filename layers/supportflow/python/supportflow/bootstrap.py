@@ -133,7 +133,8 @@ class Container:
     def mail_store(self) -> MailStore:
         from supportflow.adapters.aws import S3MailStore
 
-        return S3MailStore(self._client("s3"), self.settings.mail_bucket)
+        config = self.settings
+        return S3MailStore(self._client("s3"), config.mail_bucket, config.attachment_base)
 
     @cached_property
     def mailer(self) -> Mailer:
@@ -290,6 +291,21 @@ class Container:
         from supportflow.services.views import TicketViews
 
         return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)
+
+    def attachment_link(self, ticket_id: str, number: int) -> str:
+        """Where an agent opens a ticket's attachment `number` (from 1): a link the customer
+        gave as is; a file kept from a mail through a short-lived address."""
+        attachments = self.tickets.get(ticket_id).attachments
+        if not 1 <= number <= len(attachments):
+            from supportflow.services.ports import TicketNotFound
+
+            raise TicketNotFound(f"ticket {ticket_id} has no attachment {number}")
+        reference = attachments[number - 1]
+        return (
+            reference
+            if reference.startswith(("http://", "https://"))
+            else self.mail_store.link(reference)
+        )
 
 
 Build = Callable[[Container], "Handler"]

@@ -35,6 +35,11 @@ class Settings(BaseModel):
     outbox_dir: str = Field(default="", alias="OUTBOX_DIR", description="local: keep mail as .eml")
     mails_per_customer_hour: int = Field(default=20, alias="MAILS_PER_CUSTOMER_HOUR", ge=1)
     mail_bucket: str = Field(default="", alias="MAIL_BUCKET", description="received mail (SES)")
+    attachment_base: str = Field(
+        default="",
+        alias="ATTACHMENT_BASE",
+        description="local: where the local stack serves kept attachments (AWS: presigned URLs)",
+    )
     desk_domain: str = Field(
         default="supportflow.example", alias="DESK_DOMAIN", description="the desk's mail domain"
     )

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
@@ -158,8 +159,8 @@ def waiting_step(newest_first: list[dict[str, Any]]) -> ExecutionState:
 class S3MailStore:
     """The bucket SES stores received mail in (`inbound/`); attachments are kept beside it."""
 
-    def __init__(self, client: Any, bucket: str) -> None:
-        self.client, self.bucket = client, bucket
+    def __init__(self, client: Any, bucket: str, local_base: str = "") -> None:
+        self.client, self.bucket, self.local_base = client, bucket, local_base.rstrip("/")
 
     def raw(self, key: str) -> bytes:
         return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
@@ -173,3 +174,13 @@ class S3MailStore:
             ServerSideEncryption="AES256",
         )
         return f"s3://{self.bucket}/{key}"
+
+    def link(self, reference: str) -> str:
+        key = reference.removeprefix(f"s3://{self.bucket}/")
+        if self.local_base:  # the local stack serves moto's objects itself
+            return f"{self.local_base}/{quote(key)}"
+        return str(
+            self.client.generate_presigned_url(
+                "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=300
+            )
+        )

@@ -56,6 +56,30 @@ def get_ticket(ticket_id: TicketId) -> dict[str, Any]:
 
 
 @app.get(
+    "/tickets/<ticket_id>/attachments/<number>",
+    summary="Open a ticket's attachment (agents): a redirect to a short-lived address",
+    description='With `Accept: application/json`: `{"url": ...}` instead of the redirect.',
+    responses={
+        302: {"description": "to the attachment"},
+        200: answer("the attachment's address"),
+        **problems(401, 404, *COMMON),
+    },
+)
+def get_attachment(
+    ticket_id: TicketId,
+    number: Annotated[int, Path(ge=1, le=100)],
+    accept: Annotated[str | None, Header(alias="Accept", max_length=500)] = None,
+) -> Response[Any]:
+    _agent()
+    link = deps_of(app).attachment_link(ticket_id, number)
+    if accept and "application/json" in accept:  # a page's script: the address to open
+        return Response(
+            status_code=200, content_type=content_types.APPLICATION_JSON, body={"url": link}
+        )
+    return Response(status_code=302, headers={"Location": link}, body="")
+
+
+@app.get(
     "/tickets/<ticket_id>/status",
     summary="A ticket's status and deadlines (the customer)",
     responses={200: answer("the ticket as its customer sees it"), **problems(401, 404, *COMMON)},

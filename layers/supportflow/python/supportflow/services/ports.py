@@ -159,6 +159,9 @@ class MailStore(Protocol):
     def keep(self, key: str, data: bytes, content_type: str) -> str:
         """Store an attachment under `key`; returns its reference for the ticket."""
 
+    def link(self, reference: str) -> str:
+        """A short-lived address an agent's browser can fetch a kept attachment from."""
+
 
 class Mailer(Protocol):
     def send(self, raw: bytes) -> str:
