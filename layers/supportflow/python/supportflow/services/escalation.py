@@ -4,6 +4,7 @@ ticket was at."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,8 @@ from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import Effect, SendMail
 from supportflow.services.ports import Clock, TicketRepository, retrying
 from supportflow.services.tokens import Links
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,9 +69,15 @@ class Escalate:
         owed_due: datetime | None = None,
     ) -> SendMail | None:
         # a rung reached before a priority change moved the deadline: the deadline it passed
-        zone = state.metrics[metric].calendar.zone
-        due = owed_due.astimezone(zone) if owed_due else state.metrics[metric].due
+        shown = state.metrics[metric]
+        point = next((p for p in shown.escalations if p.rung == rung), None)
+        due = owed_due.astimezone(shown.calendar.zone) if owed_due else shown.due
+        if due is None and point is not None:  # paused since: the deadline as it stood then
+            due = point.due if point.status == "reached" else None
         if due is None:
+            log.warning(
+                "escalated without a deadline to name", extra={"ticket_id": ticket.ticket_id}
+            )
             return None
         contract = self.contracts.get(ticket.customer_id)
         policy = self.deadlines.policy(ticket)
