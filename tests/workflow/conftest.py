@@ -113,6 +113,36 @@ class Desk:
         event["body"] = json.dumps(body or {})
         return self.call("TicketApiFunction", event)
 
+    def request(
+        self,
+        logical_id: str,
+        method: str,
+        path: str,
+        resource: str,
+        body: Any = None,
+        **headers: str,
+    ) -> dict[str, Any]:
+        """An API Gateway proxy request to a function: JSON `body`, `headers`, the path
+        parameters read off `resource` (e.g. /tickets/{ticket_id})."""
+        names = re.findall(r"\{(\w+)\}", resource)
+        pattern = "^" + re.sub(r"\{\w+\}", "([^/]+)", resource) + "$"
+        found = re.match(pattern, path)
+        params = dict(zip(names, found.groups(), strict=True)) if found and names else None
+        if body is not None:
+            headers = {"Content-Type": "application/json", **headers}
+        event = {
+            "httpMethod": method,
+            "path": path,
+            "resource": resource,
+            "pathParameters": params,
+            "headers": headers,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "requestContext": {"requestId": "test"},
+            "body": None if body is None else json.dumps(body),
+            "isBase64Encoded": False,
+        }
+        return dict(self.call(logical_id, event))
+
     def mail_in(self, raw: bytes) -> dict[str, Any]:
         """A mail to the desk as SES delivers it: stored in the mail bucket under inbound/,
         then the bucket's notification invokes the receiving function."""

@@ -13,20 +13,8 @@ KEY = "local-alert-key-acme"  # the demo contract's key (its SHA-256 is in demo.
 
 
 def _post(desk: Desk, body: Any, key: str | None = KEY) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
-    if key is not None:
-        headers["Authorization"] = f"Bearer {key}"
-    event = {
-        "httpMethod": "POST",
-        "path": "/alerts",
-        "resource": "/alerts",
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "requestContext": {"requestId": "alert-test"},
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-    }
-    return dict(desk.call("IntakeFunction", event))
+    auth = {} if key is None else {"Authorization": f"Bearer {key}"}
+    return desk.request("IntakeFunction", "POST", "/alerts", "/alerts", body, **auth)
 
 
 def _alertmanager(status: str, starts: str = "2025-03-31T07:00:00Z") -> dict[str, Any]:

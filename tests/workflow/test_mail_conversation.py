@@ -104,29 +104,19 @@ def test_machines_and_strangers_never_get_an_answer(desk: Desk) -> None:
     )
     assert desk.mail_in(stranger)["outcomes"] == ["held"]
     assert desk.mail_in(stranger)["outcomes"] == ["held"]
-    event = {
-        "httpMethod": "GET",
-        "path": "/filings",
-        "resource": "/filings",
-        "headers": {"Authorization": "Bearer local-agent-token"},
-        "requestContext": {},
-        "body": None,
-    }
-    held = json.loads(desk.call("TicketApiFunction", event)["body"])["filings"]
+    agent = {"Authorization": "Bearer local-agent-token"}
+    listed = desk.request("TicketApiFunction", "GET", "/filings", "/filings", **agent)
+    held = json.loads(listed["body"])["filings"]
     assert [(f["contact_email"], f["channel"], f["customer"]) for f in held] == [
         ("someone@elsewhere.example", "email", "unknown")
     ]
     assert desk.sent_mail() == []
     # The agent knows the sender: accepted under a customer, it opens as a mail ticket.
-    accept = {
-        **event,
-        "httpMethod": "POST",
-        "path": f"/filings/{held[0]['filing_id']}/accept",
-        "resource": "/filings/{filing_id}/{decision}",
-        "headers": {**event["headers"], "Content-Type": "application/json"},
-        "body": json.dumps({"customer": "integratie-noord"}),
-    }
-    accepted = json.loads(desk.call("TicketApiFunction", accept)["body"])
+    accept = desk.request(
+        "TicketApiFunction", "POST", f"/filings/{held[0]['filing_id']}/accept",
+        "/filings/{filing_id}/{decision}", {"customer": "integratie-noord"}, **agent,
+    )  # fmt: skip
+    accepted = json.loads(accept["body"])
     ticket = desk.tickets.get(accepted["ticket_id"])
     assert ticket.contact_email == "someone@elsewhere.example"
     assert ticket.events[0].data["message_id"] == "<20250331090000.4711@noord.example>"
@@ -149,16 +139,11 @@ def test_a_mails_attachments_are_kept_and_an_agent_can_open_them(desk: Desk) -> 
     )
 
     def attachment(number: int, **headers: str) -> dict[str, Any]:
-        event = {
-            "httpMethod": "GET",
-            "path": f"/tickets/{ticket.ticket_id}/attachments/{number}",
-            "resource": "/tickets/{ticket_id}/attachments/{number}",
-            "pathParameters": {"ticket_id": ticket.ticket_id, "number": str(number)},
-            "headers": {"Authorization": "Bearer local-agent-token", **headers},
-            "requestContext": {},
-            "body": None,
-        }
-        return dict(desk.call("TicketApiFunction", event))
+        return desk.request(
+            "TicketApiFunction", "GET", f"/tickets/{ticket.ticket_id}/attachments/{number}",
+            "/tickets/{ticket_id}/attachments/{number}",
+            Authorization="Bearer local-agent-token", **headers,
+        )  # fmt: skip
 
     found = attachment(1, Accept="application/json")
     url = json.loads(found["body"])["url"]

@@ -11,23 +11,11 @@ from .conftest import Desk
 
 
 def _call(desk: Desk, body: dict[str, Any], key: str = "call-1") -> dict[str, Any]:
-    headers = {
-        "Content-Type": "application/json",
-        "Authorization": "Bearer local-agent-token",
-        "X-Agent": "anna",
-        "Idempotency-Key": key,
-    }
-    event = {
-        "httpMethod": "POST",
-        "path": "/tickets/phone",
-        "resource": "/tickets/phone",
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "requestContext": {"requestId": "phone-test"},
-        "body": json.dumps(body),
-        "isBase64Encoded": False,
-    }
-    return dict(desk.call("TicketApiFunction", event))
+    agent = {"Authorization": "Bearer local-agent-token", "X-Agent": "anna"}
+    return desk.request(
+        "TicketApiFunction", "POST", "/tickets/phone", "/tickets/phone", body,
+        **agent, **{"Idempotency-Key": key},
+    )  # fmt: skip
 
 
 CALL = {

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.timers import FireTimer
     from supportflow.services.tokens import CustomerTokens, Links
     from supportflow.services.triage import Triage
-    from supportflow.services.views import TicketViews
+    from supportflow.services.views import Attachments, TicketViews
 
 
 def _tokens(secret: bytes) -> CustomerTokens:
@@ -292,20 +292,10 @@ class Container:
 
         return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)
 
-    def attachment_link(self, ticket_id: str, number: int) -> str:
-        """Where an agent opens a ticket's attachment `number` (from 1): a link the customer
-        gave as is; a file kept from a mail through a short-lived address."""
-        attachments = self.tickets.get(ticket_id).attachments
-        if not 1 <= number <= len(attachments):
-            from supportflow.services.ports import TicketNotFound
+    def attachments(self) -> Attachments:
+        from supportflow.services.views import Attachments
 
-            raise TicketNotFound(f"ticket {ticket_id} has no attachment {number}")
-        reference = attachments[number - 1]
-        return (
-            reference
-            if reference.startswith(("http://", "https://"))
-            else self.mail_store.link(reference)
-        )
+        return Attachments(self.tickets, lambda: self.mail_store)
 
 
 Build = Callable[[Container], "Handler"]

@@ -3,13 +3,18 @@ monitoring, with its own key."""
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
 from supportflow.api import Unauthorized, deps_of, install_error_handlers
-from supportflow.api.responses import COMMON, Filed, Repeated, answer, problems
+from supportflow.api.responses import COMMON, Filed, Repeated, answer, json_response, problems
 from supportflow.observability import count, logger
-from supportflow.services.alerts import AlertmanagerWebhook, GenericAlerts, customer_of_key
+from supportflow.services.alerts import (
+    AlertmanagerWebhook,
+    GenericAlerts,
+    alerts_in,
+    customer_of_key,
+)
 from supportflow.services.intake import Held, NewTicket
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -40,13 +45,13 @@ def file_ticket(
     opened = deps_of(app).open_ticket()(ticket, idempotency_key or None)  # "" is no key
     if isinstance(opened, Held):  # unknown sender or customer: the same answer, no mail
         count("FilingsHeld")
-        return _json(202, {"message": HELD})
+        return json_response(202, {"message": HELD})
     ticket_id = opened.ticket.ticket_id
     logger.info("ticket filed", extra={"ticket_id": ticket_id, "new_ticket": opened.created})
     if not opened.created:  # a repeat: whoever sends it gets no token (it was mailed)
-        return _json(200, {"ticket_id": ticket_id, "created": False, "message": REPEATED})
+        return json_response(200, {"ticket_id": ticket_id, "created": False, "message": REPEATED})
     count("TicketsOpened")
-    return _json(
+    return json_response(
         201,
         {
             "ticket_id": ticket_id,
@@ -75,12 +80,7 @@ def post_alerts(
     contract = customer_of_key(deps.contracts, key)
     if contract is None:
         raise Unauthorized("a valid alert key is needed (Authorization: Bearer <key>)")
-    alerts = (
-        [a.as_alert() for a in body.alerts]
-        if isinstance(body, AlertmanagerWebhook)
-        else body.alerts
-    )
-    outcomes = deps.receive_alerts()(contract, alerts)
+    outcomes = deps.receive_alerts()(contract, alerts_in(body))
     count("Alerts", len(outcomes))
     return {
         "alerts": [
@@ -88,7 +88,3 @@ def post_alerts(
             for o in outcomes
         ]
     }
-
-
-def _json(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
-    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)

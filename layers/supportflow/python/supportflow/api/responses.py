@@ -1,6 +1,9 @@
 """What the API answers, for the OpenAPI document: every error body is `{"message": ...}`, and
 each route lists every status it can return."""
 
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
 
@@ -72,3 +75,8 @@ def answer(description: str, model: type[BaseModel] | None = None) -> OpenAPIRes
 
 
 COMMON = (400, 413, 415, 422, 429, 500, 503)
+
+
+def json_response(status: int, body: dict[str, Any]) -> Response[dict[str, Any]]:
+    """A JSON answer with a status other than the route's default 200."""
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)

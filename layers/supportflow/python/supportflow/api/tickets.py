@@ -3,15 +3,16 @@ ticket with its timeline and explained deadlines, the desk's queue, and every ac
 
 from typing import Annotated, Any, Literal
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handlers
-from supportflow.api.responses import COMMON, Moved, answer, problems
+from supportflow.api.responses import COMMON, Moved, answer, json_response, problems
 from supportflow.observability import count
 from supportflow.services.actions import ActionRequest
 from supportflow.services.phone import PhoneNote
+from supportflow.services.views import QueueView
 
 app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
@@ -71,11 +72,9 @@ def get_attachment(
     accept: Annotated[str | None, Header(alias="Accept", max_length=500)] = None,
 ) -> Response[Any]:
     _agent()
-    link = deps_of(app).attachment_link(ticket_id, number)
+    link = deps_of(app).attachments().link(ticket_id, number)
     if accept and "application/json" in accept:  # a page's script: the address to open
-        return Response(
-            status_code=200, content_type=content_types.APPLICATION_JSON, body={"url": link}
-        )
+        return json_response(200, {"url": link})
     return Response(status_code=302, headers={"Location": link}, body="")
 
 
@@ -101,9 +100,7 @@ def get_status(
     responses={200: answer("the queue"), **problems(401, *COMMON)},
 )
 def get_queue(
-    view: Annotated[
-        Literal["breached", "due_today", "mine", "unassigned", "waiting"] | None, Query()
-    ] = None,
+    view: Annotated[QueueView | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> dict[str, Any]:
     agent = _agent()
@@ -179,11 +176,7 @@ def file_call(
     if opened.created:
         count("PhoneNotes")
         body |= {"customer_token": opened.customer_token, "status_url": opened.status_url}
-    return Response(
-        status_code=201 if opened.created else 200,
-        content_type=content_types.APPLICATION_JSON,
-        body=body,
-    )
+    return json_response(201 if opened.created else 200, body)
 
 
 FilingId = Annotated[str, Path(pattern=r"^F-[0-9A-F]{10}$")]

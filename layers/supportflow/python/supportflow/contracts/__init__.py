@@ -59,6 +59,12 @@ class Contract(BaseModel):
             raise ValueError(f"unknown policy {value!r}")
         return value
 
+    @property
+    def main_contact(self) -> str:
+        """Where the desk writes when nobody in particular filed (an alert, a caller without an
+        address): the first authorised contact, else the desk itself."""
+        return self.contacts[0] if self.contacts else self.desk_address
+
     def is_owner(self, address: str) -> bool:
         owner = self.owner or (self.contacts[0] if self.contacts else None)
         return owner is not None and owner.casefold() == address.casefold()

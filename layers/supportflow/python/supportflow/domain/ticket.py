@@ -148,8 +148,9 @@ class Ticket:
 
     @property
     def owed(self) -> dict[tuple[str, int], datetime]:
-        """Rungs reached before a priority change moved their deadline and not escalated yet,
-        with the instant each was due (they are sent all the same)."""
+        """Rungs that were reached when an action un-reached them (a priority change that moved
+        the deadline, an answer at the rung's instant) and are not escalated yet, with the
+        instant each was due (they are sent all the same)."""
         done = self.escalated
         return {
             (str(e.data["metric"]), int(e.data["rung"])): parse_instant(str(e.data["due"]))

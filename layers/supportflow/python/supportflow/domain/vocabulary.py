@@ -32,7 +32,7 @@ LOG_ONLY_EVENTS = (
     "customer_message",  # the customer adds information while the desk works on it
     "alert_repeated",  # a monitoring alert fired again while its ticket is open
     "alert_recovered",  # the monitoring says the outage is over
-    "escalation_owed",  # a rung reached before a priority change moved it: still to be sent
+    "escalation_owed",  # a rung reached before an action un-reached it: still to be sent
 )
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from supportflow.domain.clock import SlaState
 from supportflow.domain.conversation import already_logged
 from supportflow.domain.priority import check_priority
 from supportflow.domain.routing import customer_message_action
@@ -79,11 +79,14 @@ class RecordAction:
         # A rung reached by now is owed even if this action un-reaches it (a priority change
         # that moves the deadline, an answer at the very instant of a rung): its timer may be
         # late, and the action must not take the escalation away.
-        owed = self._reached(ticket, now)
+        before = _reached(ticket, self.deadlines.state(ticket, now))
         acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
-        for metric, rung, due in sorted(owed - self._reached(ticket, now)):
-            ticket.owe(metric, rung, due, now)
-        _, effects = self.deadlines.refresh(ticket, now)
+        state, effects = self.deadlines.refresh(ticket, now)
+        lost = before - _reached(ticket, state)
+        if lost:  # rare: log them, then plan again (these effects follow the first ones)
+            for metric, rung, due in sorted(lost):
+                ticket.owe(metric, rung, due, now)
+            effects += self.deadlines.refresh(ticket, now)[1]
         if acted.release is not None:
             effects.append(
                 CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
@@ -93,13 +96,13 @@ class RecordAction:
             effects.append(letter)
         return ActionTaken(self.tickets.save(ticket, effects), tuple(effects))
 
-    def _reached(self, ticket: Ticket, now: datetime) -> set[tuple[str, int, str]]:
-        """The rungs reached and not escalated (metric, rung, due), as the clock says now."""
-        state = self.deadlines.state(ticket, now)
-        escalated = ticket.escalated
-        return {
-            (name, p.rung, format_instant(p.due) or "")
-            for name, metric in state.metrics.items()
-            for p in metric.escalations
-            if p.status == "reached" and (name, p.rung) not in escalated
-        }
+
+def _reached(ticket: Ticket, state: SlaState) -> set[tuple[str, int, str]]:
+    """The rungs reached and not escalated (metric, rung, due) in this state of the ticket."""
+    escalated = ticket.escalated
+    return {
+        (name, p.rung, format_instant(p.due) or "")
+        for name, metric in state.metrics.items()
+        for p in metric.escalations
+        if p.status == "reached" and (name, p.rung) not in escalated
+    }

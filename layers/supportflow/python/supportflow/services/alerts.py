@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -89,11 +89,11 @@ class AlertmanagerWebhook(BaseModel):
     alerts: list[AlertmanagerAlert] = Field(min_length=1, max_length=100)
 
 
-def alerts_of(body: dict[str, Any]) -> list[Alert]:
-    """The alerts in a body of either shape (Alertmanager's has a `version`)."""
-    if "version" in body:
-        return [a.as_alert() for a in AlertmanagerWebhook.model_validate(body).alerts]
-    return GenericAlerts.model_validate(body).alerts
+def alerts_in(body: GenericAlerts | AlertmanagerWebhook) -> list[Alert]:
+    """The alerts in a body of either shape, in the generic one."""
+    if isinstance(body, AlertmanagerWebhook):
+        return [a.as_alert() for a in body.alerts]
+    return body.alerts
 
 
 def customer_of_key(contracts: ContractDirectory, key: str | None) -> Contract | None:
@@ -132,7 +132,7 @@ class ReceiveAlerts:
         now = self.clock()
         form = NewTicket(
             customer=contract.customer_id,
-            contact_email=(contract.contacts or [contract.desk_address])[0],
+            contact_email=contract.main_contact,
             subject=alert.title,
             description=alert.description or alert.title,
             channel="monitoring",

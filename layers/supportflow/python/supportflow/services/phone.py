@@ -60,7 +60,7 @@ class FileCall:
             raise TicketError("called_at is in the future")
         if called_at < now - OLDEST_CALL:
             raise TicketError("called_at is more than 7 days ago; file it as a new ticket")
-        contact = note.caller_email or (contract.contacts or [contract.desk_address])[0]
+        contact = note.caller_email or contract.main_contact
         form = NewTicket(
             customer=contract.customer_id,
             contact_email=contact,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from supportflow.contracts import ContractDirectory
 from supportflow.domain.clock import SlaState
@@ -13,7 +14,7 @@ from supportflow.domain.explain import explain, render_text
 from supportflow.domain.ticket import ACTIONS, OPEN_STAGES, Stage, Ticket
 from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.services.deadlines import Deadlines
-from supportflow.services.ports import Clock, TicketRepository
+from supportflow.services.ports import Clock, MailStore, TicketNotFound, TicketRepository
 
 # The queue: every open ticket past triage, and resolved ones awaiting confirmation.
 QUEUE_STAGES = tuple(s.value for s in (*OPEN_STAGES, Stage.RESOLVED) if s != Stage.TRIAGE)
@@ -55,14 +56,14 @@ class TicketViews:
         return view
 
     def queue(
-        self, view: str | None = None, search: str | None = None, agent: str | None = None
+        self, view: QueueView | None = None, search: str | None = None, agent: str | None = None
     ) -> dict[str, Any]:
         """The open tickets, what is late first (most late at the top), then the nearest
         deadline; `view` narrows it (breached, due_today, mine, unassigned, waiting) and
         `search` matches the id, subject, customer or contact."""
         now = self.clock()
         rows = [self._row(ticket, now) for ticket in self.tickets.queue(QUEUE_STAGES)]
-        rows = [r for r in rows if _in_view(r, view, agent, now) and _matches(r, search)]
+        rows = [r for r in rows if _in_view(r, view, agent) and _matches(r, search)]
         rows.sort(key=lambda r: (r["due"] is None, r["due_utc"] or "", r["ticket_id"]))
         return {"now": format_instant(now), "view": view, "search": search, "tickets": rows}
 
@@ -109,6 +110,24 @@ def ticket_view(
     return view
 
 
+@dataclass(frozen=True)
+class Attachments:
+    """Where an agent opens a ticket's attachment: a link the customer gave, as it is; a file
+    kept from a mail through a short-lived address (the store is built only when asked)."""
+
+    tickets: TicketRepository
+    store: Callable[[], MailStore]
+
+    def link(self, ticket_id: str, number: int) -> str:
+        attachments = self.tickets.get(ticket_id).attachments
+        if not 1 <= number <= len(attachments):
+            raise TicketNotFound(f"ticket {ticket_id} has no attachment {number}")
+        reference = attachments[number - 1]
+        if reference.startswith(("http://", "https://")):
+            return reference
+        return self.store().link(reference)
+
+
 def localise(view: dict[str, Any], zone: Any) -> None:
     """Every time in the view in the contract's zone, with a text that names the zone."""
     view["zone"] = str(zone)
@@ -150,10 +169,10 @@ def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
     return entry
 
 
-QUEUE_VIEWS = ("breached", "due_today", "mine", "unassigned", "waiting")
+QueueView = Literal["breached", "due_today", "mine", "unassigned", "waiting"]
 
 
-def _in_view(row: dict[str, Any], view: str | None, agent: str | None, now: datetime) -> bool:
+def _in_view(row: dict[str, Any], view: str | None, agent: str | None) -> bool:
     if view is None:
         return True
     if view == "breached":
