@@ -6,6 +6,8 @@
                           [--channel C] [--type T] [--category C]
     supportflow replay --policy ID FILE
     supportflow explain --policy ID FILE [--json]
+    supportflow assess --policy ID FILE
+    supportflow standby-fee --policy ID --from ISO --to ISO --rate EUR
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -21,9 +23,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+from supportflow.cli_billing import InputError, run_assess, run_standby_fee
 from supportflow.domain.calendar import CalendarError
+from supportflow.domain.charges import ChargeError
 from supportflow.domain.clock import TicketEvent, compute_sla
 from supportflow.domain.explain import explain, render_text
+from supportflow.domain.money import AmountError
 from supportflow.domain.policy import Policy, PolicyError, TicketAttributes
 from supportflow.domain.priority import TicketError
 from supportflow.domain.timeutil import TimeFormatError, format_instant, parse_instant
@@ -69,6 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
         cmd.add_argument("file", help="JSON {ticket, events, now}; '-' reads standard input")
         if name == "explain":
             cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    assess_cmd = sub.add_parser("assess", help="a ticket's priority, entitlement flags, charges")
+    assess_cmd.add_argument("--policy", required=True, help="a pack id or a policy file")
+    assess_cmd.add_argument(
+        "file", help="JSON {contract, ticket, events, history, now}; '-' reads standard input"
+    )
+    fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
+    fee.add_argument("--policy", required=True, help="a pack id or a policy file")
+    fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
+    fee.add_argument("--to", dest="end", required=True, help="ISO 8601 instant")
+    fee.add_argument("--rate", required=True, help="the contract's hourly rate in EUR")
     return parser
 
 
@@ -84,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         TicketError,
         TimeFormatError,
         CalendarError,
+        InputError,
+        ChargeError,
+        AmountError,
     ) as exc:
         return _fail(str(exc))
     except BrokenPipeError:
@@ -111,8 +130,21 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "deadlines":
         return _deadlines(args)
+    if args.command == "standby-fee":
+        start = _instant(args.start, "--from", args.policy)
+        end = _instant(args.end, "--to", args.policy)
+        fee = run_standby_fee(_policy(args.policy, start), start, end, args.rate)
+        _print_json(fee.as_dict())
+        return 0
     document = _read_json(args.file)
     policy, ticket, events, now = _replay_input(args.policy, document)
+    if args.command == "assess":
+
+        def instant(text: Any, what: str) -> datetime:
+            return _instant(text, what, args.policy)
+
+        _print_json(run_assess(policy, document, ticket, events, now, instant).as_dict())
+        return 0
     state = compute_sla(policy, ticket, events, now)
     if args.command == "replay":
         out = {"policy": policy.id, "policy_version": policy.version, **state.as_dict()}

@@ -21,6 +21,7 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from supportflow.domain.calendar import BusinessCalendar, CalendarError
 from supportflow.domain.calendar_spec import CalendarSpec, HolidaySpec
+from supportflow.domain.entitlement_rules import Charges, Entitlements
 from supportflow.domain.ladder import Escalation, LadderStep, parse_ladder_at
 from supportflow.domain.policy_checks import PathError, check_policy
 from supportflow.domain.priority_rules import (
@@ -137,6 +138,12 @@ class Conversation(PolicyModel):
         description="priorities only an authorised contact may file; from anyone else the "
         "ticket gets the default priority, with the reason logged",
     )
+    contacts_rule: str | None = Field(
+        default=None, description="the contract rule on authorised contacts (R001-4)"
+    )
+    max_authorised: int | None = Field(
+        default=None, ge=1, description="at most this many authorised contacts at a time"
+    )
 
 
 class Policy(PolicyModel):
@@ -161,6 +168,8 @@ class Policy(PolicyModel):
     )
     lifecycle: Lifecycle = Field(default_factory=Lifecycle)
     conversation: Conversation = Field(default_factory=Conversation)
+    entitlements: Entitlements = Field(default_factory=Entitlements)
+    charges: Charges = Field(default_factory=Charges)
     known_gaps: list[KnownGap] = Field(default_factory=list)
 
     _calendars: dict[str, BusinessCalendar] = PrivateAttr(default_factory=dict)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from supportflow.domain.entitlement_rules import check_durations
 from supportflow.domain.ladder import parse_ladder_at
 from supportflow.domain.targets import MetricTargets
 from supportflow.domain.timeutil import TimeFormatError, parse_duration
-from supportflow.domain.vocabulary import CHANNELS, METRICS
+from supportflow.domain.vocabulary import CHANNELS, METRICS, REQUEST_TYPES
 
 if TYPE_CHECKING:
     from supportflow.domain.policy import Policy
@@ -30,6 +31,7 @@ def check_policy(policy: Policy) -> None:
     _check_ladder(policy)
     _check_shares_and_channels(policy)
     _check_lifecycle(policy)
+    _check_entitlements(policy)
 
 
 def _check_calendar_names(policy: Policy) -> None:
@@ -122,3 +124,28 @@ def _check_lifecycle(policy: Policy) -> None:
         parse_duration(policy.lifecycle.auto_close_after, policy.calendar(cal).workday_seconds)
     except TimeFormatError as exc:
         raise PathError("lifecycle.auto_close_after", str(exc)) from None
+
+
+def _check_entitlements(policy: Policy) -> None:
+    """The entitlements and charges name listed priorities, request types and calendars, and
+    their durations parse."""
+    rights, charges = policy.entitlements, policy.charges
+    if rights.emergencies and rights.emergencies.priority not in policy.priorities.ids:
+        raise PathError(
+            "entitlements.emergencies.priority",
+            f"unknown priority {rights.emergencies.priority!r}",
+        )
+    for name in ("consultancy", "outside_standard_support"):
+        disposition = getattr(rights, name)
+        for t in disposition.types if disposition else []:
+            if t not in REQUEST_TYPES:
+                raise PathError(f"entitlements.{name}.types", f"{t!r} is not a request type")
+    if rights.live_support and rights.live_support.type not in REQUEST_TYPES:
+        raise PathError("entitlements.live_support.type", "not a request type")
+    if charges.standby and charges.standby.calendar not in policy.calendars:
+        raise PathError(
+            "charges.standby.calendar", f"unknown calendar {charges.standby.calendar!r}"
+        )
+    workday = policy.calendar().workday_seconds
+    for path, reason in check_durations(rights, charges, workday):
+        raise PathError(path, reason)

@@ -33,6 +33,12 @@ class Condition(PolicyModel):
     category: list[str] | None = None
     channel: list[str] | None = None
     during: str | None = None
+    agreed: str | None = Field(
+        default=None,
+        description="and the opening fell in a period of this kind the customer's contract "
+        "agreed in advance (R003-4 standby); a ticket judged without its contract's periods "
+        "counts every such time as agreed",
+    )
 
     @field_validator("type")
     @classmethod
@@ -57,6 +63,9 @@ class Condition(PolicyModel):
             (self.channel, attributes.channel),
         )
         if self.during is not None and self.during not in attributes.opened_during:
+            return False
+        known = attributes.agreed
+        if self.agreed is not None and known is not None and self.agreed not in known:
             return False
         return all(allowed is None or value in allowed for allowed, value in checks)
 
@@ -136,4 +145,9 @@ class TicketAttributes(PolicyModel):
     category: str | None = None
     opened_during: tuple[str, ...] = Field(
         default=(), description="the policy calendars that were open when the ticket was opened"
+    )
+    agreed: tuple[str, ...] | None = Field(
+        default=None,
+        description="the kinds of contract-agreed periods (standby) the opening fell in; None: "
+        "the contract's periods are not known",
     )

@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 CHANNELS = ("web", "email", "chat", "phone", "portal", "monitoring", "screen_share")
-REQUEST_TYPES = ("incident", "information", "change", "live_booking", "advice")
+REQUEST_TYPES = ("incident", "information", "change", "live_booking", "advice", "training")
 EVENT_TYPES = (
     "opened",
     "responded",
@@ -33,6 +33,18 @@ LOG_ONLY_EVENTS = (
     "alert_repeated",  # a monitoring alert fired again while its ticket is open
     "alert_recovered",  # the monitoring says the outage is over
     "escalation_owed",  # a rung reached before an action un-reached it: still to be sent
+    # entitlements and charges (entitlements.py): what was done, offered, chosen and billed
+    "work_logged",  # minutes worked, by first or second line, maybe outside the contract
+    "investigation_offered",  # R002-6: after the warranty, a paid investigation or lapse
+    "investigation_accepted",
+    "investigation_declined",
+    "entitlement_flagged",  # a flag (never a refusal): rule, code, reason
+    "charged",  # a charge line: rule, code, hours, rate, amount
+    "handled_as_consultancy",  # R001-5: advice or training, out of support
+    "left_standard_support",  # R004-1: a change request, a separate agreement
+    "vendor_escalated",  # R004-9: a defect of the vendor's service, handed to the vendor
+    "vendor_followed_up",
+    "vendor_resolved",
 )
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -35,7 +35,7 @@ from supportflow.services.ports import (
 from supportflow.services.tokens import CustomerTokens, Links
 
 Channel = Literal["web", "email", "chat", "phone", "portal", "monitoring", "screen_share"]
-RequestType = Literal["incident", "information", "change", "live_booking", "advice"]
+RequestType = Literal["incident", "information", "change", "live_booking", "advice", "training"]
 assert set(Channel.__args__) == set(CHANNELS) and set(RequestType.__args__) == set(REQUEST_TYPES)  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
