@@ -35,9 +35,10 @@ from local.serial import JOURNALS, LOCK, serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
+from supportflow.adapters.dynamodb_contracts import DynamoContracts
 from supportflow.adapters.outbox import FileOutbox
-from supportflow.contracts import demo
 from supportflow.domain.ticket import OPEN_STAGES, Stage
+from supportflow.services.contracts import ContractBook
 
 log = logging.getLogger(__name__)
 # Tickets whose workflow still runs (and is started again after a restart).
@@ -73,6 +74,7 @@ class Runtime:
     smtp_port: int = 2525  # the desk's mailbox (0: none)
     stack: LocalStack | None = None
     clock: SimClock | None = None
+    contracts: ContractBook | None = None
     outbox: FileOutbox | None = None
     pump: TimerPump | None = None
     effects: StreamPump | None = None
@@ -112,6 +114,7 @@ class Runtime:
         saved = self._read_state()
         self.clock = SimClock(self._origin(saved), self.speed)
         self.stack.inject(self.clock)
+        self.contracts = ContractBook(DynamoContracts(), self.clock)
         self.outbox = FileOutbox(self.data_dir / "outbox")
         self._shim = installed(self.stack.registry)
         self._shim.__enter__()
@@ -129,7 +132,7 @@ class Runtime:
         """SMTP on localhost: mail to any address at the desk's domains becomes what SES would
         make of it (local/mail_server.py)."""
         assert self.stack is not None
-        domains = {self.stack.env["DESK_DOMAIN"], *demo().desk_domains()}
+        domains = {self.stack.env["DESK_DOMAIN"], *self.contracts.directory().desk_domains()}
         self.mailbox = DeskMailbox(
             domains,
             self.stack.env["MAIL_BUCKET"],

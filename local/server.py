@@ -31,7 +31,6 @@ import boto3
 
 from local.runtime import Runtime, Stopping
 from local.stack import REGION, load_template
-from supportflow.contracts import demo
 from supportflow.policies import shipped
 
 log = logging.getLogger(__name__)
@@ -211,7 +210,8 @@ class Handler(BaseHTTPRequestHandler):
         )
         named = (query.get("customer") or [""])[0]
         customers = []
-        for contract in demo().all():
+        assert self.runtime.contracts is not None
+        for contract in self.runtime.contracts.directory().all():
             if not agent and contract.customer_id != named:
                 continue
             policy = shipped().get(contract.policy)

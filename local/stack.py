@@ -202,6 +202,7 @@ def provision(
         Bucket=mail_bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
 
+    load_demo_contracts(table_name)
     stack = LocalStack(
         table_name=table_name,
         stream_arn=stream_arn,
@@ -231,6 +232,20 @@ def provision(
         "POWERTOOLS_DEV": "false",
     }
     return stack
+
+
+def load_demo_contracts(table_name: str) -> None:
+    """The demo contracts as their first versions (in force from 2020-01-01), as an admin would
+    record them: the local stack's first start, so nothing reads a file at a cold start. A
+    restored desk overwrites them with what it had stored."""
+    from supportflow.adapters.dynamodb import bind_models
+    from supportflow.adapters.dynamodb_contracts import DynamoContracts
+    from supportflow.contracts import demo_versions
+
+    bind_models(table_name, REGION)
+    store = DynamoContracts()
+    for version in demo_versions():
+        store.add(version)
 
 
 def _empty_zip() -> bytes:

@@ -69,7 +69,7 @@ def _world_with_mail() -> Any:
             for c in demo().all()
         ]
     )
-    desk.__dict__["contracts"] = contracts
+    desk.use_contracts(contracts)
     store = InMemoryMailStore()
     desk.__dict__["mail_store"] = store
     return desk, clock, store

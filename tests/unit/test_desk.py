@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from supportflow.adapters.memory import (
+    InMemoryContracts,
     InMemoryFilings,
     InMemoryMailQuota,
     InMemoryTickets,
@@ -20,6 +21,7 @@ from supportflow.adapters.memory import (
     RecordingTimers,
 )
 from supportflow.bootstrap import Container
+from supportflow.contracts import demo_versions
 from supportflow.domain.ticket import Busy, WaitingStep
 from supportflow.domain.timeutil import parse_instant
 from supportflow.services.dispatch import Dispatcher
@@ -131,6 +133,7 @@ def make_world(start: str = "2025-03-31T09:00:00+02:00") -> World:
         timers=timers,
         mailer=mailer,
         workflow=workflow,
+        contract_store=InMemoryContracts(demo_versions()),
         token_secret=b"test",
     )
     workflow.desk = desk

@@ -52,7 +52,7 @@ def test_a_form_key_lets_a_customers_own_form_file_for_anyone(world: Any) -> Non
     keyed = Contract.model_validate(
         {**base, "form_keys": [hashlib.sha256(b"noord-form-secret").hexdigest()]}
     )
-    desk.__dict__["contracts"] = ContractDirectory([keyed])
+    desk.use_contracts(ContractDirectory([keyed]))
     assert isinstance(
         desk.open_ticket()(form(contact_email="burger@mail.example", form_key="wrong"), None), Held
     )

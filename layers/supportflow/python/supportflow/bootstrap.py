@@ -13,10 +13,11 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from supportflow.contracts import ContractDirectory, demo
+from supportflow.contracts import ContractDirectory
 from supportflow.policies import PolicyRegistry, shipped
 from supportflow.services.ports import (
     Clock,
+    ContractStore,
     Filings,
     Mailer,
     MailQuota,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.observability import Handler
     from supportflow.services.actions import RecordAction
     from supportflow.services.alerts import ReceiveAlerts
+    from supportflow.services.contracts import ContractBook, ManageContracts
     from supportflow.services.conversation import CustomerMail
     from supportflow.services.deadlines import Deadlines
     from supportflow.services.dispatch import Dispatcher
@@ -74,6 +76,7 @@ class Container:
         mail_store: MailStore | None = None,
         workflow: Workflow | None = None,
         contracts: ContractDirectory | None = None,
+        contract_store: ContractStore | None = None,
         policies: PolicyRegistry | None = None,
         token_secret: bytes | None = None,
     ) -> None:
@@ -86,11 +89,12 @@ class Container:
             "quota": quota,
             "mail_store": mail_store,
             "workflow": workflow,
-            "contracts": contracts,
+            "contract_store": contract_store,
             "policies": policies,
             "tokens": _tokens(token_secret) if token_secret is not None else None,
         }
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
+        self._fixed_contracts = contracts
 
     # ----- adapters (built from settings on first use) ----------------------------------------
 
@@ -152,10 +156,38 @@ class Container:
 
         return StepFunctionsWorkflow(self._client("stepfunctions"), self.settings.state_machine_arn)
 
-    @cached_property
+    @property
     def contracts(self) -> ContractDirectory:
-        path = self.settings.contracts_file
-        return ContractDirectory.from_file(path) if path else demo()
+        """The contracts as they stand: given (tests), a fixed file (CONTRACTS_FILE), or the
+        stored versions (reloaded when one is added)."""
+        if self._fixed_contracts is not None:
+            return self._fixed_contracts
+        if self.settings.contracts_file:
+            self._fixed_contracts = ContractDirectory.from_file(self.settings.contracts_file)
+            return self._fixed_contracts
+        return self.contract_book.directory()
+
+    def use_contracts(self, directory: ContractDirectory) -> None:
+        """A fixed set of contracts from now on (tests)."""
+        self._fixed_contracts = directory
+
+    @cached_property
+    def contract_store(self) -> ContractStore:
+        from supportflow.adapters.dynamodb_contracts import DynamoContracts
+
+        self.tickets  # noqa: B018 (binds the table's models)
+        return DynamoContracts()
+
+    @cached_property
+    def contract_book(self) -> ContractBook:
+        from supportflow.services.contracts import ContractBook
+
+        return ContractBook(self.contract_store, self.clock)
+
+    def manage_contracts(self) -> ManageContracts:
+        from supportflow.services.contracts import ManageContracts
+
+        return ManageContracts(self.contract_store, self.contract_book, self.clock)
 
     @cached_property
     def policies(self) -> PolicyRegistry:
@@ -194,7 +226,7 @@ class Container:
 
         return Deadlines(self.policies)
 
-    @cached_property
+    @property
     def customer_mail(self) -> CustomerMail:
         from supportflow.services.conversation import CustomerMail
 

@@ -13,6 +13,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
+from supportflow.contracts import ContractVersion
 from supportflow.domain.events import LoggedEvent
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.services.effects import Effect, OutboxEntry
@@ -236,3 +237,29 @@ class InMemoryMailStore:
 
     def link(self, reference: str) -> str:
         return reference
+
+
+class InMemoryContracts:
+    """`ContractStore` in a list."""
+
+    def __init__(self, versions: Sequence[ContractVersion] = ()) -> None:
+        self._lock = threading.Lock()
+        self._versions = list(versions)
+
+    def all_versions(self) -> list[ContractVersion]:
+        with self._lock:
+            return list(self._versions)
+
+    def revision(self) -> int:
+        with self._lock:
+            return len(self._versions)
+
+    def add(self, version: ContractVersion) -> bool:
+        with self._lock:
+            taken = any(
+                v.customer_id == version.customer_id and v.version == version.version
+                for v in self._versions
+            )
+            if not taken:
+                self._versions.append(version)
+            return not taken

@@ -13,10 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from supportflow.domain.ticket import Ticket
 from supportflow.services.effects import Effect, OutboxEntry
+
+if TYPE_CHECKING:
+    from supportflow.contracts import ContractVersion
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -137,6 +140,21 @@ class Filings(Protocol):
 class MailQuota(Protocol):
     def take(self, customer_id: str, hour: datetime, limit: int) -> bool:
         """Count one mail for the customer in this hour; False once `limit` were sent."""
+
+
+class ContractStore(Protocol):
+    """Every version of every customer's contract; a version once stored never changes."""
+
+    def all_versions(self) -> list[ContractVersion]: ...
+
+    def revision(self) -> int:
+        """A number that grows with every version stored (a cache holds while it is the same)."""
+        ...
+
+    def add(self, version: ContractVersion) -> bool:
+        """Store a new version; False if that customer already has this version number (a
+        concurrent change: read again and renumber)."""
+        ...
 
 
 class Timers(Protocol):

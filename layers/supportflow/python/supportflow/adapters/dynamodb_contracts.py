@@ -1,0 +1,96 @@
+"""Contract versions in the ticket table.
+
+| item | pk | sk |
+|---|---|---|
+| contract version | CONTRACTS | <customer>#V<version, 6 digits> |
+| revision counter | CONTRACTS#REVISION | REVISION |
+
+The same table as the tickets: a desk's contracts are a few kilobytes each, read together (one
+query loads every version), and sharing the table keeps one set of permissions, one backup and
+one stream. A version and the revision counter are written in one transaction, so a reader that
+sees the counter unchanged may keep what it loaded.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from supportflow.adapters.dynamodb_items import MODELS, _Base
+from supportflow.contracts import Contract, ContractVersion
+from supportflow.domain.timeutil import format_instant, parse_instant
+from supportflow.services.ports import TemporarilyUnavailable
+
+PK = "CONTRACTS"
+REVISION = "CONTRACTS#REVISION"
+
+
+class ContractItem(_Base):
+    version = NumberAttribute()
+    effective_from = UnicodeAttribute()
+    recorded_at = UnicodeAttribute()
+    recorded_by = UnicodeAttribute()
+    body = UnicodeAttribute()  # the contract as JSON
+
+
+class RevisionItem(_Base):
+    revision = NumberAttribute()
+
+
+MODELS.extend([ContractItem, RevisionItem])
+
+
+def _sk(customer_id: str, version: int) -> str:
+    return f"{customer_id}#V{version:06d}"
+
+
+class DynamoContracts:
+    """`ContractStore` on DynamoDB."""
+
+    def all_versions(self) -> list[ContractVersion]:
+        return [
+            ContractVersion(
+                contract=Contract.model_validate(json.loads(item.body)),
+                version=int(item.version),
+                effective_from=date.fromisoformat(item.effective_from),
+                recorded_at=parse_instant(item.recorded_at),
+                recorded_by=item.recorded_by,
+            )
+            for item in ContractItem.query(PK, consistent_read=True)
+        ]
+
+    def revision(self) -> int:
+        try:
+            return int(RevisionItem.get(REVISION, "REVISION", consistent_read=True).revision)
+        except DoesNotExist:
+            return 0
+
+    def add(self, version: ContractVersion) -> bool:
+        body = version.contract.model_dump(mode="json", by_alias=True, exclude_none=True)
+        item = ContractItem(
+            pk=PK,
+            sk=_sk(version.customer_id, version.version),
+            version=version.version,
+            effective_from=version.effective_from.isoformat(),
+            recorded_at=format_instant(version.recorded_at) or "",
+            recorded_by=version.recorded_by,
+            body=json.dumps(body, separators=(",", ":"), sort_keys=True),
+        )
+        counter = RevisionItem(pk=REVISION, sk="REVISION")
+        try:
+            with TransactWrite(connection=ContractItem._get_connection().connection) as tx:
+                tx.save(item, condition=ContractItem.pk.does_not_exist())
+                tx.update(counter, actions=[RevisionItem.revision.add(1)])
+        except TransactWriteError as exc:
+            if "ConditionalCheckFailed" in str(exc) or any(
+                getattr(r, "code", None) == "ConditionalCheckFailed"
+                for r in (getattr(exc, "cancellation_reasons", None) or [])
+                if r
+            ):
+                return False
+            raise TemporarilyUnavailable(str(exc)) from exc
+        return True
