@@ -118,18 +118,21 @@ class Handler(BaseHTTPRequestHandler):
         self._handle("GET")
 
     def __getattr__(self, name: str) -> Any:
-        """Any other method (PUT, DELETE, TRACE, ...): 405, never the stdlib's 501 page."""
+        """Any other method (DELETE, TRACE, ...): 405, never the stdlib's 501 page."""
         if name.startswith("do_"):
             return self._not_allowed
         raise AttributeError(name)
 
     def _not_allowed(self) -> None:
         self._json(
-            405, {"message": f"{self.command} is not supported here"}, {"Allow": "GET, POST"}
+            405, {"message": f"{self.command} is not supported here"}, {"Allow": "GET, POST, PUT"}
         )
 
     def do_POST(self) -> None:
         self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
 
     def _handle(self, method: str) -> None:
         url = urlsplit(self.path)

@@ -118,6 +118,7 @@ def provision(
     *,
     token_secret: str = "local-secret",
     agent_token: str = "local-agent-token",
+    admin_token: str = "local-admin-token",
     link_base: str = "http://localhost:8080",
 ) -> LocalStack:
     template = load_template(root / "template.yaml")
@@ -220,6 +221,7 @@ def provision(
         "FIRE_TIMER_ARN": stack.fire_timer_arn,
         "TOKEN_SECRET": token_secret,
         "AGENT_TOKEN": agent_token,
+        "ADMIN_TOKEN": admin_token,
         "LINK_BASE": link_base,
         "MAIL_BUCKET": mail_bucket,
         "ATTACHMENT_BASE": f"{link_base}/local/attachments",

@@ -8,6 +8,7 @@
     supportflow explain --policy ID FILE [--json]
     supportflow assess --policy ID FILE
     supportflow standby-fee --policy ID --from ISO --to ISO --rate EUR
+    supportflow contract put FILE | show ID | list   [--api URL]
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -24,6 +25,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from supportflow.cli_billing import InputError, run_assess, run_standby_fee
+from supportflow.cli_contracts import ContractCommandError, DeskUnreachable
+from supportflow.cli_contracts import run as run_contract
 from supportflow.domain.calendar import CalendarError
 from supportflow.domain.charges import ChargeError
 from supportflow.domain.clock import TicketEvent, compute_sla
@@ -80,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
     assess_cmd.add_argument(
         "file", help="JSON {contract, ticket, events, history, now}; '-' reads standard input"
     )
+    contract = sub.add_parser("contract", help="customers' contracts (the admin API)")
+    contract_sub = contract.add_subparsers(
+        dest="contract_command", required=True, parser_class=_Parser
+    )
+    put = contract_sub.add_parser("put", help="record each contract in FILE as a new version")
+    put.add_argument("file")
+    show = contract_sub.add_parser("show", help="every version of one customer's contract")
+    show.add_argument("customer_id")
+    contract_sub.add_parser("list", help="every customer's contract")
+    for cmd in (put, show, contract_sub.choices["list"]):
+        cmd.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
     fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
     fee.add_argument("--policy", required=True, help="a pack id or a policy file")
     fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
@@ -103,8 +117,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         InputError,
         ChargeError,
         AmountError,
+        ContractCommandError,
     ) as exc:
         return _fail(str(exc))
+    except DeskUnreachable as exc:
+        print(f"supportflow: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a defect, not bad input: still one line, never a traceback
@@ -130,6 +148,10 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "deadlines":
         return _deadlines(args)
+    if args.command == "contract":
+        target = getattr(args, "file", None) or getattr(args, "customer_id", None)
+        _print_json(run_contract(args.contract_command, target, args.api))
+        return 0
     if args.command == "standby-fee":
         start = _instant(args.start, "--from", args.policy)
         end = _instant(args.end, "--to", args.policy)

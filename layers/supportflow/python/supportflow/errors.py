@@ -22,6 +22,10 @@ class Unauthorized(Exception):
     """No valid agent login or customer link (HTTP 401)."""
 
 
+class Forbidden(Exception):
+    """A login without the role this needs (HTTP 403)."""
+
+
 class TooLarge(Exception):
     """A request body over the limit (HTTP 413)."""
 
@@ -52,6 +56,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketNotFound: (404, "", False),
     FilingNotFound: (404, "", False),
     Unauthorized: (401, "", False),
+    Forbidden: (403, "", False),
     TooLarge: (413, "", False),
     BadRequest: (400, "", False),
     UnsupportedMediaType: (415, "", False),

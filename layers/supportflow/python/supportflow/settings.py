@@ -28,6 +28,14 @@ class Settings(BaseModel):
     token_secret: str = Field(default="", alias="TOKEN_SECRET")
     token_secret_parameter: str = Field(default="", alias="TOKEN_SECRET_PARAMETER")
     agent_token: str = Field(default="", alias="AGENT_TOKEN", description="local bearer token")
+    admin_token: str = Field(
+        default="",
+        alias="ADMIN_TOKEN",
+        description="local admin bearer token",
+    )
+    admin_group: str = Field(
+        default="admins", alias="ADMIN_GROUP", description="the Cognito group of the admin role"
+    )
     link_base: str = Field(default="http://localhost:8080", alias="LINK_BASE")
     contracts_file: str = Field(default="", alias="CONTRACTS_FILE")
     region: str = Field(default="eu-west-1", alias="AWS_REGION")

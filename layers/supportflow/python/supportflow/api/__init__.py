@@ -17,7 +17,14 @@ from urllib.parse import parse_qs
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from supportflow.errors import HTTP, BadRequest, TooLarge, Unauthorized, UnsupportedMediaType
+from supportflow.errors import (
+    HTTP,
+    BadRequest,
+    Forbidden,
+    TooLarge,
+    Unauthorized,
+    UnsupportedMediaType,
+)
 
 if TYPE_CHECKING:
     from supportflow.bootstrap import Container
@@ -46,7 +53,7 @@ def checked(event: dict[str, Any]) -> dict[str, Any]:
         raise TooLarge(f"the request body is larger than {MAX_BODY} bytes")
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     kind = headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if event.get("httpMethod") == "POST" and body and kind not in (JSON, FORM):
+    if event.get("httpMethod") in ("POST", "PUT") and body and kind not in (JSON, FORM):
         raise UnsupportedMediaType(f"send {JSON} or {FORM}")
     if kind == FORM:
         return _form(event, body)
@@ -101,6 +108,35 @@ def agent_of(event: dict[str, Any], agent_token: str) -> str:
         name = headers.get("x-agent", "agent")
         return name if AGENT_NAME.match(name) else "agent"
     raise Unauthorized("an agent login is needed")
+
+
+def agent_or_admin(event: dict[str, Any], agent_token: str, admin_token: str) -> str:
+    """An agent, or an admin (who is an agent too)."""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    given = headers.get("authorization", "").encode("utf-8", errors="surrogateescape")
+    if admin_token and hmac.compare_digest(given, f"Bearer {admin_token}".encode()):
+        name = headers.get("x-agent", "admin")
+        return name if AGENT_NAME.match(name) else "admin"
+    return agent_of(event, agent_token)
+
+
+def admin_of(event: dict[str, Any], agent_token: str, admin_token: str, group: str) -> str:
+    """The agent behind a request if they hold the admin role: the Cognito group on AWS, the
+    admin bearer token locally. An agent without the role is Forbidden, no login Unauthorized."""
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    if claims:
+        groups = re.split(r"[\s,\[\]]+", str(claims.get("cognito:groups") or ""))
+        if group in groups:
+            return str(claims.get("email") or claims.get("cognito:username") or claims.get("sub"))
+        raise Forbidden("this needs the admin role")
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    given = headers.get("authorization", "").encode("utf-8", errors="surrogateescape")
+    if admin_token and hmac.compare_digest(given, f"Bearer {admin_token}".encode()):
+        name = headers.get("x-agent", "admin")
+        return name if AGENT_NAME.match(name) else "admin"
+    agent_of(event, agent_token)  # an agent without the role, or no login at all
+    raise Forbidden("this needs the admin role")
 
 
 def raw_error(status: int, message: str) -> dict[str, Any]:
@@ -164,4 +200,14 @@ def deps_of(app: APIGatewayRestResolver) -> Container:
     return app.context["deps"]  # type: ignore[no-any-return]
 
 
-__all__ = ["TooLarge", "Unauthorized", "agent_of", "deps_of", "install_error_handlers", "serve"]
+__all__ = [
+    "Forbidden",
+    "TooLarge",
+    "Unauthorized",
+    "admin_of",
+    "agent_of",
+    "agent_or_admin",
+    "deps_of",
+    "install_error_handlers",
+    "serve",
+]

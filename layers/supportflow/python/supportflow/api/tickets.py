@@ -7,7 +7,8 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.api import Unauthorized, agent_of, deps_of, install_error_handlers
+from supportflow.api import Unauthorized, agent_or_admin, deps_of, install_error_handlers
+from supportflow.api.admin import router as admin_router
 from supportflow.api.responses import COMMON, Moved, answer, json_response, problems
 from supportflow.observability import count
 from supportflow.services.actions import ActionRequest
@@ -16,6 +17,7 @@ from supportflow.services.views import QueueView
 
 app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
+app.include_router(admin_router)
 
 # The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
 AgentAction = Literal[
@@ -38,7 +40,8 @@ TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
 
 
 def _agent() -> str:
-    return agent_of(app.current_event.raw_event, deps_of(app).settings.agent_token)
+    settings = deps_of(app).settings
+    return agent_or_admin(app.current_event.raw_event, settings.agent_token, settings.admin_token)
 
 
 def _customer(ticket_id: str, token: str | None) -> None:

@@ -326,9 +326,12 @@ def contracts_from_yaml(text: str, where: str) -> list[Contract]:
 def reason_of(exc: Exception) -> str:
     """One line: for a validation error, the path of each problem and its reason."""
     if isinstance(exc, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'contract'}: {e['msg']}" for e in exc.errors()
-        )
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(p) for p in e["loc"])
+            message = str(e["msg"]).removeprefix("Value error, ")
+            parts.append(f"{where}: {message}" if where else message)
+        return "; ".join(parts)
     return " ".join(str(exc).split())
 
 

@@ -1,0 +1,82 @@
+"""The admin API (agents with the admin role): contracts as versioned data.
+
+    GET /contracts                    every customer: name, pack, the version in force, the next
+    GET /contracts/{customer_id}      every version of one customer's contract
+    PUT /contracts/{customer_id}      record a new version (with `effective_from`, default today)
+
+A bad contract is a 422 naming the field and the reason; nothing is stored.
+"""
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+from supportflow.api import admin_of
+from supportflow.api.responses import COMMON, answer, json_response, problems
+from supportflow.bootstrap import Container
+from supportflow.contracts import ContractError
+from supportflow.services.contracts import read_contract
+
+router = Router()
+CustomerId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+
+
+def _deps() -> Container:
+    return router.context["deps"]  # type: ignore[no-any-return]
+
+
+def _admin() -> str:
+    settings = _deps().settings
+    return admin_of(
+        router.current_event.raw_event,
+        settings.agent_token,
+        settings.admin_token,
+        settings.admin_group,
+    )
+
+
+@router.get(
+    "/contracts",
+    summary="Every customer's contract: the version in force and the next (admins)",
+    responses={200: answer("the contracts"), **problems(401, 403, *COMMON)},
+)
+def list_contracts() -> dict[str, Any]:
+    _admin()
+    return {"contracts": _deps().manage_contracts().list()}
+
+
+@router.get(
+    "/contracts/<customer_id>",
+    summary="Every version of one customer's contract (admins)",
+    responses={200: answer("the versions"), **problems(401, 403, 422, *COMMON)},
+)
+def show_contract(customer_id: CustomerId) -> dict[str, Any]:
+    _admin()
+    return _deps().manage_contracts().show(customer_id)
+
+
+@router.put(
+    "/contracts/<customer_id>",
+    summary="Record a new version of a customer's contract (admins)",
+    responses={
+        201: answer("the version recorded"),
+        200: answer("the same contract again: the version that holds it"),
+        **problems(401, 403, 409, 422, *COMMON),
+    },
+)
+def put_contract(
+    customer_id: CustomerId,
+    contract: Annotated[dict[str, Any], Body(description="the contract, with effective_from")],
+) -> Response[dict[str, Any]]:
+    admin = _admin()
+    given = dict(contract)
+    named = given.setdefault("customer_id", customer_id)
+    if named != customer_id:
+        raise ContractError(f"customer_id: {named!r} is not the customer in the path")
+    manage = _deps().manage_contracts()
+    before = len(manage.book.directory().versions(customer_id))
+    version = manage.put(read_contract(given), admin)
+    created = version.version > before
+    return json_response(201 if created else 200, {**version.as_dict(), "created": created})
