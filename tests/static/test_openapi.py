@@ -25,6 +25,9 @@ def test_every_route_is_documented() -> None:
         "/queue",
         "/filings",
         "/filings/{filing_id}/{decision}",
+        "/contracts",
+        "/contracts/{customer_id}",
+        "/customers/{customer_id}/statement",
     }
     body = paths["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/NewTicket")

@@ -120,6 +120,8 @@ class Desk:
         path: str,
         resource: str,
         body: Any = None,
+        *,
+        query: dict[str, str] | None = None,
         **headers: str,
     ) -> dict[str, Any]:
         """An API Gateway proxy request to a function: JSON `body`, `headers`, the path
@@ -137,6 +139,10 @@ class Desk:
             "pathParameters": params,
             "headers": headers,
             "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "queryStringParameters": query,
+            "multiValueQueryStringParameters": {k: [v] for k, v in query.items()}
+            if query
+            else None,
             "requestContext": {"requestId": "test"},
             "body": None if body is None else json.dumps(body),
             "isBase64Encoded": False,

@@ -32,10 +32,12 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.observability import Handler
     from supportflow.services.actions import RecordAction
     from supportflow.services.alerts import ReceiveAlerts
+    from supportflow.services.billing import Billing, Statements
     from supportflow.services.contracts import ContractBook, ManageContracts
     from supportflow.services.conversation import CustomerMail
     from supportflow.services.deadlines import Deadlines
     from supportflow.services.dispatch import Dispatcher
+    from supportflow.services.entitlements import Ledger
     from supportflow.services.escalation import Escalate
     from supportflow.services.failures import RecordFailure
     from supportflow.services.filings import HeldFilings
@@ -226,6 +228,12 @@ class Container:
 
         return Deadlines(self.policies)
 
+    @cached_property
+    def ledger(self) -> Ledger:
+        from supportflow.services.entitlements import Ledger
+
+        return Ledger(self.tickets)
+
     @property
     def customer_mail(self) -> CustomerMail:
         from supportflow.services.conversation import CustomerMail
@@ -253,6 +261,7 @@ class Container:
             self.clock,
             self.customer_mail,
             self.settings.mails_per_customer_hour,
+            ledger=self.ledger,
         )
 
     def held_filings(self) -> HeldFilings:
@@ -297,7 +306,19 @@ class Container:
     def record_action(self) -> RecordAction:
         from supportflow.services.actions import RecordAction
 
-        return RecordAction(self.deadlines, self.tickets, self.clock, self.customer_mail)
+        return RecordAction(
+            self.deadlines, self.tickets, self.clock, self.customer_mail, self.billing()
+        )
+
+    def billing(self) -> Billing:
+        from supportflow.services.billing import Billing
+
+        return Billing(lambda: self.contracts, self.deadlines)
+
+    def statements(self) -> Statements:
+        from supportflow.services.billing import Statements
+
+        return Statements(lambda: self.contracts, self.tickets, self.deadlines)
 
     def fire_timer(self) -> FireTimer:
         from supportflow.services.timers import FireTimer

@@ -9,6 +9,7 @@
     supportflow assess --policy ID FILE
     supportflow standby-fee --policy ID --from ISO --to ISO --rate EUR
     supportflow contract put FILE | show ID | list   [--api URL]
+    supportflow statement --customer ID --period YYYY-MM [--format text|json|csv] [--api URL]
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from supportflow.cli_billing import InputError, run_assess, run_standby_fee
-from supportflow.cli_contracts import ContractCommandError, DeskUnreachable
+from supportflow.cli_contracts import AdminApi, ContractCommandError, DeskUnreachable
 from supportflow.cli_contracts import run as run_contract
 from supportflow.domain.calendar import CalendarError
 from supportflow.domain.charges import ChargeError
@@ -94,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     contract_sub.add_parser("list", help="every customer's contract")
     for cmd in (put, show, contract_sub.choices["list"]):
         cmd.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
+    statement = sub.add_parser("statement", help="a customer's monthly statement")
+    statement.add_argument("--customer", required=True)
+    statement.add_argument("--period", required=True, help="the month, YYYY-MM")
+    statement.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    statement.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
     fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
     fee.add_argument("--policy", required=True, help="a pack id or a policy file")
     fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
@@ -148,6 +154,13 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "deadlines":
         return _deadlines(args)
+    if args.command == "statement":
+        answer = AdminApi(args.api).statement(args.customer, args.period, args.format)
+        if args.format == "json":
+            _print_json(answer)
+        else:
+            sys.stdout.write(answer)
+        return 0
     if args.command == "contract":
         target = getattr(args, "file", None) or getattr(args, "customer_id", None)
         _print_json(run_contract(args.contract_command, target, args.api))

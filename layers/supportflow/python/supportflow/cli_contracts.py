@@ -3,6 +3,7 @@
     supportflow contract put FILE      record each contract in FILE (YAML or JSON) as a new version
     supportflow contract show ID       every version of one customer's contract
     supportflow contract list          every customer: pack, the version in force, the next
+    supportflow statement --customer ID --period YYYY-MM [--format text|json|csv]
 
 Where the desk is: --api URL, else SUPPORTFLOW_API, else the local stack
 (http://localhost:8080/api). Who is asking: SUPPORTFLOW_AUTHORIZATION (the whole header, e.g. a
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -88,7 +90,7 @@ class AdminApi:
         token = os.environ.get("SUPPORTFLOW_TOKEN") or LOCAL_ADMIN_TOKEN
         self.authorization = header or f"Bearer {token}"
 
-    def call(self, method: str, path: str, body: Any = None) -> Any:
+    def call(self, method: str, path: str, body: Any = None, raw: bool = False) -> Any:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method)
         request.add_header("Authorization", self.authorization)
@@ -117,6 +119,12 @@ class AdminApi:
 
     def list(self) -> Any:
         return self.call("GET", "/contracts")
+
+    def statement(self, customer_id: str, period: str, form: str) -> Any:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+            raise ContractCommandError(f"--period {period!r} is not a month (YYYY-MM)")
+        path = f"/customers/{quote(customer_id, safe='')}/statement?period={period}&format={form}"
+        return self.call("GET", path, raw=form != "json")
 
 
 def _message(exc: urllib.error.HTTPError) -> str:

@@ -1,19 +1,21 @@
-"""The admin API (agents with the admin role): contracts as versioned data.
+"""The admin API (agents with the admin role): contracts as versioned data; and a customer's
+monthly statement (any agent).
 
     GET /contracts                    every customer: name, pack, the version in force, the next
     GET /contracts/{customer_id}      every version of one customer's contract
     PUT /contracts/{customer_id}      record a new version (with `effective_from`, default today)
+    GET /customers/{customer_id}/statement?period=YYYY-MM&format=json|csv|text
 
 A bad contract is a 422 naming the field and the reason; nothing is stored.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from supportflow.api import admin_of
+from supportflow.api import admin_of, agent_or_admin
 from supportflow.api.responses import COMMON, answer, json_response, problems
 from supportflow.bootstrap import Container
 from supportflow.contracts import ContractError
@@ -80,3 +82,23 @@ def put_contract(
     version = manage.put(read_contract(given), admin)
     created = version.version > before
     return json_response(201 if created else 200, {**version.as_dict(), "created": created})
+
+
+@router.get(
+    "/customers/<customer_id>/statement",
+    summary="A customer's monthly statement: every charge and standby fee (agents)",
+    responses={200: answer("the statement"), **problems(401, 422, *COMMON)},
+)
+def get_statement(
+    customer_id: CustomerId,
+    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
+    format: Annotated[Literal["json", "csv", "text"], Query()] = "json",
+) -> Response[Any]:
+    settings = _deps().settings
+    agent_or_admin(router.current_event.raw_event, settings.agent_token, settings.admin_token)
+    statement = _deps().statements()(customer_id, period)
+    if format == "csv":
+        return Response(200, "text/csv; charset=utf-8", statement.as_csv())
+    if format == "text":
+        return Response(200, "text/plain; charset=utf-8", statement.as_text())
+    return json_response(200, statement.as_dict())

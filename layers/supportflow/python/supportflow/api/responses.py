@@ -46,6 +46,7 @@ class Moved(BaseModel):
 WHY = {
     400: "the request cannot be read (framing, base64, JSON nested too deep)",
     401: "no valid agent login or customer link",
+    403: "a login without the role this needs (admins)",
     404: "no such ticket or route",
     409: "the action does not fit the ticket's stage, or someone changed it first",
     413: "the body is too large",

@@ -33,9 +33,26 @@ AgentAction = Literal[
     "resolve",
     "reopen",
     "close",
+    "log_work",
+    "offer_investigation",
+    "accept_investigation",
+    "decline_investigation",
+    "handle_as_consultancy",
+    "leave_standard_support",
+    "escalate_to_vendor",
+    "vendor_follow_up",
+    "vendor_resolved",
 ]
-CustomerAction = Literal["reply", "confirm", "reopen"]
-CUSTOMER_ACTIONS = {"reply": "customer_message", "confirm": "confirm", "reopen": "reopen"}
+CustomerAction = Literal[
+    "reply", "confirm", "reopen", "accept_investigation", "decline_investigation"
+]
+CUSTOMER_ACTIONS = {
+    "reply": "customer_message",
+    "confirm": "confirm",
+    "reopen": "reopen",
+    "accept_investigation": "accept_investigation",  # R002-6: the customer's choice
+    "decline_investigation": "decline_investigation",
+}
 TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
 
 

@@ -114,7 +114,74 @@ ACTIONS: dict[str, Action] = {
         Action("reopen", "reopened", (Stage.RESOLVED,), "return", by=("agent", "customer")),
         Action("confirm", "closed", (Stage.RESOLVED,), Stage.CLOSED, by=("customer",)),
         Action("close", "closed", (*OPEN_STAGES, Stage.RESOLVED), Stage.CLOSED),
+        # Entitlements and charges: time worked, the R002-6 investigation choice, a ticket
+        # taken out of standard support (R001-5, R004-1), a defect handed to the vendor (R004-9).
+        Action("log_work", "work_logged", (*OPEN_STAGES, Stage.RESOLVED), None, needs=("minutes",)),
+        Action(
+            "offer_investigation",
+            "investigation_offered",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
+            None,
+            needs=("message",),
+        ),
+        Action(
+            "accept_investigation",
+            "investigation_accepted",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
+            None,
+            by=("agent", "customer"),
+        ),
+        Action(
+            "decline_investigation",
+            "investigation_declined",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
+            None,
+            by=("agent", "customer"),
+        ),
+        Action(
+            "handle_as_consultancy",
+            "handled_as_consultancy",
+            OPEN_STAGES,
+            None,
+            needs=("reason",),
+        ),
+        Action(
+            "leave_standard_support",
+            "left_standard_support",
+            OPEN_STAGES,
+            None,
+            needs=("reason",),
+        ),
+        Action(
+            "escalate_to_vendor",
+            "vendor_escalated",
+            WORKING_STAGES,
+            None,
+            needs=("vendor", "reason"),
+        ),
+        Action(
+            "vendor_follow_up",
+            "vendor_followed_up",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
+            None,
+            needs=("message",),
+        ),
+        Action(
+            "vendor_resolved",
+            "vendor_resolved",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
+            None,
+            needs=("message",),
+        ),
     )
+}
+
+# The track a ticket is on, from the last decision that set it (its own state, shown with it).
+TRACKS = {
+    "handled_as_consultancy": "consultancy",
+    "left_standard_support": "outside_standard_support",
+    "vendor_escalated": "at_vendor",
+    "vendor_resolved": "support",
 }
 
 

@@ -19,6 +19,7 @@ from supportflow.domain.events import SYSTEM, LoggedEvent
 from supportflow.domain.routing import (
     ACTIONS,
     OPEN_STAGES,
+    TRACKS,
     WORKING_STAGES,
     ActionError,
     Stage,
@@ -105,6 +106,7 @@ class Ticket:
     next_due: str | None = None  # the nearest running deadline (ISO 8601 with offset)
     failure: str | None = None
     runs: int = 1  # how many workflow executions the ticket has had (a restart adds one)
+    contract_version: int = 1  # the customer's contract version that judges and charges it
     new_events: list[LoggedEvent] = field(default_factory=list, compare=False, repr=False)
 
     # ----- opening --------------------------------------------------------------------------
@@ -167,6 +169,15 @@ class Ticket:
     @property
     def resolved_at(self) -> datetime | None:
         return next((e.at for e in reversed(self.events) if e.type == "resolved"), None)
+
+    @property
+    def track(self) -> str:
+        """support, consultancy, outside_standard_support or at_vendor: set by the last
+        decision on the ticket (R001-5, R004-1, R004-9), never by closing it."""
+        found = "support"
+        for event in self.events:
+            found = TRACKS.get(event.type, found)
+        return found
 
     def clock_events(self) -> list[TicketEvent]:
         return [e.as_clock_event() for e in self.events]

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from supportflow.domain.assessment import DECISION_FLAGS
 from supportflow.domain.clock import SlaState
 from supportflow.domain.conversation import already_logged
+from supportflow.domain.entitlements import action_flag
 from supportflow.domain.priority import check_priority
 from supportflow.domain.routing import customer_message_action
-from supportflow.domain.text import Text
+from supportflow.domain.text import OneLine, Text
 from supportflow.domain.ticket import Ticket
 from supportflow.domain.timeutil import format_instant
+from supportflow.services.billing import BILLING_EVENTS, Billing
 from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import CompleteStep, Effect
@@ -33,9 +36,14 @@ class ActionRequest(BaseModel):
     message: Text | None = Field(default=None, max_length=20_000)
     priority: Word | None = None
     reason: Text | None = Field(default=None, max_length=2_000)
+    minutes: int | None = Field(default=None, ge=1, le=44_640, description="log_work")
+    line: Literal["first", "second"] | None = Field(default=None, description="log_work")
+    outside_contract: bool | None = Field(default=None, description="log_work (R003-5)")
+    vendor: OneLine | None = Field(default=None, max_length=200, description="escalate_to_vendor")
+    reference: OneLine | None = Field(default=None, max_length=200, description="the vendor's")
 
     def data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v}
+        return {k: v for k, v in self.model_dump().items() if v is not None and v != ""}
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class RecordAction:
     tickets: TicketRepository
     clock: Clock
     mails: CustomerMail | None = None  # the customer's mail for each public step
+    billing: Billing | None = None  # charges worked out again after a billing event
 
     def __call__(
         self,
@@ -80,6 +89,8 @@ class RecordAction:
         # that moves the deadline, an answer at the very instant of a rung): its timer may be
         # late, and the action must not take the escalation away.
         before = _reached(ticket, self.deadlines.state(ticket, now))
+        if action == "log_work" and not data.get("line"):  # the line the ticket is at
+            data = {**data, "line": "second" if ticket.stage == "second_line" else "first"}
         acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
         state, effects = self.deadlines.refresh(ticket, now)
         lost = before - _reached(ticket, state)
@@ -87,6 +98,12 @@ class RecordAction:
             for metric, rung, due in sorted(lost):
                 ticket.owe(metric, rung, due, now)
             effects += self.deadlines.refresh(ticket, now)[1]
+        code = DECISION_FLAGS.get(acted.event.type)
+        if code is not None:  # R001-5, R004-1: flagged with the agent's reason
+            flag = action_flag(policy, code, str(data.get("reason") or ""))
+            ticket.log("entitlement_flagged", actor, flag.as_dict(), now)
+        if self.billing is not None and acted.event.type in BILLING_EVENTS:
+            self.billing.update(ticket, state.priority, now)
         if acted.release is not None:
             effects.append(
                 CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})

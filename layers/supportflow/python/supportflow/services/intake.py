@@ -9,21 +9,29 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.contracts import Contract, ContractDirectory
-from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, TicketAttributes
+from supportflow.domain.assessment import judged_attributes
+from supportflow.domain.entitlements import (
+    Flag,
+    downgrade_reason,
+    downgraded_priority,
+    opening_flags,
+)
+from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, Policy, TicketAttributes
 from supportflow.domain.priority import decide_priority
 from supportflow.domain.text import EmailAddress, OneLine, Text
-from supportflow.domain.ticket import Ticket
+from supportflow.domain.ticket import SYSTEM, Ticket
 from supportflow.services.authority import judge
 from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import Effect, StartWorkflow
+from supportflow.services.entitlements import Ledger
 from supportflow.services.ports import (
     Clock,
     Filings,
@@ -164,6 +172,7 @@ class OpenTicket:
     mails: CustomerMail
     mails_per_hour: int = 20  # confirmations per customer per hour; then the ticket is quiet
     new_id: Callable[[], str] = new_ticket_id
+    ledger: Ledger | None = None
 
     def __call__(self, form: NewTicket, idempotency_key: str | None) -> Opened | Held:
         """A filing from a known contact (or with the customer's form key) opens a ticket; any
@@ -188,6 +197,21 @@ class OpenTicket:
         if verdict.decision == "hold":
             return self._hold(form, idempotency_key, now, verdict.reason)
         return self.open(form, idempotency_key, contract, now)
+
+    def _flags(
+        self, policy: Policy, ticket: Ticket, attributes: TicketAttributes, opened_at: datetime
+    ) -> list[Flag]:
+        """The entitlement flags of a new ticket, reading the organisation's ledger only for
+        the rules the pack has."""
+        rights = policy.entitlements
+        priority = self.deadlines.state(ticket, opened_at).priority
+        terms = self.contracts.as_of(ticket.customer_id, opened_at).contract.terms()
+        history = []
+        if self.ledger is not None and (rights.emergencies or rights.fair_use):
+            history = self.ledger.history(ticket.customer_id, opened_at)
+            average = self.ledger.average(policy, self.contracts, opened_at)
+            terms = replace(terms, average_tickets_per_org=average)
+        return opening_flags(policy, terms, attributes, priority, opened_at, history)
 
     def _hold(
         self, form: NewTicket, idempotency_key: str | None, now: datetime, reason: str = ""
@@ -221,15 +245,20 @@ class OpenTicket:
         if call is not None:
             details |= {"caller": call.name, "phone": call.number, "agent": call.agent}
             opened_at = call.at
-        policy = self.deadlines.policies.get(contract.policy, now)
-        attributes = form.attributes()
+        # Judged and charged by the contract version in force at the opening (and its pack).
+        version = self.contracts.as_of(contract.customer_id, opened_at)
+        judged = version.contract
+        policy = self.deadlines.policies.get(judged.policy, opened_at, judged.policy_version)
+        terms = judged.terms()
+        attributes = judged_attributes(policy, terms, form.attributes(), opened_at)
         decided = decide_priority(policy, attributes)  # unknown values: TicketError
         ticket = Ticket.open(
             ticket_id=self.new_id(),
             customer_id=contract.customer_id,
             policy_id=policy.id,
             policy_version=policy.version,
-            attributes=attributes.model_dump(exclude={"opened_during"}),
+            contract_version=version.version,
+            attributes=attributes.model_dump(exclude={"opened_during"}, exclude_none=True),
             subject=form.subject,
             description=form.description,
             contact_email=form.contact_email,
@@ -239,13 +268,15 @@ class OpenTicket:
             details=details,
             actor=call.agent if call else None,
         )
-        rule = policy.conversation
-        if decided.priority in rule.authorised_only and not contract.is_authorised(
-            form.contact_email
-        ):  # R001-4: accepted, at the priority anyone may file
-            reason = f"{decided.priority} is for authorised contacts; filed by another contact"
-            default = policy.priorities.default or decided.priority
-            ticket.set_priority(default, reason, opened_at)
+        flags: list[Flag] = []
+        reason = downgrade_reason(policy, terms, decided.priority, form.contact_email)
+        if reason is not None and decided.priority is not None:  # R001-4: accepted, lower
+            ticket.set_priority(downgraded_priority(policy, decided.priority), reason, opened_at)
+            rule = policy.conversation.contacts_rule or "-"
+            flags.append(Flag(rule, "downgraded_not_authorised", reason))
+        flags += self._flags(policy, ticket, attributes, opened_at)
+        for flag in flags:  # R000-5, R000-6, R001-4, R001-5, R004-1: flagged, never refused
+            ticket.log("entitlement_flagged", SYSTEM, flag.as_dict(), opened_at)
         key = intake_key(form, idempotency_key, now)
         repeat = self.tickets.repeat_of(key, now)
         if repeat is not None:  # the common repeat, answered before anything is counted
