@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from supportflow.cli import main
+from supportflow.cli_contracts import read_file
 from supportflow.domain.policy import load_policy_text
+from supportflow.services.contracts import read_contract
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -19,9 +22,26 @@ def _blocks(language: str) -> list[str]:
 
 
 def test_the_policy_example_is_a_valid_policy() -> None:
-    (example,) = _blocks("yaml")
+    (example,) = [b for b in _blocks("yaml") if b.startswith("id:")]
     policy = load_policy_text(example, "README.md")
     assert policy.id == "my-desk" and policy.calendar().workday_seconds == 8 * 3600
+
+
+def test_the_contract_example_is_a_valid_contract(tmp_path: Path) -> None:
+    (example,) = [b for b in _blocks("yaml") if b.startswith("customer_id:")]
+    path = tmp_path / "contract.yaml"
+    path.write_text(example)
+    (contract,) = read_file(str(path))  # what `supportflow contract put` checks before sending
+    assert read_contract(contract).contract.rates.hourly_eur == Decimal("85.00")
+
+
+def test_the_standby_fee_example_prints_what_the_readme_shows(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    command = re.search(r"\$ supportflow (standby-fee [^\n]+)\n([^\n]+)", README.read_text())
+    assert command is not None
+    assert main(command.group(1).split()) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(command.group(2))
 
 
 def test_the_replay_example_runs(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -178,9 +178,7 @@ def _investigation_due(
             choice = event.type
     if choice is not None:
         return choice == "investigation_accepted"
-    return any(w.line == "second" for w in work) or any(
-        e.type == "handed_to_second_line" for e in events
-    )
+    return any(w.line == "second" for w in work)
 
 
 def _rate(terms: Terms, rule: str) -> Decimal:

@@ -184,7 +184,7 @@ def _emergency(
         for h in history
         if h.priority == rule.priority
         and h.category not in rule.always_free
-        and since < h.opened < local
+        and since < h.opened <= local
     )
     if len(earlier) < rule.free_per_year:
         return Flag(

@@ -1,7 +1,7 @@
 """Charges on tickets and a customer's monthly statement.
 
 After an action that can change what a ticket costs (work logged, an investigation accepted or
-declined, a hand-over to second line, a priority change), the charges are worked out again from
+declined, a priority change), the charges are worked out again from
 the ticket's events under the contract version that judges it, and each difference is logged as
 a `charged` event (a correction is a negative line): the log adds up to what is owed, and
 nothing logged is ever changed.
@@ -32,7 +32,6 @@ BILLING_EVENTS = (
     "work_logged",
     "investigation_accepted",
     "investigation_declined",
-    "handed_to_second_line",
     "priority_changed",
 )
 

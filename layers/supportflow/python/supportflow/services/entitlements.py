@@ -35,7 +35,7 @@ class Ledger:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def history(self, customer_id: str, before: datetime, months: int = 12) -> list[PastTicket]:
-        """The organisation's tickets opened in the `months` before `before`."""
+        """The organisation's tickets opened in the `months` up to `before`."""
         since = months_before(before, months)
         return [
             past(t) for t in self.tickets.by_customer(customer_id) if since < t.opened_at < before

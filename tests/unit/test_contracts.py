@@ -1,0 +1,101 @@
+"""Contracts as versioned data: a change is a new version from its effective date, a ticket is
+judged by the version in force when it opened, history is never rewritten, and a bad contract
+is refused with the path and the reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from supportflow.adapters.memory import InMemoryContracts
+from supportflow.contracts import ContractError, demo_versions
+from supportflow.services.contracts import ContractBook, ManageContracts, read_contract
+
+BAKKER: dict[str, Any] = {
+    "customer_id": "webshop-bakker",
+    "name": "Bakkerij Bakker webshop",
+    "policy": "web-agency",
+    "contacts": ["info@bakker.example"],
+    "escalation": {"desk_lead": "lead@supportdesk.example"},
+}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2027, 5, 3, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def manage() -> tuple[ManageContracts, Clock]:
+    clock = Clock()
+    store = InMemoryContracts(demo_versions())
+    return ManageContracts(store, ContractBook(store, clock), clock), clock
+
+
+def test_a_version_takes_effect_on_its_date_and_old_tickets_keep_theirs() -> None:
+    admin, clock = manage()
+    care = read_contract({**BAKKER, "care_subscription": True, "effective_from": "2027-06-01"})
+    stored = admin.put(care, "ada")
+    assert stored.version == 2 and stored.recorded_by == "ada"
+    directory = admin.book.directory()
+    may = datetime(2027, 5, 31, 21, 59, tzinfo=UTC)  # 23:59 in Amsterdam: still May
+    june = datetime(2027, 5, 31, 22, 0, tzinfo=UTC)  # 00:00 on 1 June in Amsterdam
+    assert directory.as_of("webshop-bakker", may).version == 1
+    assert directory.as_of("webshop-bakker", june).version == 2
+    assert directory.get("webshop-bakker").care_subscription is False  # not yet in force
+    shown = admin.show("webshop-bakker")
+    assert shown["current_version"] == 1 and len(shown["versions"]) == 2
+    (listed,) = [c for c in admin.list() if c["customer_id"] == "webshop-bakker"]
+    assert listed["next"] == {"version": 2, "effective_from": "2027-06-01"}
+    clock.now = june
+    assert admin.book.directory().get("webshop-bakker").care_subscription is True
+
+
+def test_history_is_not_rewritten_and_a_repeat_records_nothing() -> None:
+    admin, _ = manage()
+    first = admin.put(read_contract({**BAKKER, "effective_from": "2027-05-03"}), "ada")
+    again = admin.put(read_contract({**BAKKER, "effective_from": "2027-05-03"}), "ada")
+    assert again.version == first.version == 2
+    with pytest.raises(ContractError, match="history is not rewritten"):
+        admin.put(
+            read_contract({**BAKKER, "name": "Bakker", "effective_from": "2027-01-01"}), "ada"
+        )
+    assert admin.put(read_contract({**BAKKER, "name": "Bakker BV"}), "ada").version == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"policy": "no-such-pack"}, "policy: Value error, unknown policy"),
+        ({"rates": {"hourly_eur": "-5"}}, "rates.hourly_eur"),
+        ({"escalation": {"cto": "x@y.example"}}, "escalation: 'cto' is not a role of web-agency"),
+        ({"contacts": ["not an address"]}, "contacts.0"),
+        (
+            {"standby": [{"from": "2027-05-01T10:00:00+02:00", "to": "2027-05-01T09:00:00+02:00"}]},
+            "standby.0",
+        ),
+        ({"effective_from": "someday"}, "effective_from"),
+        ({"surprise": 1}, "surprise"),
+    ],
+)
+def test_a_bad_contract_names_the_path_and_the_reason(change: dict[str, Any], reason: str) -> None:
+    with pytest.raises(ContractError) as caught:
+        read_contract({**BAKKER, **change})
+    assert reason.split(": Value error, ")[0] in str(caught.value)
+
+
+def test_saas_basic_allows_two_authorised_contacts() -> None:
+    verband = {
+        "customer_id": "verband-digital",
+        "name": "Verband",
+        "policy": "saas-basic",
+        "contacts": ["a@v.example", "b@v.example", "c@v.example"],
+    }
+    with pytest.raises(
+        ContractError, match=r"at most 2 authorised contacts on saas-basic \(R001-4\)"
+    ):
+        read_contract(verband)
