@@ -38,7 +38,7 @@ class Ledger:
         """The organisation's tickets opened in the `months` up to `before`."""
         since = months_before(before, months)
         return [
-            past(t) for t in self.tickets.by_customer(customer_id) if since < t.opened_at < before
+            past(t) for t in self.tickets.by_customer(customer_id) if since < t.opened_at <= before
         ]
 
     def average(self, policy: Policy, contracts: ContractDirectory, at: datetime) -> Decimal | None:
