@@ -107,6 +107,13 @@ def ticket_view(
             explanation=explanation.as_dict(),
             explanation_text=render_text(explanation),
             timers=record.timers,
+            contract_version=record.contract_version,
+            flags=[dict(e.data) for e in record.events if e.type == "entitlement_flagged"],
+            charges=[
+                {"at": format_instant(e.at), **dict(e.data)}
+                for e in record.events
+                if e.type == "charged"
+            ],
         )
     return view
 
