@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from supportflow.contracts import (
@@ -29,22 +30,40 @@ MAX_TRIES = 5
 
 
 class ContractBook:
-    """The directory of the stored contracts. It reloads only when the store's revision moved,
-    so a warm function pays one small read per use, and every function sees a new version at
-    its next request."""
+    """The directory of the stored contracts. It reloads only when the store's revision moved
+    (read at most once a second), so a warm function pays one small read now and then, and
+    every function sees a new version within a second."""
+
+    CHECK_EVERY = 1.0  # seconds between reads of the revision
+    REBUILD_AFTER = timedelta(minutes=1)  # which version is current moves with the clock
 
     def __init__(self, store: ContractStore, clock: Clock) -> None:
         self.store, self.clock = store, clock
         self._lock = threading.Lock()
-        self._loaded: tuple[int, list[ContractVersion]] | None = None
+        self._revision: int | None = None
+        self._checked = 0.0
+        self._versions: list[ContractVersion] = []
+        self._built: tuple[datetime, ContractDirectory] | None = None
 
     def directory(self) -> ContractDirectory:
-        revision = self.store.revision()
+        now = self.clock()
         with self._lock:
-            if self._loaded is None or self._loaded[0] != revision:
-                self._loaded = (revision, self.store.all_versions())
-            versions = self._loaded[1]
-        return ContractDirectory(versions=versions, now=self.clock())
+            if self._revision is None or time.monotonic() - self._checked > self.CHECK_EVERY:
+                revision = self.store.revision()
+                self._checked = time.monotonic()
+                if revision != self._revision:
+                    self._revision, self._versions = revision, self.store.all_versions()
+                    self._built = None
+            built = self._built
+            if built is None or not built[0] <= now < built[0] + self.REBUILD_AFTER:
+                built = (now, ContractDirectory(versions=self._versions, now=now))
+                self._built = built
+            return built[1]
+
+    def forget(self) -> None:
+        """Read the store again at the next use (after this process recorded a version)."""
+        with self._lock:
+            self._revision = None
 
 
 @dataclass(frozen=True)
@@ -112,6 +131,7 @@ class ManageContracts:
                 recorded_by=by,
             )
             if self.store.add(version):
+                self.book.forget()
                 log.info(
                     "contract version recorded",
                     extra={"customer": version.customer_id, "version": version.version},
