@@ -32,6 +32,7 @@ from supportflow.adapters.dynamodb_items import (
     ticket_item,
     ticket_of,
     ticket_pk,
+    transaction_conflict,
     utc_key,
 )
 from supportflow.domain.events import LoggedEvent
@@ -90,7 +91,7 @@ class DynamoTickets:
                     self._put_effects(tx, ticket.ticket_id, 1, effects)
                 return stored, True
             except TransactWriteError as exc:
-                if not _conditional(exc):
+                if not transaction_conflict(exc):
                     raise TemporarilyUnavailable(str(exc)) from exc
             existing = self._intake_key(pk)
             if existing is None:
@@ -157,7 +158,7 @@ class DynamoTickets:
                     )
                 self._put_effects(tx, ticket.ticket_id, saved.version, effects)
         except TransactWriteError as exc:
-            if _conditional(exc):
+            if transaction_conflict(exc):
                 raise ConcurrentUpdate(f"ticket {ticket.ticket_id} changed meanwhile") from None
             raise TemporarilyUnavailable(str(exc)) from exc
         return saved
@@ -242,13 +243,6 @@ class DynamoTickets:
 
     def by_customer(self, customer_id: str) -> list[Ticket]:
         return [ticket_of(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
-
-
-def _conditional(exc: Exception) -> bool:
-    reasons: Any = getattr(exc, "cancellation_reasons", None) or []
-    if any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in reasons if r):
-        return True
-    return "ConditionalCheckFailed" in str(exc)
 
 
 __all__ = ["DynamoTickets", "bind_models"]

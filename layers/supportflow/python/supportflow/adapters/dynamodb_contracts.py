@@ -20,7 +20,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from supportflow.adapters.dynamodb_items import MODELS, _Base
+from supportflow.adapters.dynamodb_items import MODELS, _Base, transaction_conflict
 from supportflow.contracts import Contract, ContractVersion
 from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.services.ports import TemporarilyUnavailable
@@ -86,11 +86,7 @@ class DynamoContracts:
                 tx.save(item, condition=ContractItem.pk.does_not_exist())
                 tx.update(counter, actions=[RevisionItem.revision.add(1)])
         except TransactWriteError as exc:
-            if "ConditionalCheckFailed" in str(exc) or any(
-                getattr(r, "code", None) == "ConditionalCheckFailed"
-                for r in (getattr(exc, "cancellation_reasons", None) or [])
-                if r
-            ):
+            if transaction_conflict(exc):
                 return False
             raise TemporarilyUnavailable(str(exc)) from exc
         return True

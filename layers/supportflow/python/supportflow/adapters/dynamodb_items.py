@@ -243,4 +243,12 @@ def stream_entries(event: dict[str, Any]) -> list[tuple[str, OutboxEntry]]:
     return out
 
 
-__all__ = ["MODELS", "bind_models", "stream_entries"]
+def transaction_conflict(exc: Exception) -> bool:
+    """A transaction cancelled because one of its conditions failed (not a fault)."""
+    reasons: Any = getattr(exc, "cancellation_reasons", None) or []
+    if any(getattr(r, "code", None) == "ConditionalCheckFailed" for r in reasons if r):
+        return True
+    return "ConditionalCheckFailed" in str(exc)
+
+
+__all__ = ["MODELS", "bind_models", "stream_entries", "transaction_conflict"]

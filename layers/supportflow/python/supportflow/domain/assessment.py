@@ -17,8 +17,7 @@ from supportflow.domain.entitlements import (
     PastTicket,
     Terms,
     action_flag,
-    downgrade_reason,
-    downgraded_priority,
+    downgrade,
     opening_flags,
 )
 from supportflow.domain.money import cents, eur
@@ -74,12 +73,11 @@ def assess(
     log = list(events)
     flags: list[Flag] = []
     at_open = compute_sla(policy, ticket, log[:1], opened).priority
-    reason = downgrade_reason(policy, terms, at_open, contact)
-    if reason is not None and at_open is not None:
-        lowered = downgraded_priority(policy, at_open)
-        log.insert(1, TicketEvent(opened, "priority_changed", lowered, {"reason": reason}))
-        rule = policy.conversation.contacts_rule or "-"
-        flags.append(Flag(rule, "downgraded_not_authorised", reason))
+    lowered = downgrade(policy, terms, at_open, contact)
+    if lowered is not None:
+        priority, flag = lowered
+        log.insert(1, TicketEvent(opened, "priority_changed", priority, {"reason": flag.reason}))
+        flags.append(flag)
     state = compute_sla(policy, ticket, log, now)
     flags += opening_flags(policy, terms, ticket, state.priority, opened, history)
     for event in log:

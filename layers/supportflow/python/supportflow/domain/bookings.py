@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from supportflow.domain.charges import Charge
-from supportflow.domain.money import cents
+from supportflow.domain.charges import Charge, hourly_charge
 from supportflow.domain.policy import Policy
 from supportflow.domain.timeutil import parse_duration
 
@@ -101,8 +100,5 @@ def month_charges(
         if billed <= 0:
             out[booking.booking_id] = None
             continue
-        hours = billed / 60
-        out[booking.booking_id] = Charge(
-            rule.charge_rule, "live_support", hours, per_hour, cents(hours * per_hour)
-        )
+        out[booking.booking_id] = hourly_charge(rule.charge_rule, "live_support", billed, per_hour)
     return out

@@ -112,8 +112,6 @@ def ticket_charges(
     ticket: TicketAttributes,
     events: Sequence[TicketEvent],
     priority: str | None,
-    *,
-    live_support_included_minutes: Decimal = Decimal(0),
 ) -> list[Charge]:
     """Every charge the ticket's events add up to so far, in a fixed order."""
     opened = events[0].at
@@ -125,17 +123,15 @@ def ticket_charges(
     if standby is not None and priority == standby_priority(policy) and inside:
         minimum = Decimal(parse_duration(standby.call_work_minimum)) / 60
         charges.append(
-            _hourly(
+            hourly_charge(
                 standby.rule, "standby_call_work", max(inside, minimum), _rate(terms, standby.rule)
             )
         )
     live = policy.entitlements.live_support
     if live is not None and ticket.type == live.type and inside:
         minimum = Decimal(parse_duration(live.minimum)) / 60
-        billable = max(inside, minimum) - live_support_included_minutes
-        if billable > 0:
-            rate = terms.live_support_rate if terms.live_support_rate is not None else live.rate_eur
-            charges.append(_hourly(live.charge_rule, "live_support", billable, rate))
+        rate = terms.live_support_rate if terms.live_support_rate is not None else live.rate_eur
+        charges.append(hourly_charge(live.charge_rule, "live_support", max(inside, minimum), rate))
     investigation = policy.charges.investigation
     if investigation is not None and _investigation_due(policy, terms, events, opened, work):
         fee = (
@@ -146,7 +142,9 @@ def ticket_charges(
         charges.append(Charge(investigation.rule, "investigation", None, fee, cents(fee)))
     out = policy.charges.out_of_contract
     if out is not None and outside:
-        charges.append(_hourly(out.rule, "out_of_contract_work", outside, _rate(terms, out.rule)))
+        charges.append(
+            hourly_charge(out.rule, "out_of_contract_work", outside, _rate(terms, out.rule))
+        )
     return charges
 
 
@@ -187,7 +185,8 @@ def _rate(terms: Terms, rule: str) -> Decimal:
     return terms.hourly_rate
 
 
-def _hourly(rule: str, code: str, minutes: Decimal, rate: Decimal) -> Charge:
+def hourly_charge(rule: str, code: str, minutes: Decimal, rate: Decimal) -> Charge:
+    """`minutes` at an hourly `rate`, the amount rounded to the cent."""
     hours = minutes / 60
     return Charge(rule, code, hours, rate, cents(hours * rate))
 

@@ -104,20 +104,26 @@ def months_before(instant: datetime, months: int) -> datetime:
     return instant.replace(year=year, month=month + 1, day=min(instant.day, last))
 
 
-def downgrade_reason(
+def downgrade(
     policy: Policy, terms: Terms, priority: str | None, contact: str | None
-) -> str | None:
-    """R001-4: the reason a priority only authorised contacts may file is lowered for this
-    contact, or None."""
+) -> tuple[str, Flag] | None:
+    """R001-4: a priority only authorised contacts may file, from another contact: the
+    priority anyone may file, and the flag that says why; None when it stands."""
     if priority is None or priority not in policy.conversation.authorised_only:
         return None
     if terms.is_authorised(contact) is not False:
         return None
-    return f"{priority} is for authorised contacts; filed by another contact ({contact})"
+    reason = f"{priority} is for authorised contacts; filed by another contact ({contact})"
+    rule = policy.conversation.contacts_rule or "-"
+    lowered = policy.priorities.default or priority
+    return lowered, Flag(rule, "downgraded_not_authorised", reason)
 
 
-def downgraded_priority(policy: Policy, priority: str) -> str:
-    return policy.priorities.default or priority
+def needs_history(policy: Policy, priority: str | None) -> bool:
+    """Whether the flags of a ticket at `priority` read the organisation's earlier tickets."""
+    rights = policy.entitlements
+    urgent = rights.emergencies is not None and priority == rights.emergencies.priority
+    return urgent or rights.fair_use is not None
 
 
 def opening_flags(
@@ -219,5 +225,4 @@ def action_flag(policy: Policy, code: str, reason: str) -> Flag:
 
 
 def _plain(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")

@@ -130,8 +130,9 @@ class ManageContracts:
                 recorded_at=now,
                 recorded_by=by,
             )
-            if self.store.add(version):
-                self.book.forget()
+            stored = self.store.add(version)
+            self.book.forget()  # recorded, or someone else was first: read the store again
+            if stored:
                 log.info(
                     "contract version recorded",
                     extra={"customer": version.customer_id, "version": version.version},

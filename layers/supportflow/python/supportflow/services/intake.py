@@ -19,8 +19,9 @@ from supportflow.contracts import Contract, ContractDirectory
 from supportflow.domain.assessment import judged_attributes
 from supportflow.domain.entitlements import (
     Flag,
-    downgrade_reason,
-    downgraded_priority,
+    Terms,
+    downgrade,
+    needs_history,
     opening_flags,
 )
 from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, Policy, TicketAttributes
@@ -198,20 +199,33 @@ class OpenTicket:
             return self._hold(form, idempotency_key, now, verdict.reason)
         return self.open(form, idempotency_key, contract, now)
 
-    def _flags(
-        self, policy: Policy, ticket: Ticket, attributes: TicketAttributes, opened_at: datetime
-    ) -> list[Flag]:
-        """The entitlement flags of a new ticket, reading the organisation's ledger only for
-        the rules the pack has."""
-        rights = policy.entitlements
+    def _judge(
+        self,
+        ticket: Ticket,
+        policy: Policy,
+        terms: Terms,
+        attributes: TicketAttributes,
+        decided: str | None,
+        contact: str,
+    ) -> None:
+        """Log the entitlement flags of a new ticket (R000-5, R000-6, R001-4, R001-5, R004-1:
+        flagged, never refused), lowering its priority first where R001-4 says so. The
+        organisation's ledger is read only when a rule of the pack needs it."""
+        opened_at = ticket.opened_at
+        flags: list[Flag] = []
+        lowered = downgrade(policy, terms, decided, contact)
+        if lowered is not None:
+            ticket.set_priority(lowered[0], lowered[1].reason, opened_at)
+            flags.append(lowered[1])
         priority = self.deadlines.state(ticket, opened_at).priority
-        terms = self.contracts.as_of(ticket.customer_id, opened_at).contract.terms()
         history = []
-        if self.ledger is not None and (rights.emergencies or rights.fair_use):
+        if self.ledger is not None and needs_history(policy, priority):
             history = self.ledger.history(ticket.customer_id, opened_at)
             average = self.ledger.average(policy, self.contracts, opened_at)
             terms = replace(terms, average_tickets_per_org=average)
-        return opening_flags(policy, terms, attributes, priority, opened_at, history)
+        flags += opening_flags(policy, terms, attributes, priority, opened_at, history)
+        for flag in flags:
+            ticket.log("entitlement_flagged", SYSTEM, flag.as_dict(), opened_at)
 
     def _hold(
         self, form: NewTicket, idempotency_key: str | None, now: datetime, reason: str = ""
@@ -245,6 +259,10 @@ class OpenTicket:
         if call is not None:
             details |= {"caller": call.name, "phone": call.number, "agent": call.agent}
             opened_at = call.at
+        key = intake_key(form, idempotency_key, now)
+        repeat = self.tickets.repeat_of(key, now)
+        if repeat is not None:  # the common repeat, answered before anything is counted
+            return Opened(repeat, False, None, None, ())
         # Judged and charged by the contract version in force at the opening (and its pack).
         version = self.contracts.as_of(contract.customer_id, opened_at)
         judged = version.contract
@@ -268,19 +286,7 @@ class OpenTicket:
             details=details,
             actor=call.agent if call else None,
         )
-        flags: list[Flag] = []
-        reason = downgrade_reason(policy, terms, decided.priority, form.contact_email)
-        if reason is not None and decided.priority is not None:  # R001-4: accepted, lower
-            ticket.set_priority(downgraded_priority(policy, decided.priority), reason, opened_at)
-            rule = policy.conversation.contacts_rule or "-"
-            flags.append(Flag(rule, "downgraded_not_authorised", reason))
-        flags += self._flags(policy, ticket, attributes, opened_at)
-        for flag in flags:  # R000-5, R000-6, R001-4, R001-5, R004-1: flagged, never refused
-            ticket.log("entitlement_flagged", SYSTEM, flag.as_dict(), opened_at)
-        key = intake_key(form, idempotency_key, now)
-        repeat = self.tickets.repeat_of(key, now)
-        if repeat is not None:  # the common repeat, answered before anything is counted
-            return Opened(repeat, False, None, None, ())
+        self._judge(ticket, policy, terms, attributes, decided.priority, form.contact_email)
         token = self.tokens.sign(ticket.ticket_id)
         effects: tuple[Effect, ...] = (StartWorkflow(ticket.ticket_id),)
         if self.quota.take(contract.customer_id, now, self.mails_per_hour):
