@@ -83,6 +83,13 @@ class HandlerRegistry:
                 )
             return self._handlers[name]
 
+    def preload(self) -> None:
+        """Load every function now, as a warm Lambda would be: a module imported lazily while
+        the workflows catch up after a restart competes with them for the interpreter, and the
+        first page a person opens would wait for it."""
+        for name in list(self._paths):
+            self.handler(name)
+
 
 def _closed(event: Any, context: Any) -> Any:
     from supportflow.services.ports import TemporarilyUnavailable

@@ -36,6 +36,7 @@ from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from supportflow.adapters.dynamodb_contracts import DynamoContracts
+from supportflow.adapters.dynamodb_items import open_connections
 from supportflow.adapters.outbox import FileOutbox
 from supportflow.domain.ticket import OPEN_STAGES, Stage
 from supportflow.services.contracts import ContractBook
@@ -120,6 +121,8 @@ class Runtime:
         self._shim.__enter__()
         self.pump = self.stack.timer_pump()
         self.effects = self.stack.stream_pump()
+        self.stack.registry.preload()  # before the workflows start: see HandlerRegistry.preload
+        open_connections()  # one client per model, not one per thread that races to make it
         self.restored = self._restore(saved)
         for target in (self._pump_loop, self._effects_loop, self._reconcile_loop, self._save_loop):
             thread = threading.Thread(target=target, daemon=True)

@@ -32,13 +32,30 @@ class MotoLock:
     thread holds it. Fair, because the background loops take it many times a second and a plain
     lock would let them starve a request; depth, so a handler that moto invokes inside one of its
     requests can run with the lock given up (`released`): its own AWS calls take it again one by
-    one, and other threads get their turn meanwhile."""
+    one, and other threads get their turn meanwhile.
+
+    A person waiting (a page, an API call, a mail being handed over: `urgent()`) goes before
+    the background's waiters: after a long stop the timers and workflows catch up with dozens
+    of queued calls, and a request that queued behind each of them for each of its own calls
+    would take seconds. The background still gets every turn a person leaves."""
 
     def __init__(self) -> None:
         self._cond = threading.Condition(threading.Lock())
         self._queue: deque[int] = deque()
+        self._urgent: deque[int] = deque()
         self._owner: int | None = None
         self._depth = 0
+        self._local = threading.local()
+
+    @contextmanager
+    def urgent(self) -> Iterator[None]:
+        """Within this context the current thread's calls wait in the person's lane."""
+        before = getattr(self._local, "urgent", False)
+        self._local.urgent = True
+        try:
+            yield
+        finally:
+            self._local.urgent = before
 
     def acquire(self, depth: int = 1) -> None:
         me = threading.get_ident()
@@ -46,11 +63,15 @@ class MotoLock:
             if self._owner == me:
                 self._depth += depth
                 return
-            self._queue.append(me)
-            while self._owner is not None or self._queue[0] != me:
+            lane = self._urgent if getattr(self._local, "urgent", False) else self._queue
+            lane.append(me)
+            while self._owner is not None or self._next() != me:
                 self._cond.wait()
-            self._queue.popleft()
+            lane.popleft()
             self._owner, self._depth = me, depth
+
+    def _next(self) -> int:
+        return self._urgent[0] if self._urgent else self._queue[0]
 
     def release(self, depth: int = 1) -> None:
         with self._cond:

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import boto3
 
 from local.runtime import Runtime, Stopping
+from local.serial import LOCK
 from local.stack import REGION, load_template
 from supportflow.policies import shipped
 
@@ -135,6 +136,10 @@ class Handler(BaseHTTPRequestHandler):
         self._handle("PUT")
 
     def _handle(self, method: str) -> None:
+        with LOCK.urgent():  # a person is waiting: before the background's queued calls
+            self._serve(method)
+
+    def _serve(self, method: str) -> None:
         url = urlsplit(self.path)
         path = url.path
         try:

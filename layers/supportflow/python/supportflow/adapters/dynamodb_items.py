@@ -121,13 +121,31 @@ MODELS: list[type[_Base]] = [TicketItem, EventItem, OutboxItem, SentItem, Intake
 
 
 def bind_models(table_name: str, region: str | None = None, host: str | None = None) -> None:
-    """Point every model at the table (and, for a local endpoint, the host)."""
+    """Point every model at the table (and, for a local endpoint, the host). A model already
+    pointed there keeps its connection: every function's container binds on first use, and a
+    new botocore client per bind would cost each warm function its first calls again."""
     for model in MODELS:
-        model.Meta.table_name = table_name
+        meta = model.Meta
+        if (
+            model._connection is not None
+            and meta.table_name == table_name
+            and getattr(meta, "host", None) == host
+            and (not region or getattr(meta, "region", None) == region)
+        ):
+            continue
+        meta.table_name = table_name
         if region:
             setattr(model.Meta, "region", region)  # noqa: B010 (Meta is pynamodb's plain class)
         setattr(model.Meta, "host", host)  # noqa: B010
         model._connection = None  # forget a connection made for another table or host
+
+
+def open_connections() -> None:
+    """Make every model's botocore client now. pynamodb makes one lazily on first use, and
+    threads that all use a model at once (a multi-threaded host such as the local stack, when
+    its workflows start together) would each make their own, slowly."""
+    for model in MODELS:
+        model._get_connection().connection.client  # noqa: B018 (the property makes and keeps it)
 
 
 def ticket_pk(ticket_id: str) -> str:
@@ -251,4 +269,4 @@ def transaction_conflict(exc: Exception) -> bool:
     return "ConditionalCheckFailed" in str(exc)
 
 
-__all__ = ["MODELS", "bind_models", "stream_entries", "transaction_conflict"]
+__all__ = ["MODELS", "bind_models", "open_connections", "stream_entries", "transaction_conflict"]
