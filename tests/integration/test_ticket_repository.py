@@ -221,3 +221,34 @@ def test_the_queue_and_a_customers_tickets(tickets: TicketRepository) -> None:
     assert tickets.queue(["second_line"]) == []
     mine = {t.ticket_id for t in tickets.by_customer("integratie-noord")}
     assert mine == {"T-0000000000", "T-0000000002"}
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def bookings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from supportflow.adapters.dynamodb_bookings import DynamoBookings
+    from supportflow.adapters.memory import InMemoryBookings
+
+    if request.param == "memory":
+        yield InMemoryBookings()
+        return
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    for _ in _dynamo():
+        yield DynamoBookings()
+
+
+def test_a_booking_is_added_once_and_changed_only_from_the_version_read(bookings: Any) -> None:
+    from dataclasses import replace
+
+    from supportflow.domain.bookings import Booking
+
+    session = Booking("B-0000000001", AT + timedelta(days=3), 60, AT, booked_by="anna")
+    assert bookings.add("verband-digital", session)
+    assert not bookings.add("verband-digital", replace(session, minutes=90))  # a repeat
+    assert bookings.get("verband-digital", "B-0000000001") == session
+    assert bookings.get("other", "B-0000000001") is None
+    cancelled = replace(session, cancelled_at=AT + timedelta(days=1), version=2)
+    assert bookings.replace("verband-digital", cancelled)
+    assert not bookings.replace("verband-digital", replace(session, version=2))  # stale
+    assert bookings.of_customer("verband-digital") == [cancelled]
+    assert bookings.of_customer("other") == []

@@ -28,6 +28,9 @@ def test_every_route_is_documented() -> None:
         "/contracts",
         "/contracts/{customer_id}",
         "/customers/{customer_id}/statement",
+        "/customers/{customer_id}/bookings",
+        "/customers/{customer_id}/bookings/{booking_id}/cancel",
+        "/customers/{customer_id}/bookings/{booking_id}/no_show",
     }
     body = paths["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/NewTicket")

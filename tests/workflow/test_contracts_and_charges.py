@@ -122,10 +122,11 @@ def test_after_the_warranty_second_line_work_costs_the_investigation(desk: Desk)
     assert body["total_eur"] == "45.00"
     assert body["lines"] == [
         {"date": "2025-03-31", "ticket_id": ticket_id, "rule": "R002-6", "code": "investigation",
-         "hours": None, "rate_eur": "45.00", "amount_eur": "45.00"}
+         "hours": None, "rate_eur": "45.00", "amount_eur": "45.00", "booking_id": None}
     ]  # fmt: skip
     csv_text = _statement(desk, "webshop-bakker", "2025-03", "csv")["body"]
-    assert f"2025-03-31,{ticket_id},R002-6,investigation,,45.00,45.00" in csv_text
+    assert csv_text.splitlines()[0].endswith(",amount_eur,booking_id")
+    assert f"2025-03-31,{ticket_id},R002-6,investigation,,45.00,45.00,\n" in csv_text
     assert "45.00" in _statement(desk, "webshop-bakker", "2025-03", "text")["body"]
     assert _body(_statement(desk, "webshop-bakker", "2025-04"))["total_eur"] == "0.00"
     assert _statement(desk, "webshop-bakker", "2025-13")["statusCode"] == 422

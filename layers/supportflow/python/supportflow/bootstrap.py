@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from supportflow.contracts import ContractDirectory
 from supportflow.policies import PolicyRegistry, shipped
 from supportflow.services.ports import (
+    BookingStore,
     Clock,
     ContractStore,
     Filings,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.actions import RecordAction
     from supportflow.services.alerts import ReceiveAlerts
     from supportflow.services.billing import Billing, Statements
+    from supportflow.services.bookings import LiveSupport
     from supportflow.services.contracts import ContractBook, ManageContracts
     from supportflow.services.conversation import CustomerMail
     from supportflow.services.deadlines import Deadlines
@@ -79,6 +81,7 @@ class Container:
         workflow: Workflow | None = None,
         contracts: ContractDirectory | None = None,
         contract_store: ContractStore | None = None,
+        bookings: BookingStore | None = None,
         policies: PolicyRegistry | None = None,
         token_secret: bytes | None = None,
     ) -> None:
@@ -92,6 +95,7 @@ class Container:
             "mail_store": mail_store,
             "workflow": workflow,
             "contract_store": contract_store,
+            "bookings": bookings,
             "policies": policies,
             "tokens": _tokens(token_secret) if token_secret is not None else None,
         }
@@ -179,6 +183,18 @@ class Container:
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoContracts()
+
+    @cached_property
+    def bookings(self) -> BookingStore:
+        from supportflow.adapters.dynamodb_bookings import DynamoBookings
+
+        self.tickets  # noqa: B018 (binds the table's models)
+        return DynamoBookings()
+
+    def live_support(self) -> LiveSupport:
+        from supportflow.services.bookings import LiveSupport
+
+        return LiveSupport(self.bookings, lambda: self.contracts, self.policies, self.clock)
 
     @cached_property
     def contract_book(self) -> ContractBook:
@@ -318,7 +334,7 @@ class Container:
     def statements(self) -> Statements:
         from supportflow.services.billing import Statements
 
-        return Statements(lambda: self.contracts, self.tickets, self.deadlines)
+        return Statements(lambda: self.contracts, self.tickets, self.deadlines, self.live_support())
 
     def fire_timer(self) -> FireTimer:
         from supportflow.services.timers import FireTimer

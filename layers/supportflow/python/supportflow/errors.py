@@ -6,9 +6,11 @@ from these lists."""
 from __future__ import annotations
 
 from supportflow.contracts import ContractError
+from supportflow.domain.bookings import BookingError
 from supportflow.domain.priority import TicketError
 from supportflow.domain.ticket import ActionError, Busy
 from supportflow.policies import UnknownPolicyError
+from supportflow.services.bookings import BookingConflict, BookingNotFound
 from supportflow.services.filings import FilingNotFound
 from supportflow.services.ports import (
     ConcurrentUpdate,
@@ -55,6 +57,7 @@ TIMER_RETRYABLE: tuple[type[Exception], ...] = (TemporarilyUnavailable, Busy, Co
 HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketNotFound: (404, "", False),
     FilingNotFound: (404, "", False),
+    BookingNotFound: (404, "", False),
     Unauthorized: (401, "", False),
     Forbidden: (403, "", False),
     TooLarge: (413, "", False),
@@ -63,8 +66,10 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     ConcurrentUpdate: (409, "; reload the ticket and try again", False),
     Busy: (409, "", True),
     ActionError: (409, "", False),
+    BookingConflict: (409, "", False),
     TicketError: (422, "", False),
     ContractError: (422, "", False),
+    BookingError: (422, "", False),
     UnknownPolicyError: (422, "", False),
     KeyReused: (422, "", False),
     TemporarilyUnavailable: (503, "; try again in a moment", True),

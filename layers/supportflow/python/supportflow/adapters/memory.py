@@ -14,6 +14,7 @@ from email.parser import BytesParser
 from typing import Any
 
 from supportflow.contracts import ContractVersion
+from supportflow.domain.bookings import Booking
 from supportflow.domain.events import LoggedEvent
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.services.effects import Effect, OutboxEntry
@@ -263,3 +264,34 @@ class InMemoryContracts:
             if not taken:
                 self._versions.append(version)
             return not taken
+
+
+class InMemoryBookings:
+    """`BookingStore` in a dict."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bookings: dict[tuple[str, str], Booking] = {}
+
+    def of_customer(self, customer_id: str) -> list[Booking]:
+        with self._lock:
+            return [b for (c, _), b in self._bookings.items() if c == customer_id]
+
+    def get(self, customer_id: str, booking_id: str) -> Booking | None:
+        with self._lock:
+            return self._bookings.get((customer_id, booking_id))
+
+    def add(self, customer_id: str, booking: Booking) -> bool:
+        with self._lock:
+            if (customer_id, booking.booking_id) in self._bookings:
+                return False
+            self._bookings[(customer_id, booking.booking_id)] = booking
+            return True
+
+    def replace(self, customer_id: str, booking: Booking) -> bool:
+        with self._lock:
+            stored = self._bookings.get((customer_id, booking.booking_id))
+            if stored is None or stored.version != booking.version - 1:
+                return False
+            self._bookings[(customer_id, booking.booking_id)] = booking
+            return True

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.api import Unauthorized, agent_or_admin, deps_of, install_error_handlers
 from supportflow.api.admin import router as admin_router
+from supportflow.api.bookings import router as bookings_router
 from supportflow.api.responses import COMMON, Moved, answer, json_response, problems
 from supportflow.observability import count
 from supportflow.services.actions import ActionRequest
@@ -18,6 +19,7 @@ from supportflow.services.views import QueueView
 app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
 app.include_router(admin_router)
+app.include_router(bookings_router)
 
 # The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
 AgentAction = Literal[

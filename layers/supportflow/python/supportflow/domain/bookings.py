@@ -28,6 +28,21 @@ class Booking:
     booked_at: datetime
     cancelled_at: datetime | None = None
     no_show_at: datetime | None = None
+    booked_by: str = ""
+    subject: str = ""
+    version: int = 1  # the stored revision: an update is conditional on it
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.minutes)
+
+    @property
+    def state(self) -> str:
+        if self.no_show_at is not None:
+            return "no_show"
+        if self.cancelled_at is not None:
+            return "cancelled"
+        return "booked"
 
     def used(self, policy: Policy) -> bool:
         """A held session, a no-show, or a cancellation too late uses its time."""

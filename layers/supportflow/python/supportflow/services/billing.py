@@ -25,6 +25,7 @@ from supportflow.domain.charges import Charge, standby_fee, ticket_charges
 from supportflow.domain.money import cents, eur, number
 from supportflow.domain.policy import TicketAttributes
 from supportflow.domain.ticket import SYSTEM, Ticket
+from supportflow.services.bookings import LiveSupport
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.ports import TicketRepository
 
@@ -93,6 +94,7 @@ class StatementLine:
     hours: Decimal | None
     rate: Decimal
     amount: Decimal
+    booking_id: str | None = None  # a live-support session's line (R001-5/R001-6)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +105,7 @@ class StatementLine:
             "hours": None if self.hours is None else number(self.hours),
             "rate_eur": eur(self.rate),
             "amount_eur": eur(self.amount),
+            "booking_id": self.booking_id,
         }
 
 
@@ -130,11 +133,12 @@ class Statement:
     def as_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["date", "ticket_id", "rule", "code", "hours", "rate_eur", "amount_eur"])
+        header = ["date", "ticket_id", "rule", "code", "hours", "rate_eur", "amount_eur"]
+        writer.writerow([*header, "booking_id"])
         for line in self.lines:
             d = line.as_dict()
             writer.writerow([d[k] if d[k] is not None else "" for k in d])
-        writer.writerow(["total", "", "", "", "", "", eur(self.total)])
+        writer.writerow(["total", "", "", "", "", "", eur(self.total), ""])
         return out.getvalue()
 
     def as_text(self) -> str:
@@ -142,7 +146,8 @@ class Statement:
         for line in self.lines:
             hours = "" if line.hours is None else f"{number(line.hours)} h"
             rows.append(
-                f"{line.day.isoformat()}  {line.ticket_id or '-':<13} {line.rule:<7} "
+                f"{line.day.isoformat()}  {line.ticket_id or line.booking_id or '-':<13} "
+                f"{line.rule:<7} "
                 f"{line.code:<22} {hours:>8} x {eur(line.rate):>8} = {eur(line.amount):>10}"
             )
         if not self.lines:
@@ -167,6 +172,7 @@ class Statements:
     contracts: Callable[[], ContractDirectory]
     tickets: TicketRepository
     deadlines: Deadlines
+    live_support: LiveSupport | None = None
 
     def __call__(self, customer_id: str, period: str) -> Statement:
         year, month = parse_period(period)
@@ -187,7 +193,9 @@ class Statements:
                     )
                 )
         lines += self._standby(directory, customer_id, year, month)
-        lines.sort(key=lambda line: (line.day, line.ticket_id or "", line.code))
+        if self.live_support is not None:
+            lines += self._sessions(customer_id, period)
+        lines.sort(key=lambda line: (line.day, line.ticket_id or line.booking_id or "", line.code))
         return Statement(customer_id, contract.name, period, tuple(lines))
 
     def _standby(
@@ -223,3 +231,25 @@ class Statements:
                     fee.amount,
                 )
         return list(found.values())
+
+    def _sessions(self, customer_id: str, period: str) -> list[StatementLine]:
+        """R001-6/R001-5: each live-support session of the month beyond the quota."""
+        assert self.live_support is not None
+        month = self.live_support.month(customer_id, period)
+        if month.policy is None:
+            return []
+        zone = month.policy.calendar().zone
+        return [
+            StatementLine(
+                s.booking.start.astimezone(zone).date(),
+                None,
+                s.charge.rule,
+                s.charge.code,
+                s.charge.hours,
+                s.charge.rate,
+                s.charge.amount,
+                s.booking.booking_id,
+            )
+            for s in month.lines
+            if s.charge is not None
+        ]

@@ -20,6 +20,7 @@ from supportflow.services.effects import Effect, OutboxEntry
 
 if TYPE_CHECKING:
     from supportflow.contracts import ContractVersion
+    from supportflow.domain.bookings import Booking
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -154,6 +155,23 @@ class ContractStore(Protocol):
     def add(self, version: ContractVersion) -> bool:
         """Store a new version; False if that customer already has this version number (a
         concurrent change: read again and renumber)."""
+        ...
+
+
+class BookingStore(Protocol):
+    """A customer's live-support sessions (R001-6)."""
+
+    def of_customer(self, customer_id: str) -> list[Booking]: ...
+
+    def get(self, customer_id: str, booking_id: str) -> Booking | None: ...
+
+    def add(self, customer_id: str, booking: Booking) -> bool:
+        """Store a new booking; False when one with its id exists (a repeated request)."""
+        ...
+
+    def replace(self, customer_id: str, booking: Booking) -> bool:
+        """Store `booking` over the stored version `booking.version - 1`; False when another
+        change came first (read again)."""
         ...
 
 
