@@ -41,9 +41,10 @@ class FakeContext:
     function_version: str = "$LATEST"
     log_group_name: str = ""
     log_stream_name: str = ""
+    remaining: Callable[[], int] | None = None  # the local stack: none left once it stops
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        return 30_000 if self.remaining is None else self.remaining()
 
 
 class HandlerRegistry:

@@ -123,7 +123,8 @@ class Runtime:
         self.effects = self.stack.stream_pump()
         self.stack.registry.preload()  # before the workflows start: see HandlerRegistry.preload
         open_connections()  # one client per model, not one per thread that races to make it
-        self.restored = self._restore(saved)
+        with LOCK.urgent():  # the workflows it starts must not hold up its own next calls
+            self.restored = self._restore(saved)
         for target in (self._pump_loop, self._effects_loop, self._reconcile_loop, self._save_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
@@ -162,7 +163,12 @@ class Runtime:
 
     def down(self) -> None:
         """Stop so that nothing written after the last snapshot is lost: no new requests, no
-        more workflow steps, the loops finished, then the snapshot."""
+        more workflow steps, the loops finished, then the snapshot. Its own calls go before the
+        workflows' (a person is waiting for the stop)."""
+        with LOCK.urgent():
+            self._down()
+
+    def _down(self) -> None:
         if self._smtp is not None:  # no new mail (senders retry later), the current one done
             self._smtp.stop()
         self._closing.set()
@@ -201,7 +207,11 @@ class Runtime:
         with self._function_locks.setdefault(logical_id, threading.Lock()):
             if self._closing.is_set():
                 raise Stopping("the desk is stopping; try again when it is back")
-            return self.stack.registry.handler(name)(event, FakeContext(function_name=name))
+            context = FakeContext(
+                function_name=name,
+                remaining=lambda: 0 if self._closing.is_set() else 300_000,
+            )  # a long round (reconciliation) stops between tickets when the stack stops
+            return self.stack.registry.handler(name)(event, context)
 
     # ----- the background work: each loop keeps going whatever happens ---------------------
 
@@ -308,12 +318,16 @@ class Runtime:
         self.snapshot()
         JOURNALS[:] = [journal]
         sfn = boto3.client("stepfunctions", region_name=REGION)
-        for ticket_id, execution in running:
-            sfn.start_execution(
-                stateMachineArn=self.stack.state_machine_arn,
-                name=execution,
-                input=json.dumps({"ticket_id": ticket_id}),
-            )
+        # Holding the lock, the executions started wait at their first call instead of running
+        # beside the next start: a hundred busy threads would make each start (a new thread)
+        # wait its turn for the interpreter, and the stack would come up in minutes.
+        with LOCK:
+            for ticket_id, execution in running:
+                sfn.start_execution(
+                    stateMachineArn=self.stack.state_machine_arn,
+                    name=execution,
+                    input=json.dumps({"ticket_id": ticket_id}),
+                )
         return len(running)
 
     def _forget_old_executions(self, dynamodb: Any) -> list[tuple[str, str]]:

@@ -22,6 +22,8 @@ from typing import Any
 import moto.dynamodb.models as dynamodb_models
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models.table import Table
+from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+from moto.stepfunctions.parser.asl.parse.preprocessor import Preprocessor
 
 from local.faults import FAULTS, operation
 from local.journal import Journal
@@ -128,12 +130,35 @@ class _TransactionBackup:
         return backup
 
 
+_PARSED: dict[str, Any] = {}  # state machine definition -> its ANTLR parse tree
+
+
+def _parse_once(original: Any) -> Any:
+    """moto parses a state machine's definition with ANTLR for every execution it starts
+    (0.2 s of CPU each: seconds when a restart starts a hundred workflows). The parse tree of a
+    definition is kept; the evaluation components are still built fresh for each execution
+    (Preprocessor), so no execution shares state with another."""
+
+    def parse(definition: str) -> tuple[Any, Any]:
+        tree = _PARSED.get(definition)
+        if tree is None:
+            program, tree = original(definition)
+            if len(_PARSED) < 32:
+                _PARSED[definition] = tree
+            return program, tree
+        return Preprocessor().visit(tree), tree
+
+    return staticmethod(parse)
+
+
 @contextmanager
 def serialized() -> Iterator[MotoLock]:
     """Within this context every request moto handles holds LOCK (and moto's transaction
-    backup is cheap: see _TransactionBackup)."""
+    backup is cheap: see _TransactionBackup; a definition is parsed once: _parse_once)."""
     original = BotocoreStubber.process_request
     dynamodb_models.copy = _TransactionBackup()  # type: ignore[assignment]
+    original_parse = AmazonStateLanguageParser.parse
+    AmazonStateLanguageParser.parse = _parse_once(original_parse)  # type: ignore[method-assign]
 
     def process_request(self: BotocoreStubber, request: Any) -> Any:
         with LOCK:
@@ -151,3 +176,4 @@ def serialized() -> Iterator[MotoLock]:
     finally:
         BotocoreStubber.process_request = original  # type: ignore[method-assign]
         dynamodb_models.copy = copy
+        AmazonStateLanguageParser.parse = staticmethod(original_parse)  # type: ignore[method-assign]

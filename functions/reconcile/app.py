@@ -17,11 +17,13 @@ def build(deps: Container) -> Handler:
 
     @instrument(correlation_id_path="id", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        report = reconcile()
+        report = reconcile(lambda: context.get_remaining_time_in_millis() / 1000)
         count("TicketsReconciled", report.checked)
         count("Repairs", len(report.repairs))
         count("EffectsSwept", report.swept)
         count("StuckTickets", len(report.stuck))  # the alarm in template.yaml watches this
+        if report.unfinished:  # out of time: the next round (minutes away) goes on
+            logger.warning("round ended early", extra={"unfinished": report.unfinished})
         if report.stuck:
             logger.error("tickets need a person", extra={"stuck": report.stuck})
         return {
@@ -29,6 +31,7 @@ def build(deps: Container) -> Handler:
             "swept": report.swept,
             "repairs": len(report.repairs),
             "stuck": len(report.stuck),
+            "unfinished": report.unfinished,
         }
 
     return handler

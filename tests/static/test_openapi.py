@@ -29,6 +29,8 @@ def test_every_route_is_documented() -> None:
         "/contracts/{customer_id}",
         "/customers/{customer_id}/statement",
         "/customers/{customer_id}/bookings",
+        "/policies",
+        "/policies/{policy_id}",
         "/customers/{customer_id}/bookings/{booking_id}/cancel",
         "/customers/{customer_id}/bookings/{booking_id}/no_show",
     }

@@ -16,6 +16,7 @@ from supportflow.adapters.memory import (
     InMemoryContracts,
     InMemoryFilings,
     InMemoryMailQuota,
+    InMemoryPolicies,
     InMemoryTickets,
     RecordingMailer,
     RecordingTimers,
@@ -134,6 +135,7 @@ def make_world(start: str = "2025-03-31T09:00:00+02:00") -> World:
         mailer=mailer,
         workflow=workflow,
         contract_store=InMemoryContracts(demo_versions()),
+        policy_store=InMemoryPolicies(),
         token_secret=b"test",
     )
     workflow.desk = desk

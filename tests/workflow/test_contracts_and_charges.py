@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from supportflow.domain.timeutil import parse_instant
+
 from .conftest import Desk, sample, set_headers
 
 ADMIN = {"Authorization": "Bearer local-admin-token", "X-Agent": "ada"}
@@ -267,3 +269,70 @@ def test_a_vendor_defect_is_escalated_and_followed_up(desk: Desk) -> None:
     assert desk.view(ticket_id)["track"] == "support"
     kinds = [e.type for e in desk.tickets.get(ticket_id).events]
     assert kinds[-3:] == ["vendor_escalated", "vendor_followed_up", "vendor_resolved"]
+
+
+def _pack(**changes: Any) -> dict[str, Any]:
+    """The shipped web-agency pack as JSON, changed."""
+    from pathlib import Path
+
+    import yaml
+
+    import supportflow.policies as packs
+
+    text = (Path(packs.__file__).parent / "web-agency.yaml").read_text()
+    return {**json.loads(json.dumps(yaml.safe_load(text), default=str)), **changes}
+
+
+def _publish(desk: Desk, body: dict[str, Any], **headers: str) -> dict[str, Any]:
+    path = f"/policies/{body.get('id', 'web-agency')}"
+    return desk.request(API, "PUT", path, "/policies/{policy_id}", body, **headers)
+
+
+def test_a_policy_version_is_published_as_data_and_judges_tickets_from_its_date(
+    desk: Desk,
+) -> None:
+    # The next version: high-priority response in 1 h instead of 2, from Monday 7 April.
+    faster = _pack(version=2, effective_from="2025-04-07")
+    faster["targets"]["high"]["response"] = "1h"
+    assert _publish(desk, faster)["statusCode"] == 401
+    assert _publish(desk, faster, **AGENT)["statusCode"] == 403
+    skipped = _publish(desk, {**faster, "version": 3}, **ADMIN)
+    assert skipped["statusCode"] == 422 and "next version is 2" in _body(skipped)["message"]
+    past = _publish(desk, {**faster, "effective_from": "2025-03-01"}, **ADMIN)
+    assert past["statusCode"] == 422 and "history" in _body(past)["message"]
+    broken = _publish(desk, {**faster, "targets": {"high": {"response": "soon"}}}, **ADMIN)
+    assert broken["statusCode"] == 422 and "targets" in _body(broken)["message"]
+    listed = desk.request(API, "GET", "/policies/web-agency", "/policies/{policy_id}", **ADMIN)
+    assert [v["version"] for v in _body(listed)["versions"]] == [1]  # nothing stored
+
+    published = _publish(desk, faster, **ADMIN)
+    assert published["statusCode"] == 201, published
+    assert _body(published)["recorded_by"] == "ada"
+    again = _publish(desk, faster, **ADMIN)
+    assert again["statusCode"] == 200 and _body(again)["created"] is False
+    shown = _body(
+        desk.request(API, "GET", "/policies/web-agency", "/policies/{policy_id}", **ADMIN)
+    )
+    assert shown["current_version"] == 1
+    assert [(v["version"], v["source"]) for v in shown["versions"]] == [
+        (1, "shipped"),
+        (2, "published"),
+    ]
+
+    # Before its date a ticket keeps version 1 (2 h); from it, version 2 (1 h).
+    def file(key: str) -> dict[str, Any]:
+        filed = _file(
+            desk, key, customer="webshop-bakker", contact_email="info@bakker.example",
+            urgency="high", impact="large",
+        )  # fmt: skip
+        assert filed["statusCode"] == 201, filed
+        return desk.view(json.loads(filed["body"])["ticket_id"])
+
+    before = file("before")
+    assert before["policy"] == "web-agency v1"
+    assert before["metrics"]["response"]["due"] == "2025-03-31T11:00:00+02:00"
+    desk.clock.now = parse_instant("2025-04-07T09:00:00+02:00")  # Monday
+    after = file("after")
+    assert after["policy"] == "web-agency v2"
+    assert after["metrics"]["response"]["due"] == "2025-04-07T10:00:00+02:00"
+    assert desk.view(before["ticket_id"])["policy"] == "web-agency v1"  # history stays

@@ -25,8 +25,28 @@ def test_a_healthy_desk_is_left_alone(desk: Desk) -> None:
     ticket_id = _open(desk)
     before = desk.tickets.get(ticket_id).version
     report = desk.reconcile()
-    assert report == {"checked": 1, "swept": 0, "repairs": 0, "stuck": 0}
+    assert report == {"checked": 1, "swept": 0, "repairs": 0, "stuck": 0, "unfinished": 0}
     assert desk.tickets.get(ticket_id).version == before
+
+
+def test_a_round_out_of_time_stops_between_tickets_and_says_how_many_are_left(
+    desk: Desk,
+) -> None:
+    from local.lambda_shim import FakeContext
+
+    from .conftest import sample, set_headers
+
+    _open(desk)
+    second = sample("intake/post_json")
+    set_headers(second, **{"Idempotency-Key": "second"})
+    second["body"] = json.dumps({**json.loads(second["body"]), "subject": "Nog een"})
+    assert desk.call("IntakeFunction", second)["statusCode"] == 201
+    name = desk.stack.function_arns["ReconcileFunction"].rsplit(":", 1)[-1]
+    left = iter([60_000, 1_000])  # time for the first ticket, then 1 s: stop
+    context = FakeContext(function_name=name, remaining=lambda: next(left, 0))
+    report = desk.stack.registry.handler(name)(sample("reconcile/scheduled"), context)
+    assert (report["checked"], report["unfinished"]) == (1, 1)
+    assert desk.reconcile()["unfinished"] == 0  # the next round (with time) checks both
 
 
 def test_lost_schedules_are_put_back_and_the_escalations_still_go_out(desk: Desk) -> None:

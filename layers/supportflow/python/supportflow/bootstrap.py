@@ -14,7 +14,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from supportflow.contracts import ContractDirectory
-from supportflow.policies import PolicyRegistry, shipped
+from supportflow.policies import LivePolicies, PolicyRegistry
 from supportflow.services.ports import (
     BookingStore,
     Clock,
@@ -23,6 +23,7 @@ from supportflow.services.ports import (
     Mailer,
     MailQuota,
     MailStore,
+    PolicyStore,
     TicketRepository,
     Timers,
     Workflow,
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.intake import OpenTicket
     from supportflow.services.park import Park
     from supportflow.services.phone import FileCall
+    from supportflow.services.policies import PolicyBook, PublishPolicies
     from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
     from supportflow.services.timers import FireTimer
@@ -82,6 +84,7 @@ class Container:
         contracts: ContractDirectory | None = None,
         contract_store: ContractStore | None = None,
         bookings: BookingStore | None = None,
+        policy_store: PolicyStore | None = None,
         policies: PolicyRegistry | None = None,
         token_secret: bytes | None = None,
     ) -> None:
@@ -96,6 +99,7 @@ class Container:
             "workflow": workflow,
             "contract_store": contract_store,
             "bookings": bookings,
+            "policy_store": policy_store,
             "policies": policies,
             "tokens": _tokens(token_secret) if token_secret is not None else None,
         }
@@ -208,8 +212,28 @@ class Container:
         return ManageContracts(self.contract_store, self.contract_book, self.clock)
 
     @cached_property
+    def policy_store(self) -> PolicyStore:
+        from supportflow.adapters.dynamodb_policies import DynamoPolicies
+
+        self.tickets  # noqa: B018 (binds the table's models)
+        return DynamoPolicies()
+
+    @cached_property
+    def policy_book(self) -> PolicyBook:
+        from supportflow.services.policies import PolicyBook
+
+        return PolicyBook(self.policy_store)
+
+    @cached_property
     def policies(self) -> PolicyRegistry:
-        return shipped()
+        """The shipped packs and the published versions (read again when one is published);
+        a fixed registry when given."""
+        return LivePolicies(self.policy_book.registry)
+
+    def publish_policies(self) -> PublishPolicies:
+        from supportflow.services.policies import PublishPolicies
+
+        return PublishPolicies(self.policy_store, self.policy_book, self.clock)
 
     @cached_property
     def tokens(self) -> CustomerTokens:

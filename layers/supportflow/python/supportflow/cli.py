@@ -9,6 +9,7 @@
     supportflow assess --policy ID FILE
     supportflow standby-fee --policy ID --from ISO --to ISO --rate EUR
     supportflow contract put FILE | show ID | list   [--api URL]
+    supportflow policy publish FILE | show ID | list [--api URL]
     supportflow statement --customer ID --period YYYY-MM [--format text|json|csv] [--api URL]
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from supportflow.cli_billing import InputError, run_assess, run_standby_fee
-from supportflow.cli_contracts import AdminApi, ContractCommandError, DeskUnreachable
+from supportflow.cli_contracts import AdminApi, ContractCommandError, DeskUnreachable, run_policy
 from supportflow.cli_contracts import run as run_contract
 from supportflow.domain.calendar import CalendarError
 from supportflow.domain.charges import ChargeError
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("policies", help="list the shipped policy pack ids")
 
-    policy = sub.add_parser("policy", help="work with policy files")
+    policy = sub.add_parser("policy", help="check policy files; publish pack versions (admin API)")
     policy_sub = policy.add_subparsers(dest="policy_command", required=True, parser_class=_Parser)
     validate = policy_sub.add_parser("validate", help="check a policy file")
     validate.add_argument("file")
@@ -94,6 +95,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("customer_id")
     contract_sub.add_parser("list", help="every customer's contract")
     for cmd in (put, show, contract_sub.choices["list"]):
+        cmd.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
+    publish = policy_sub.add_parser("publish", help="publish the pack in FILE as its next version")
+    publish.add_argument("file")
+    show_pack = policy_sub.add_parser("show", help="one pack's versions")
+    show_pack.add_argument("policy_id")
+    policy_sub.add_parser("list", help="every pack and its versions")
+    for cmd in (publish, show_pack, policy_sub.choices["list"]):
         cmd.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
     statement = sub.add_parser("statement", help="a customer's monthly statement")
     statement.add_argument("--customer", required=True)
@@ -148,7 +156,7 @@ def _run(args: argparse.Namespace) -> int:
         for policy_id in shipped().ids():
             print(policy_id)
         return 0
-    if args.command == "policy":
+    if args.command == "policy" and args.policy_command == "validate":
         policy = load_policy_file(args.file)
         print(f"{args.file}: valid policy {policy.id} v{policy.version}")
         return 0
@@ -164,6 +172,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "contract":
         target = getattr(args, "file", None) or getattr(args, "customer_id", None)
         _print_json(run_contract(args.contract_command, target, args.api))
+        return 0
+    if args.command == "policy":
+        target = getattr(args, "file", None) or getattr(args, "policy_id", None)
+        _print_json(run_policy(args.policy_command, target, args.api))
         return 0
     if args.command == "standby-fee":
         start = _instant(args.start, "--from", args.policy)

@@ -27,6 +27,8 @@ from urllib.parse import quote
 import yaml
 
 from supportflow.contracts import ContractError
+from supportflow.domain.policy import PolicyError
+from supportflow.policies import load_policy_file
 from supportflow.services.contracts import read_contract
 
 LOCAL_API = "http://localhost:8080/api"
@@ -132,6 +134,30 @@ def _message(exc: urllib.error.HTTPError) -> str:
         return str(json.loads(exc.read())["message"])
     except (ValueError, KeyError, TypeError, OSError):
         return exc.reason if isinstance(exc.reason, str) else "no reason given"
+
+
+def read_policy_file(path: str) -> dict[str, Any]:
+    """A policy pack file (YAML), checked as the desk will check it, as JSON for the API."""
+    try:
+        policy = load_policy_file(path)
+    except PolicyError as exc:
+        raise ContractCommandError(str(exc)) from None
+    data = _plain(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    assert isinstance(data, dict) and data.get("id") == policy.id
+    return data
+
+
+def run_policy(command: str, target: str | None, api: str | None) -> Any:
+    """`supportflow policy publish FILE | show ID | list`: through the admin API."""
+    desk = AdminApi(api)
+    if command == "publish":
+        assert target is not None
+        pack = read_policy_file(target)
+        return desk.call("PUT", f"/policies/{quote(str(pack['id']), safe='')}", pack)
+    if command == "show":
+        assert target is not None
+        return desk.call("GET", f"/policies/{quote(target, safe='')}")
+    return desk.call("GET", "/policies")
 
 
 def run(command: str, target: str | None, api: str | None) -> Any:

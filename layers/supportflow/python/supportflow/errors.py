@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from supportflow.contracts import ContractError
 from supportflow.domain.bookings import BookingError
+from supportflow.domain.policy import PolicyError
 from supportflow.domain.priority import TicketError
 from supportflow.domain.ticket import ActionError, Busy
 from supportflow.policies import UnknownPolicyError
@@ -70,6 +71,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketError: (422, "", False),
     ContractError: (422, "", False),
     BookingError: (422, "", False),
+    PolicyError: (422, "", False),
     UnknownPolicyError: (422, "", False),
     KeyReused: (422, "", False),
     TemporarilyUnavailable: (503, "; try again in a moment", True),

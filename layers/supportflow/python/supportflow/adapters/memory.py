@@ -17,6 +17,7 @@ from supportflow.contracts import ContractVersion
 from supportflow.domain.bookings import Booking
 from supportflow.domain.events import LoggedEvent
 from supportflow.domain.ticket import Stage, Ticket
+from supportflow.policies import PublishedPolicy
 from supportflow.services.effects import Effect, OutboxEntry
 from supportflow.services.ports import (
     ConcurrentUpdate,
@@ -294,4 +295,28 @@ class InMemoryBookings:
             if stored is None or stored.version != booking.version - 1:
                 return False
             self._bookings[(customer_id, booking.booking_id)] = booking
+            return True
+
+
+class InMemoryPolicies:
+    """`PolicyStore` in a list."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: list[PublishedPolicy] = []
+
+    def all_versions(self) -> list[PublishedPolicy]:
+        with self._lock:
+            return list(self._versions)
+
+    def revision(self) -> int:
+        with self._lock:
+            return len(self._versions)
+
+    def add(self, published: PublishedPolicy) -> bool:
+        key = (published.policy.id, published.policy.version)
+        with self._lock:
+            if any((p.policy.id, p.policy.version) == key for p in self._versions):
+                return False
+            self._versions.append(published)
             return True

@@ -5,8 +5,11 @@ monthly statement (any agent).
     GET /contracts/{customer_id}      every version of one customer's contract
     PUT /contracts/{customer_id}      record a new version (with `effective_from`, default today)
     GET /customers/{customer_id}/statement?period=YYYY-MM&format=json|csv|text
+    GET /policies                     every pack: its versions (shipped and published)
+    GET /policies/{policy_id}         one pack's versions
+    PUT /policies/{policy_id}         publish the pack's next version (the pack as JSON)
 
-A bad contract is a 422 naming the field and the reason; nothing is stored.
+A bad contract or pack is a 422 naming the field and the reason; nothing is stored.
 """
 
 from typing import Annotated, Any, Literal
@@ -19,10 +22,12 @@ from supportflow.api import admin_of, agent_or_admin
 from supportflow.api.responses import COMMON, answer, json_response, problems
 from supportflow.bootstrap import Container
 from supportflow.contracts import ContractError
+from supportflow.domain.policy import PolicyError
 from supportflow.services.contracts import read_contract
 
 router = Router()
 CustomerId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+PolicyId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 def _deps() -> Container:
@@ -102,3 +107,56 @@ def get_statement(
     if format == "text":
         return Response(200, "text/plain; charset=utf-8", statement.as_text())
     return json_response(200, statement.as_dict())
+
+
+@router.get(
+    "/policies",
+    summary="Every policy pack and its versions, shipped and published (admins)",
+    responses={200: answer("the packs"), **problems(401, 403, *COMMON)},
+)
+def list_policies() -> dict[str, Any]:
+    _admin()
+    return {"policies": _deps().publish_policies().list()}
+
+
+@router.get(
+    "/policies/<policy_id>",
+    summary="One policy pack's versions (admins)",
+    responses={200: answer("the versions"), **problems(401, 403, 422, *COMMON)},
+)
+def show_policy(policy_id: PolicyId) -> dict[str, Any]:
+    _admin()
+    return _deps().publish_policies().show(policy_id)
+
+
+@router.put(
+    "/policies/<policy_id>",
+    summary="Publish a policy pack's next version (admins)",
+    description="The pack as JSON (a YAML pack converted), with `version` the next number and "
+    "`effective_from` today or later: tickets opened from then on are judged by it, earlier "
+    "ones keep theirs.",
+    responses={
+        201: answer("the version published"),
+        200: answer("the same pack again: the version that holds it"),
+        **problems(401, 403, 409, 422, *COMMON),
+    },
+)
+def publish_policy(
+    policy_id: PolicyId,
+    pack: Annotated[dict[str, Any], Body(description="the pack (id, version, effective_from...)")],
+) -> Response[dict[str, Any]]:
+    admin = _admin()
+    publish = _deps().publish_policies()
+    policy, text = publish.read(pack, f"policy {policy_id}")
+    if policy.id != policy_id:
+        raise PolicyError(f"policy {policy_id}", "id", f"{policy.id!r} is not the pack in the path")
+    published, created = publish.publish(policy, text, admin)
+    body = {
+        "id": policy.id,
+        "version": policy.version,
+        "effective_from": policy.effective_from.isoformat(),
+        "recorded_at": published.recorded_at.isoformat(),
+        "recorded_by": published.recorded_by,
+        "created": created,
+    }
+    return json_response(201 if created else 200, body)

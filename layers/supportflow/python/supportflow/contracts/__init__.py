@@ -31,7 +31,7 @@ from pydantic import (
 from supportflow.domain.entitlements import Period, Terms
 from supportflow.domain.money import parse_eur
 from supportflow.domain.text import EmailAddress, OneLine
-from supportflow.policies import shipped
+from supportflow.policies import in_use
 
 
 class ContractError(ValueError):
@@ -129,7 +129,7 @@ class Contract(BaseModel):
 
     @model_validator(mode="after")
     def _fits_its_pack(self) -> Contract:
-        policy = shipped().get(self.policy)
+        policy = in_use().get(self.policy)
         most = policy.conversation.max_authorised
         if most is not None and len(self.contacts) > most:
             rule = policy.conversation.contacts_rule or policy.id
@@ -141,7 +141,7 @@ class Contract(BaseModel):
                     f"({', '.join(policy.escalation.roles)})"
                 )
         if self.policy_version is not None:
-            shipped().get(self.policy, version=self.policy_version)
+            in_use().get(self.policy, version=self.policy_version)
         return self
 
     def terms(self) -> Terms:
@@ -162,7 +162,7 @@ class Contract(BaseModel):
     @field_validator("policy")
     @classmethod
     def _known_policy(cls, value: str) -> str:
-        if value not in shipped().ids():
+        if value not in in_use().ids():
             raise ValueError(f"unknown policy {value!r}")
         return value
 
@@ -217,7 +217,7 @@ def in_force(versions: list[ContractVersion], instant: datetime) -> ContractVers
     date (in the pack's zone), the later recorded one of two from the same date."""
     found = None
     for v in sorted(versions, key=lambda v: (v.effective_from, v.version)):
-        zone = shipped().get(v.contract.policy).calendar().zone
+        zone = in_use().get(v.contract.policy).calendar().zone
         if v.effective_from <= instant.astimezone(zone).date():
             found = v
     return found

@@ -1,12 +1,15 @@
 """The shipped policy packs and the registry that picks a policy version for a ticket.
 
 Each YAML file here is one version of one pack (`id`, `version`, `effective_from`). A ticket keeps
-the version that was in effect on the local date it was opened.
+the version that was in effect on the local date it was opened. Versions published later (by an
+admin, as data: `services/policies.py`) join the shipped ones; `in_use()` is the registry the
+running process reads them from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
@@ -86,3 +89,49 @@ def shipped() -> PolicyRegistry:
         if entry.name.endswith(".yaml"):
             policies.append(load_policy_text(entry.read_text(encoding="utf-8"), entry.name))
     return PolicyRegistry(policies)
+
+
+@dataclass(frozen=True)
+class PublishedPolicy:
+    """A pack version an admin published: the pack, its text as sent, who and when."""
+
+    policy: Policy
+    text: str
+    recorded_at: datetime
+    recorded_by: str
+
+
+def with_published(published: Iterable[Policy]) -> PolicyRegistry:
+    """The shipped versions and the published ones (a published version never replaces a
+    shipped one: publishing refuses a version number that is taken)."""
+    base = shipped()
+    taken = {(p.id, p.version) for policy_id in base.ids() for p in base.versions(policy_id)}
+    extra = [p for p in published if (p.id, p.version) not in taken]
+    return PolicyRegistry([*(p for i in base.ids() for p in base.versions(i)), *extra])
+
+
+class LivePolicies(PolicyRegistry):
+    """A registry that reads the current one at every use (a new published version shows up
+    in a warm function without rebuilding what holds the registry)."""
+
+    def __init__(self, current: Callable[[], PolicyRegistry]) -> None:
+        self._current = current
+
+    def ids(self) -> list[str]:
+        return self._current().ids()
+
+    def versions(self, policy_id: str) -> list[Policy]:
+        return self._current().versions(policy_id)
+
+
+_IN_USE: list[PolicyRegistry] = []
+
+
+def use(registry: PolicyRegistry) -> None:
+    """Make `registry` the one `in_use()` answers (the process's published versions)."""
+    _IN_USE[:] = [registry]
+
+
+def in_use() -> PolicyRegistry:
+    """The packs this process knows: the shipped ones and, once read, the published ones."""
+    return _IN_USE[0] if _IN_USE else shipped()

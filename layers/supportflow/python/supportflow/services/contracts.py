@@ -22,7 +22,7 @@ from supportflow.contracts import (
     in_force,
     reason_of,
 )
-from supportflow.policies import shipped
+from supportflow.policies import in_use
 from supportflow.services.ports import Clock, ConcurrentUpdate, ContractStore
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class ManageContracts:
         allowed (a correction that took effect earlier) but never before the version it
         follows: history is not rewritten."""
         now = self.clock()
-        zone = shipped().get(given.contract.policy).calendar().zone
+        zone = in_use().get(given.contract.policy).calendar().zone
         today = now.astimezone(zone).date()
         effective = given.effective_from or today
         for _ in range(MAX_TRIES):

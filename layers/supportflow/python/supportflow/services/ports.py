@@ -21,6 +21,7 @@ from supportflow.services.effects import Effect, OutboxEntry
 if TYPE_CHECKING:
     from supportflow.contracts import ContractVersion
     from supportflow.domain.bookings import Booking
+    from supportflow.policies import PublishedPolicy
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -155,6 +156,20 @@ class ContractStore(Protocol):
     def add(self, version: ContractVersion) -> bool:
         """Store a new version; False if that customer already has this version number (a
         concurrent change: read again and renumber)."""
+        ...
+
+
+class PolicyStore(Protocol):
+    """Every published policy pack version; a version once stored never changes."""
+
+    def all_versions(self) -> list[PublishedPolicy]: ...
+
+    def revision(self) -> int:
+        """A number that grows with every version stored."""
+        ...
+
+    def add(self, published: PublishedPolicy) -> bool:
+        """Store a new version; False if that pack already has this version number."""
         ...
 
 

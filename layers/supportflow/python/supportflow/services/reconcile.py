@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 CHECKED_STAGES = tuple(s.value for s in (*OPEN_STAGES, Stage.RESOLVED))
 SETTLE = timedelta(minutes=1)  # how long a change may be in flight before it counts as lost
 MAX_RUNS = 3  # workflow executions per ticket before a person must look (the alarm says so)
+MARGIN = 20.0  # seconds a round keeps in hand to finish the ticket it is on
 
 
 @dataclass
@@ -40,6 +42,7 @@ class Reconciled:
     swept: int = 0  # outbox entries delivered by the sweep
     repairs: list[str] = field(default_factory=list)
     stuck: list[str] = field(default_factory=list)  # tickets a person must look at
+    unfinished: int = 0  # tickets left unchecked: the round ran out of time
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,24 @@ class Reconcile:
     dispatcher: Dispatcher
     clock: Clock
 
-    def __call__(self) -> Reconciled:
+    def __call__(self, time_left: Callable[[], float] | None = None) -> Reconciled:
+        """One round. With `time_left` (seconds, the function's remaining time) the round
+        stops between tickets while a ticket can still be finished: the queue is ordered by
+        the nearest deadline, so what is left for the next round is what can wait longest."""
         now = self.clock()
         report = Reconciled()
-        report.swept = len(self.dispatcher.deliver(self.tickets.stale(now - SETTLE)).done)
-        for listed in self.tickets.queue(CHECKED_STAGES):
+
+        def short() -> bool:
+            return time_left is not None and time_left() < MARGIN
+
+        stale = self.tickets.stale(now - SETTLE)
+        swept = self.dispatcher.deliver(e for e in stale if not short())
+        report.swept = len(swept.done)
+        listed_tickets = self.tickets.queue(CHECKED_STAGES)
+        for n, listed in enumerate(listed_tickets):
+            if short():
+                report.unfinished = len(listed_tickets) - n
+                break
             report.checked += 1
             try:
                 report.repairs += self.ticket(listed.ticket_id, now)

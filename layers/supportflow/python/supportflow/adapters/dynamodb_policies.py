@@ -1,0 +1,81 @@
+"""Published policy pack versions in the ticket table.
+
+| item | pk | sk |
+|---|---|---|
+| pack version | POLICIES | <pack id>#V<version, 6 digits> |
+| revision counter | POLICIES#REVISION | REVISION |
+
+Beside the contracts, for the same reasons (`dynamodb_contracts.py`): a few versions, read
+together, one set of permissions. A version and the counter are written in one transaction.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from supportflow.adapters.dynamodb_items import MODELS, _Base, transaction_conflict
+from supportflow.domain.policy import load_policy_text
+from supportflow.domain.timeutil import format_instant, parse_instant
+from supportflow.policies import PublishedPolicy
+from supportflow.services.ports import TemporarilyUnavailable
+
+PK = "POLICIES"
+REVISION = "POLICIES#REVISION"
+
+
+class PolicyItem(_Base):
+    version = NumberAttribute()
+    recorded_at = UnicodeAttribute()
+    recorded_by = UnicodeAttribute()
+    text = UnicodeAttribute()  # the pack as it was published
+
+
+class PolicyRevisionItem(_Base):
+    revision = NumberAttribute()
+
+
+MODELS.extend([PolicyItem, PolicyRevisionItem])
+
+
+class DynamoPolicies:
+    """`PolicyStore` on DynamoDB."""
+
+    def all_versions(self) -> list[PublishedPolicy]:
+        return [
+            PublishedPolicy(
+                policy=load_policy_text(item.text, item.sk),
+                text=item.text,
+                recorded_at=parse_instant(item.recorded_at),
+                recorded_by=item.recorded_by,
+            )
+            for item in PolicyItem.query(PK, consistent_read=True)
+        ]
+
+    def revision(self) -> int:
+        try:
+            return int(PolicyRevisionItem.get(REVISION, "REVISION", consistent_read=True).revision)
+        except DoesNotExist:
+            return 0
+
+    def add(self, published: PublishedPolicy) -> bool:
+        policy = published.policy
+        item = PolicyItem(
+            pk=PK,
+            sk=f"{policy.id}#V{policy.version:06d}",
+            version=policy.version,
+            recorded_at=format_instant(published.recorded_at) or "",
+            recorded_by=published.recorded_by,
+            text=published.text,
+        )
+        counter = PolicyRevisionItem(pk=REVISION, sk="REVISION")
+        try:
+            with TransactWrite(connection=PolicyItem._get_connection().connection) as tx:
+                tx.save(item, condition=PolicyItem.pk.does_not_exist())
+                tx.update(counter, actions=[PolicyRevisionItem.revision.add(1)])
+        except TransactWriteError as exc:
+            if transaction_conflict(exc):
+                return False
+            raise TemporarilyUnavailable(str(exc)) from exc
+        return True
