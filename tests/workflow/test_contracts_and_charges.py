@@ -1,6 +1,7 @@
-"""Contracts as versioned data through the admin API, and the entitlement and charge rules per
-family through the API under moto: R002-6 (investigation), R003-4 (standby call and fee),
-R000-5 (urgent requests), R001-4 (downgrade), R004-1 and R001-5 (out of standard support)."""
+"""Contracts and policy packs as versioned data through the admin API, and the entitlement and
+charge rules per family through the API under moto: R002-6 (investigation), R003-4 (standby call
+and fee), R000-5 (urgent requests), R000-6 (fair use), R001-4 (downgrade), R004-1 and R001-5
+(out of standard support), R004-9 (vendor). Live-support sessions: test_bookings.py."""
 
 from __future__ import annotations
 
@@ -212,6 +213,47 @@ def test_a_second_urgent_request_within_a_year_is_flagged_not_refused(desk: Desk
     assert flag["rule"] == "R000-5" and flag["code"] == "additional_sla_needed"
     desk.parked_at(second, "first_line")
     assert desk.view(second)["priority"] == "urgent"
+
+
+def test_an_organisation_above_three_times_the_average_is_flagged_for_a_conversation(
+    desk: Desk,
+) -> None:
+    # Four organisations on best-effort: cliendo-zorg and three quiet ones.
+    shown = _body(_show(desk, "cliendo-zorg", **ADMIN))["versions"][-1]["contract"]
+    for n in range(3):
+        quiet = {
+            **shown,
+            "customer_id": f"stil-{n}",
+            "name": f"Stil {n}",
+            "contacts": [f"info@stil{n}.example"],
+            "other_contacts": [],
+            "effective_from": "2025-03-31",
+        }
+        assert _put(desk, quiet, **ADMIN)["statusCode"] == 201
+    common = {
+        "customer": "cliendo-zorg",
+        "contact_email": "eigenaar@delinde.example",
+        "channel": "email",
+        "urgency": None,
+        "impact": None,
+    }
+    earlier = [
+        _body(_file(desk, f"vraag-{n}", **common, subject=f"Vraag {n}"))["ticket_id"]
+        for n in range(4)
+    ]
+    assert all(not _events(desk, t, "entitlement_flagged") for t in earlier)
+    # The next day: 4 tickets over 4 organisations is an average of 1; a fifth is above 3x.
+    desk.clock.now = parse_instant("2025-04-01T10:00:00+02:00")
+    fifth = _body(_file(desk, "vraag-5", **common, subject="Vraag 5"))["ticket_id"]
+    (flag,) = _events(desk, fifth, "entitlement_flagged")
+    assert (flag["rule"], flag["code"]) == ("R000-6", "fair_use_review")
+    assert "5 tickets" in flag["reason"] and "average of 1 per organisation" in flag["reason"]
+    desk.parked_at(fifth, "first_line")  # flagged, never cut off
+    quiet = _file(
+        desk, "stil", customer="stil-0", contact_email="info@stil0.example", channel="email",
+        urgency=None, impact=None, subject="Eerste vraag",
+    )  # fmt: skip
+    assert not _events(desk, _body(quiet)["ticket_id"], "entitlement_flagged")
 
 
 def test_a_critical_case_from_another_contact_is_downgraded_with_a_flag(desk: Desk) -> None:
