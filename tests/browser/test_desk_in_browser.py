@@ -1,5 +1,6 @@
 """What a person sees: file a ticket in the web form, find it in the agent queue with the right
-deadline, let it breach on the accelerated clock, and read the escalation e-mail in the outbox."""
+deadline, let it breach on the accelerated clock, and read the escalation e-mail in the outbox;
+and an agent booking a live-support session for a customer."""
 
 from __future__ import annotations
 
@@ -95,3 +96,25 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
         "document.querySelector('.field-error[data-for=contact_email]').textContent.length > 0"
     )
     assert page.inner_text(".field-error[data-for=contact_email]").startswith("Your e-mail: ")
+
+
+def test_an_agent_books_a_live_support_session_and_cancels_it(server: Server, page: Any) -> None:
+    page.goto(server.base + "/agent")
+    page.click("#live-support summary")
+    page.select_option("#b-customer", "verband-digital")  # saas-basic: no hours included
+    page.fill("#b-start", "2025-04-01T10:00")  # the clock says Monday 31 March: too soon
+    page.fill("#b-minutes", "60")
+    page.click("#b-submit")
+    page.wait_for_selector("#b-error:has-text('3 days')")
+
+    page.fill("#b-start", "2025-04-04T10:00")
+    page.fill("#b-subject", "Rechten instellen")
+    page.click("#b-submit")
+    row = page.wait_for_selector("#b-sessions tr[data-state='booked']")
+    assert "EUR 150.00" in row.inner_text()  # R001-5: an hour at 150 EUR beyond the quota
+    assert "used 1 h" in page.inner_text("#b-summary")
+
+    row.query_selector("button[data-do='cancel']").click()  # days ahead: in time
+    cancelled = page.wait_for_selector("#b-sessions tr[data-state='cancelled']")
+    assert "—" in cancelled.query_selector(".charge").inner_text()
+    assert "used 0 h" in page.inner_text("#b-summary")
