@@ -378,3 +378,18 @@ def test_a_policy_version_is_published_as_data_and_judges_tickets_from_its_date(
     assert after["policy"] == "web-agency v2"
     assert after["metrics"]["response"]["due"] == "2025-04-07T10:00:00+02:00"
     assert desk.view(before["ticket_id"])["policy"] == "web-agency v1"  # history stays
+
+
+def test_a_contract_may_name_a_published_pack(desk: Desk) -> None:
+    plus = _pack(id="web-agency-plus", name="Website support plus", effective_from="2025-03-31")
+    assert _publish(desk, plus, **ADMIN)["statusCode"] == 201
+    moved = _put(
+        desk, {**BAKKER, "policy": "web-agency-plus", "effective_from": "2025-03-31"}, **ADMIN
+    )
+    assert moved["statusCode"] == 201, moved
+    filed = _file(
+        desk, "plus", customer="webshop-bakker", contact_email="info@bakker.example",
+        urgency="high", impact="large",
+    )  # fmt: skip
+    assert filed["statusCode"] == 201, filed
+    assert desk.view(_body(filed)["ticket_id"])["policy"] == "web-agency-plus v1"

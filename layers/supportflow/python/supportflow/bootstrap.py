@@ -175,6 +175,7 @@ class Container:
         if self.settings.contracts_file:
             self._fixed_contracts = ContractDirectory.from_file(self.settings.contracts_file)
             return self._fixed_contracts
+        self.policies.ids()  # the published packs first: a stored contract may name one
         return self.contract_book.directory()
 
     def use_contracts(self, directory: ContractDirectory) -> None:

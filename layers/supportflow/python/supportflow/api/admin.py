@@ -78,6 +78,7 @@ def put_contract(
     contract: Annotated[dict[str, Any], Body(description="the contract, with effective_from")],
 ) -> Response[dict[str, Any]]:
     admin = _admin()
+    _deps().policies.ids()  # the published packs too: a contract may name one
     given = dict(contract)
     named = given.setdefault("customer_id", customer_id)
     if named != customer_id:
