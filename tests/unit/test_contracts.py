@@ -4,6 +4,7 @@ is refused with the path and the reason."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -99,3 +100,22 @@ def test_saas_basic_allows_two_authorised_contacts() -> None:
         ContractError, match=r"at most 2 authorised contacts on saas-basic \(R001-4\)"
     ):
         read_contract(verband)
+
+
+def test_the_cli_leaves_a_pack_it_does_not_ship_to_the_desk(tmp_path: Any) -> None:
+    from supportflow.cli_contracts import ContractCommandError, read_file
+
+    base = {
+        "customer_id": "nieuw",
+        "name": "Nieuw",
+        "policy": "web-agency-plus",  # published at the desk, not shipped here
+        "contacts": ["a@nieuw.example"],
+        "escalation": {"desk_lead": "lead@supportdesk.example"},
+    }
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(base))
+    assert read_file(str(path))[0]["policy"] == "web-agency-plus"  # the desk checks it
+    # A pack it ships is checked here (the desk would refuse the same with a 422).
+    path.write_text(json.dumps({**base, "policy": "web-agency", "contacts": "not a list"}))
+    with pytest.raises(ContractCommandError, match="contacts"):
+        read_file(str(path))
