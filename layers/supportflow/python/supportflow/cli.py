@@ -51,6 +51,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+API_HELP = "the desk's API (default $SUPPORTFLOW_API or local)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="supportflow", description="SLA deadlines from support policies.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -89,31 +92,38 @@ def build_parser() -> argparse.ArgumentParser:
     contract_sub = contract.add_subparsers(
         dest="contract_command", required=True, parser_class=_Parser
     )
-    put = contract_sub.add_parser("put", help="record each contract in FILE as a new version")
-    put.add_argument("file")
-    show = contract_sub.add_parser("show", help="every version of one customer's contract")
-    show.add_argument("customer_id")
-    contract_sub.add_parser("list", help="every customer's contract")
-    for cmd in (put, show, contract_sub.choices["list"]):
-        cmd.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
-    publish = policy_sub.add_parser("publish", help="publish the pack in FILE as its next version")
-    publish.add_argument("file")
-    show_pack = policy_sub.add_parser("show", help="one pack's versions")
-    show_pack.add_argument("policy_id")
-    policy_sub.add_parser("list", help="every pack and its versions")
-    for cmd in (publish, show_pack, policy_sub.choices["list"]):
-        cmd.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
+    _admin_commands(
+        contract_sub,
+        ("put", "record each contract in FILE as a new version", "file"),
+        ("show", "every version of one customer's contract", "customer_id"),
+        ("list", "every customer's contract", None),
+    )
+    _admin_commands(
+        policy_sub,
+        ("publish", "publish the pack in FILE as its next version", "file"),
+        ("show", "one pack's versions", "policy_id"),
+        ("list", "every pack and its versions", None),
+    )
     statement = sub.add_parser("statement", help="a customer's monthly statement")
     statement.add_argument("--customer", required=True)
     statement.add_argument("--period", required=True, help="the month, YYYY-MM")
     statement.add_argument("--format", choices=("text", "json", "csv"), default="text")
-    statement.add_argument("--api", help="the desk's API (default $SUPPORTFLOW_API or local)")
+    statement.add_argument("--api", help=API_HELP)
     fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
     fee.add_argument("--policy", required=True, help="a pack id or a policy file")
     fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
     fee.add_argument("--to", dest="end", required=True, help="ISO 8601 instant")
     fee.add_argument("--rate", required=True, help="the contract's hourly rate in EUR")
     return parser
+
+
+def _admin_commands(group: Any, *commands: tuple[str, str, str | None]) -> None:
+    """Subcommands that go through the desk's admin API: (name, help, positional or None)."""
+    for name, text, positional in commands:
+        cmd = group.add_parser(name, help=text)
+        if positional:
+            cmd.add_argument(positional)
+        cmd.add_argument("--api", help=API_HELP)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

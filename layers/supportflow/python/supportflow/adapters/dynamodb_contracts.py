@@ -17,13 +17,10 @@ import json
 from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
 
-from supportflow.adapters.dynamodb_items import MODELS, _Base, transaction_conflict
+from supportflow.adapters.dynamodb_items import MODELS, _Base, add_version, revision_of
 from supportflow.contracts import Contract, ContractVersion
 from supportflow.domain.timeutil import format_instant, parse_instant
-from supportflow.services.ports import TemporarilyUnavailable
 
 PK = "CONTRACTS"
 REVISION = "CONTRACTS#REVISION"
@@ -37,11 +34,7 @@ class ContractItem(_Base):
     body = UnicodeAttribute()  # the contract as JSON
 
 
-class RevisionItem(_Base):
-    revision = NumberAttribute()
-
-
-MODELS.extend([ContractItem, RevisionItem])
+MODELS.append(ContractItem)
 
 
 def _sk(customer_id: str, version: int) -> str:
@@ -64,10 +57,7 @@ class DynamoContracts:
         ]
 
     def revision(self) -> int:
-        try:
-            return int(RevisionItem.get(REVISION, "REVISION", consistent_read=True).revision)
-        except DoesNotExist:
-            return 0
+        return revision_of(REVISION)
 
     def add(self, version: ContractVersion) -> bool:
         body = version.contract.model_dump(mode="json", by_alias=True, exclude_none=True)
@@ -80,13 +70,4 @@ class DynamoContracts:
             recorded_by=version.recorded_by,
             body=json.dumps(body, separators=(",", ":"), sort_keys=True),
         )
-        counter = RevisionItem(pk=REVISION, sk="REVISION")
-        try:
-            with TransactWrite(connection=ContractItem._get_connection().connection) as tx:
-                tx.save(item, condition=ContractItem.pk.does_not_exist())
-                tx.update(counter, actions=[RevisionItem.revision.add(1)])
-        except TransactWriteError as exc:
-            if transaction_conflict(exc):
-                return False
-            raise TemporarilyUnavailable(str(exc)) from exc
-        return True
+        return add_version(item, REVISION)

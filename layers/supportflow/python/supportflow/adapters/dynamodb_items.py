@@ -27,12 +27,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from supportflow.domain.ticket import LoggedEvent, Stage, Ticket, WaitingStep
 from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.services.effects import OutboxEntry, decode
+from supportflow.services.ports import TemporarilyUnavailable
 
 NO_DUE = "~"  # sorts after every ISO instant: tickets without a deadline come last
 
@@ -269,4 +272,44 @@ def transaction_conflict(exc: Exception) -> bool:
     return "ConditionalCheckFailed" in str(exc)
 
 
-__all__ = ["MODELS", "bind_models", "open_connections", "stream_entries", "transaction_conflict"]
+class RevisionItem(_Base):
+    """A counter that grows with every version added to a versioned set (the contracts, the
+    published policy packs): a reader that sees it unchanged may keep what it loaded."""
+
+    revision = NumberAttribute()
+
+
+MODELS.append(RevisionItem)
+
+
+def revision_of(key: str) -> int:
+    try:
+        return int(RevisionItem.get(key, "REVISION", consistent_read=True).revision)
+    except RevisionItem.DoesNotExist:
+        return 0
+
+
+def add_version(item: _Base, revision_key: str) -> bool:
+    """Store a new version item and count it under `revision_key`, in one transaction; False
+    when the item's key is taken (a concurrent writer was first)."""
+    counter = RevisionItem(pk=revision_key, sk="REVISION")
+    try:
+        with TransactWrite(connection=item._get_connection().connection) as tx:
+            tx.save(item, condition=type(item).pk.does_not_exist())
+            tx.update(counter, actions=[RevisionItem.revision.add(1)])
+    except TransactWriteError as exc:
+        if transaction_conflict(exc):
+            return False
+        raise TemporarilyUnavailable(str(exc)) from exc
+    return True
+
+
+__all__ = [
+    "MODELS",
+    "add_version",
+    "bind_models",
+    "open_connections",
+    "revision_of",
+    "stream_entries",
+    "transaction_conflict",
+]

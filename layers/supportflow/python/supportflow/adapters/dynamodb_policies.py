@@ -12,14 +12,11 @@ together, one set of permissions. A version and the counter are written in one t
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.transactions import TransactWrite
 
-from supportflow.adapters.dynamodb_items import MODELS, _Base, transaction_conflict
+from supportflow.adapters.dynamodb_items import MODELS, _Base, add_version, revision_of
 from supportflow.domain.policy import load_policy_text
 from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.policies import PublishedPolicy
-from supportflow.services.ports import TemporarilyUnavailable
 
 PK = "POLICIES"
 REVISION = "POLICIES#REVISION"
@@ -32,11 +29,7 @@ class PolicyItem(_Base):
     text = UnicodeAttribute()  # the pack as it was published
 
 
-class PolicyRevisionItem(_Base):
-    revision = NumberAttribute()
-
-
-MODELS.extend([PolicyItem, PolicyRevisionItem])
+MODELS.append(PolicyItem)
 
 
 class DynamoPolicies:
@@ -54,10 +47,7 @@ class DynamoPolicies:
         ]
 
     def revision(self) -> int:
-        try:
-            return int(PolicyRevisionItem.get(REVISION, "REVISION", consistent_read=True).revision)
-        except DoesNotExist:
-            return 0
+        return revision_of(REVISION)
 
     def add(self, published: PublishedPolicy) -> bool:
         policy = published.policy
@@ -69,13 +59,4 @@ class DynamoPolicies:
             recorded_by=published.recorded_by,
             text=published.text,
         )
-        counter = PolicyRevisionItem(pk=REVISION, sk="REVISION")
-        try:
-            with TransactWrite(connection=PolicyItem._get_connection().connection) as tx:
-                tx.save(item, condition=PolicyItem.pk.does_not_exist())
-                tx.update(counter, actions=[PolicyRevisionItem.revision.add(1)])
-        except TransactWriteError as exc:
-            if transaction_conflict(exc):
-                return False
-            raise TemporarilyUnavailable(str(exc)) from exc
-        return True
+        return add_version(item, REVISION)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
 from supportflow.errors import (
@@ -196,15 +197,36 @@ def serve(app: APIGatewayRestResolver, deps: Container, event: dict[str, Any], c
         return raw_error(500, "something went wrong on our side; it was logged")
 
 
-def deps_of(app: APIGatewayRestResolver) -> Container:
+def deps_of(app: APIGatewayRestResolver | Router) -> Container:
     return app.context["deps"]  # type: ignore[no-any-return]
+
+
+def agent_calling(router: Router) -> str:
+    """The agent or admin behind the router's current request (401 without a login)."""
+    settings = deps_of(router).settings
+    return agent_or_admin(
+        router.current_event.raw_event, settings.agent_token, settings.admin_token
+    )
+
+
+def admin_calling(router: Router) -> str:
+    """The admin behind the router's current request (403 for an agent without the role)."""
+    settings = deps_of(router).settings
+    return admin_of(
+        router.current_event.raw_event,
+        settings.agent_token,
+        settings.admin_token,
+        settings.admin_group,
+    )
 
 
 __all__ = [
     "Forbidden",
     "TooLarge",
     "Unauthorized",
+    "admin_calling",
     "admin_of",
+    "agent_calling",
     "agent_of",
     "agent_or_admin",
     "deps_of",

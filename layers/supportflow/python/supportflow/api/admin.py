@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from supportflow.api import admin_of, agent_or_admin
+from supportflow.api import admin_calling, agent_calling, deps_of
 from supportflow.api.responses import COMMON, answer, json_response, problems
 from supportflow.bootstrap import Container
 from supportflow.contracts import ContractError
@@ -31,17 +31,11 @@ PolicyId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 def _deps() -> Container:
-    return router.context["deps"]  # type: ignore[no-any-return]
+    return deps_of(router)
 
 
 def _admin() -> str:
-    settings = _deps().settings
-    return admin_of(
-        router.current_event.raw_event,
-        settings.agent_token,
-        settings.admin_token,
-        settings.admin_group,
-    )
+    return admin_calling(router)
 
 
 @router.get(
@@ -100,8 +94,7 @@ def get_statement(
     period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
     format: Annotated[Literal["json", "csv", "text"], Query()] = "json",
 ) -> Response[Any]:
-    settings = _deps().settings
-    agent_or_admin(router.current_event.raw_event, settings.agent_token, settings.admin_token)
+    agent_calling(router)
     statement = _deps().statements()(customer_id, period)
     if format == "csv":
         return Response(200, "text/csv; charset=utf-8", statement.as_csv())

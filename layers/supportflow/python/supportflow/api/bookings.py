@@ -18,13 +18,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.api import agent_or_admin
+from supportflow.api import agent_calling, deps_of
+from supportflow.api.admin import CustomerId
 from supportflow.api.responses import COMMON, answer, json_response, problems
-from supportflow.bootstrap import Container
 from supportflow.services.bookings import LiveSupport
 
 router = Router()
-CustomerId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 BookingId = Annotated[str, Path(pattern=r"^B-[0-9A-F]{10}$")]
 
 
@@ -36,19 +35,12 @@ class NewSession(BaseModel):
     subject: str = Field(default="", max_length=200, description="what the session is about")
 
 
-def _deps() -> Container:
-    return router.context["deps"]  # type: ignore[no-any-return]
-
-
 def _agent() -> str:
-    settings = _deps().settings
-    return agent_or_admin(
-        router.current_event.raw_event, settings.agent_token, settings.admin_token
-    )
+    return agent_calling(router)
 
 
 def _sessions() -> LiveSupport:
-    return _deps().live_support()
+    return deps_of(router).live_support()
 
 
 def _one(live: LiveSupport, customer_id: str, booking_id: str) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from supportflow.domain.charges import Charge, standby_fee, ticket_charges
 from supportflow.domain.money import cents, eur, number
 from supportflow.domain.policy import TicketAttributes
 from supportflow.domain.ticket import SYSTEM, Ticket
-from supportflow.services.bookings import LiveSupport
+from supportflow.services.bookings import LiveSupport, parse_period
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.ports import TicketRepository
 
@@ -154,17 +154,6 @@ class Statement:
             rows.append("(nothing charged this month)")
         rows += ["", f"{'Total':<70}{eur(self.total):>10}", ""]
         return "\n".join(rows)
-
-
-def parse_period(text: str) -> tuple[int, int]:
-    try:
-        year, month = (int(p) for p in text.split("-"))
-        date(year, month, 1)
-    except ValueError:
-        raise ContractError(f"period {text!r} is not a month (YYYY-MM)") from None
-    if len(text) != 7:
-        raise ContractError(f"period {text!r} is not a month (YYYY-MM)")
-    return year, month
 
 
 @dataclass(frozen=True)

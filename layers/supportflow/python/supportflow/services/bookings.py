@@ -19,11 +19,11 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts import Contract, ContractDirectory, ContractError
 from supportflow.domain.bookings import (
     Booking,
     BookingError,
@@ -49,9 +49,15 @@ class BookingConflict(RuntimeError):
 
 
 def parse_period(text: str) -> tuple[int, int]:
-    from supportflow.services.billing import parse_period as parse
-
-    return parse(text)
+    """A month as YYYY-MM (a statement's or a month of sessions), or ContractError."""
+    try:
+        year, month = (int(p) for p in text.split("-"))
+        date(year, month, 1)
+    except ValueError:
+        raise ContractError(f"period {text!r} is not a month (YYYY-MM)") from None
+    if len(text) != 7:
+        raise ContractError(f"period {text!r} is not a month (YYYY-MM)")
+    return year, month
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ keep the version they were judged by (`Ticket.contract_version`).
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -24,46 +22,35 @@ from supportflow.contracts import (
 )
 from supportflow.policies import in_use
 from supportflow.services.ports import Clock, ConcurrentUpdate, ContractStore
+from supportflow.services.revisions import RevisionedCopy
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 5
 
 
-class ContractBook:
-    """The directory of the stored contracts. It reloads only when the store's revision moved
-    (read at most once a second), so a warm function pays one small read now and then, and
-    every function sees a new version within a second."""
+class ContractBook(RevisionedCopy[ContractVersion]):
+    """The directory of the stored contracts (reloaded when the store's revision moved)."""
 
-    CHECK_EVERY = 1.0  # seconds between reads of the revision
     REBUILD_AFTER = timedelta(minutes=1)  # which version is current moves with the clock
 
     def __init__(self, store: ContractStore, clock: Clock) -> None:
-        self.store, self.clock = store, clock
-        self._lock = threading.Lock()
-        self._revision: int | None = None
-        self._checked = 0.0
+        super().__init__(store)
+        self.clock = clock
         self._versions: list[ContractVersion] = []
         self._built: tuple[datetime, ContractDirectory] | None = None
+
+    def _loaded(self, versions: list[ContractVersion]) -> None:
+        self._versions, self._built = versions, None
 
     def directory(self) -> ContractDirectory:
         now = self.clock()
         with self._lock:
-            if self._revision is None or time.monotonic() - self._checked > self.CHECK_EVERY:
-                revision = self.store.revision()
-                self._checked = time.monotonic()
-                if revision != self._revision:
-                    self._revision, self._versions = revision, self.store.all_versions()
-                    self._built = None
+            self._refresh()
             built = self._built
             if built is None or not built[0] <= now < built[0] + self.REBUILD_AFTER:
                 built = (now, ContractDirectory(versions=self._versions, now=now))
                 self._built = built
             return built[1]
-
-    def forget(self) -> None:
-        """Read the store again at the next use (after this process recorded a version)."""
-        with self._lock:
-            self._revision = None
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,44 +25,34 @@ from supportflow.policies import (
     with_published,
 )
 from supportflow.services.ports import Clock, ConcurrentUpdate, PolicyStore
+from supportflow.services.revisions import RevisionedCopy
 
 log = logging.getLogger(__name__)
 
 
-class PolicyBook:
-    """The shipped packs plus the published versions, reloaded when the store's revision
-    moved (read at most once a second)."""
-
-    CHECK_EVERY = 1.0
+class PolicyBook(RevisionedCopy[PublishedPolicy]):
+    """The shipped packs plus the published versions (reloaded when the store's revision
+    moved); the registry it builds is the one this process uses (`policies.use`)."""
 
     def __init__(self, store: PolicyStore) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._revision: int | None = None
-        self._checked = 0.0
+        super().__init__(store)
         self._published: list[PublishedPolicy] = []
         self._registry: PolicyRegistry = shipped()
 
+    def _loaded(self, versions: list[PublishedPolicy]) -> None:
+        self._published = versions
+        self._registry = with_published(p.policy for p in versions)
+
     def registry(self) -> PolicyRegistry:
         with self._lock:
-            if self._revision is None or time.monotonic() - self._checked > self.CHECK_EVERY:
-                revision = self.store.revision()
-                self._checked = time.monotonic()
-                if revision != self._revision:
-                    self._published = self.store.all_versions()
-                    self._registry = with_published(p.policy for p in self._published)
-                    self._revision = revision
+            self._refresh()
             use(self._registry)
             return self._registry
 
     def published(self) -> list[PublishedPolicy]:
-        self.registry()
         with self._lock:
+            self._refresh()
             return list(self._published)
-
-    def forget(self) -> None:
-        with self._lock:
-            self._revision = None
 
 
 def _summary(policy: Policy, published: PublishedPolicy | None) -> dict[str, Any]:
