@@ -11,6 +11,8 @@
     supportflow contract put FILE | show ID | list   [--api URL]
     supportflow policy publish FILE | show ID | list [--api URL]
     supportflow statement --customer ID --period YYYY-MM [--format text|json|csv] [--api URL]
+    supportflow report --policy ID --period YYYY-MM FILE [--format json|text|csv|html]
+    supportflow report --customer ID --period YYYY-MM [--format json|text|csv|html] [--api URL]
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -29,9 +31,11 @@ from typing import Any, NoReturn
 from supportflow.cli_billing import InputError, run_assess, run_standby_fee
 from supportflow.cli_contracts import AdminApi, ContractCommandError, DeskUnreachable, run_policy
 from supportflow.cli_contracts import run as run_contract
+from supportflow.cli_report import ReportInputError, render, report_from_document
 from supportflow.domain.calendar import CalendarError
 from supportflow.domain.charges import ChargeError
 from supportflow.domain.clock import TicketEvent, compute_sla
+from supportflow.domain.compliance import Month, ReportError
 from supportflow.domain.explain import explain, render_text
 from supportflow.domain.money import AmountError
 from supportflow.domain.policy import Policy, PolicyError, TicketAttributes
@@ -42,7 +46,7 @@ from supportflow.policies import UnknownPolicyError, load_policy_file, shipped
 EXIT_USAGE = 2
 
 
-class UsageError(Exception):
+class UsageError(ValueError):
     """Bad input on the command line or in a file: exit 2 with this one line."""
 
 
@@ -109,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     statement.add_argument("--period", required=True, help="the month, YYYY-MM")
     statement.add_argument("--format", choices=("text", "json", "csv"), default="text")
     statement.add_argument("--api", help=API_HELP)
+    report = sub.add_parser("report", help="SLA compliance of a month (R004-5, R004-12)")
+    report.add_argument("--policy", help="a pack id or a policy file (with FILE)")
+    report.add_argument("--customer", help="a customer: the desk's stored tickets (no FILE)")
+    report.add_argument("--period", required=True, help="the month, YYYY-MM")
+    report.add_argument("--format", choices=("json", "text", "csv", "html"), default="json")
+    report.add_argument("--api", help=API_HELP)
+    report.add_argument(
+        "file", nargs="?", help="JSON {tickets: [{id, ticket, events}], now}; '-' reads stdin"
+    )
     fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
     fee.add_argument("--policy", required=True, help="a pack id or a policy file")
     fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
@@ -142,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ChargeError,
         AmountError,
         ContractCommandError,
+        ReportError,
+        ReportInputError,
     ) as exc:
         return _fail(str(exc))
     except DeskUnreachable as exc:
@@ -179,6 +194,8 @@ def _run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(answer)
         return 0
+    if args.command == "report":
+        return _report(args)
     if args.command == "contract":
         target = getattr(args, "file", None) or getattr(args, "customer_id", None)
         _print_json(run_contract(args.contract_command, target, args.api))
@@ -212,6 +229,36 @@ def _run(args: argparse.Namespace) -> int:
         _print_json(explanation.as_dict())
     else:
         sys.stdout.write(render_text(explanation))
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    period = Month.parse(args.period)
+    if args.customer is not None:
+        if args.file is not None or args.policy is not None:
+            raise UsageError("report: --customer reads the desk; give FILE and --policy without it")
+        report = AdminApi(args.api).report(args.customer, str(period))
+    else:
+        if args.file is None or args.policy is None:
+            raise UsageError("report needs --policy ID and FILE, or --customer ID")
+        document = _read_json(args.file)
+        raw_now = document.get("now") if isinstance(document, dict) else None
+        now = datetime.now(UTC) if raw_now is None else _instant(raw_now, "now", args.policy)
+
+        def read_ticket(
+            item: dict[str, Any],
+        ) -> tuple[Policy, TicketAttributes, list[TicketEvent], datetime]:
+            return _replay_input(args.policy, {**item, "now": format_instant(now)})
+
+        def policy_at(on: datetime | None) -> Policy:
+            return _policy(args.policy, on)
+
+        report = report_from_document(document, period, read_ticket, policy_at, now)
+    text = render(report, args.format)
+    if text is None:
+        _print_json(report)
+    else:
+        sys.stdout.write(text)
     return 0
 
 

@@ -130,6 +130,10 @@ class AdminApi:
         path = f"/customers/{quote(customer_id, safe='')}/statement?period={period}&format={form}"
         return self.call("GET", path, raw=form != "json")
 
+    def report(self, customer_id: str, period: str) -> Any:
+        path = f"/customers/{quote(customer_id, safe='')}/report?period={period}"
+        return self.call("GET", path)
+
 
 def _message(exc: urllib.error.HTTPError) -> str:
     try:

@@ -45,6 +45,9 @@ LOG_ONLY_EVENTS = (
     "vendor_escalated",  # R004-9: a defect of the vendor's service, handed to the vendor
     "vendor_followed_up",
     "vendor_resolved",
+    # compliance (compliance.py): R004-10, an agent takes a breach out of the compliance share
+    "excluded",  # reason, metric (none: both), by whom
+    "exclusion_withdrawn",
 )
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
