@@ -79,6 +79,7 @@ class Runtime:
     outbox: FileOutbox | None = None
     pump: TimerPump | None = None
     effects: StreamPump | None = None
+    verdicts: StreamPump | None = None
     _mock: Any = None
     _serial: Any = None
     _shim: Any = None
@@ -121,11 +122,13 @@ class Runtime:
         self._shim.__enter__()
         self.pump = self.stack.timer_pump()
         self.effects = self.stack.stream_pump()
+        self.verdicts = self.stack.verdict_pump()
         self.stack.registry.preload()  # before the workflows start: see HandlerRegistry.preload
         open_connections()  # one client per model, not one per thread that races to make it
         with LOCK.urgent():  # the workflows it starts must not hold up its own next calls
             self.restored = self._restore(saved)
-        for target in (self._pump_loop, self._effects_loop, self._reconcile_loop, self._save_loop):
+        loops = (self._pump_loop, self._effects_loop, self._verdicts_loop, self._reconcile_loop)
+        for target in (*loops, self._save_loop):
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -235,6 +238,13 @@ class Runtime:
     def _effects_loop(self) -> None:
         self._loop("dispatcher", 0.05, self.deliver_effects)
 
+    def _verdicts_loop(self) -> None:
+        self._loop("SLA review", 0.5, self.keep_verdicts)
+
+    def keep_verdicts(self) -> int:
+        assert self.verdicts is not None
+        return self.verdicts.pump()
+
     def _reconcile_loop(self) -> None:
         self._loop("reconciliation", self.reconcile_every, self.reconcile)
 
@@ -315,6 +325,8 @@ class Runtime:
         journal.replay(dynamodb)
         self._journal = journal
         running = self._forget_old_executions(dynamodb)
+        if self.verdicts is not None:  # the restored verdicts are the saved ones: no recount
+            self.verdicts.skip()
         self.snapshot()
         JOURNALS[:] = [journal]
         sfn = boto3.client("stepfunctions", region_name=REGION)

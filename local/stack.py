@@ -22,7 +22,7 @@ import boto3
 import yaml
 
 from local.lambda_shim import HandlerRegistry, InProcessLambda
-from local.stream_pump import StreamPump
+from local.stream_pump import StreamPump, new_events
 from local.timer_pump import TimerPump
 from supportflow.bootstrap import Container
 from supportflow.services.ports import Clock
@@ -84,6 +84,17 @@ class LocalStack:
             InProcessLambda(self.registry),
             self.stream_arn,
             self.function_arns["DispatchFunction"],
+        )
+
+    def verdict_pump(self) -> StreamPump:
+        """Delivers the table's new ticket events to the keep-verdicts function (the SLA
+        review's event source mapping)."""
+        return StreamPump(
+            boto3.client("dynamodbstreams", region_name=REGION),
+            InProcessLambda(self.registry),
+            self.stream_arn,
+            self.function_arns["KeepVerdictsFunction"],
+            keeps=new_events,
         )
 
     def timer_pump(self) -> TimerPump:

@@ -10,6 +10,7 @@ next pass, so a ticket's effects keep their order and nothing is skipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,14 +25,46 @@ def wanted(record: dict[str, Any]) -> bool:
     )
 
 
+def new_events(record: dict[str, Any]) -> bool:
+    """KeepVerdicts' filter: INSERTs of a ticket's events."""
+    keys = record.get("dynamodb", {}).get("Keys", {})
+    return record.get("eventName") == "INSERT" and keys.get("sk", {}).get("S", "").startswith(
+        "EVENT#"
+    )
+
+
 @dataclass
 class StreamPump:
     streams: Any  # a dynamodbstreams client
     lambda_client: Any
     stream_arn: str
     function: str
+    keeps: Callable[[dict[str, Any]], bool] = wanted  # the mapping's filter
     _next: dict[str, str] = field(default_factory=dict)  # shard -> sequence number to read from
     errors: int = 0
+
+    def skip(self) -> int:
+        """Pass over what the stream holds without delivering it (what a restore wrote)."""
+        skipped = 0
+        shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
+        for shard in shards.get("Shards", []):
+            while True:
+                position = self._next.get(shard["ShardId"])
+                where: dict[str, Any] = (
+                    {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": position}
+                    if position
+                    else {"ShardIteratorType": "TRIM_HORIZON"}
+                )
+                iterator = self.streams.get_shard_iterator(
+                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], **where
+                )["ShardIterator"]
+                records = self.streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
+                if not records:
+                    break
+                skipped += len(records)
+                last = int(records[-1]["dynamodb"]["SequenceNumber"])
+                self._next[shard["ShardId"]] = str(last + 1)
+        return skipped
 
     def pump(self) -> int:
         """One pass over every shard; returns how many records were delivered."""
@@ -54,7 +87,7 @@ class StreamPump:
         records = self.streams.get_records(ShardIterator=iterator, Limit=BATCH)["Records"]
         if not records:
             return 0
-        batch = [r for r in records if wanted(r)]
+        batch = [r for r in records if self.keeps(r)]
         failed = self._invoke(batch) if batch else None
         if failed is None:
             self._next[shard_id] = str(int(records[-1]["dynamodb"]["SequenceNumber"]) + 1)

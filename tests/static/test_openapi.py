@@ -28,6 +28,7 @@ def test_every_route_is_documented() -> None:
         "/contracts",
         "/contracts/{customer_id}",
         "/customers/{customer_id}/statement",
+        "/customers/{customer_id}/report",
         "/customers/{customer_id}/bookings",
         "/policies",
         "/policies/{policy_id}",

@@ -26,6 +26,7 @@ from supportflow.services.ports import (
     PolicyStore,
     TicketRepository,
     Timers,
+    VerdictStore,
     Workflow,
 )
 from supportflow.settings import Settings, load_settings
@@ -50,6 +51,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.policies import PolicyBook, PublishPolicies
     from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
+    from supportflow.services.review import ComplianceReview, KeepVerdicts
     from supportflow.services.timers import FireTimer
     from supportflow.services.tokens import CustomerTokens, Links
     from supportflow.services.triage import Triage
@@ -84,6 +86,7 @@ class Container:
         contracts: ContractDirectory | None = None,
         contract_store: ContractStore | None = None,
         bookings: BookingStore | None = None,
+        verdicts: VerdictStore | None = None,
         policy_store: PolicyStore | None = None,
         policies: PolicyRegistry | None = None,
         token_secret: bytes | None = None,
@@ -99,6 +102,7 @@ class Container:
             "workflow": workflow,
             "contract_store": contract_store,
             "bookings": bookings,
+            "verdicts": verdicts,
             "policy_store": policy_store,
             "policies": policies,
             "tokens": _tokens(token_secret) if token_secret is not None else None,
@@ -195,6 +199,23 @@ class Container:
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoBookings()
+
+    @cached_property
+    def verdicts(self) -> VerdictStore:
+        from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts
+
+        self.tickets  # noqa: B018 (binds the table's models)
+        return DynamoVerdicts()
+
+    def keep_verdicts(self) -> KeepVerdicts:
+        from supportflow.services.review import KeepVerdicts
+
+        return KeepVerdicts(self.policies, self.tickets, self.verdicts, self.clock)
+
+    def compliance_review(self) -> ComplianceReview:
+        from supportflow.services.review import ComplianceReview
+
+        return ComplianceReview(lambda: self.contracts, self.policies, self.verdicts, self.clock)
 
     def live_support(self) -> LiveSupport:
         from supportflow.services.bookings import LiveSupport

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from supportflow.contracts import ContractError
 from supportflow.domain.bookings import BookingError
+from supportflow.domain.compliance import ReportError
 from supportflow.domain.policy import PolicyError
 from supportflow.domain.priority import TicketError
 from supportflow.domain.ticket import ActionError, Busy
@@ -69,6 +70,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     ActionError: (409, "", False),
     BookingConflict: (409, "", False),
     TicketError: (422, "", False),
+    ReportError: (422, "", False),
     ContractError: (422, "", False),
     BookingError: (422, "", False),
     PolicyError: (422, "", False),

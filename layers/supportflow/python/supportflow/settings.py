@@ -99,6 +99,10 @@ class RecordFailureSettings(Settings):
     pass
 
 
+class KeepVerdictsSettings(Settings):
+    pass
+
+
 class DispatchSettings(_SetsTimers):
     state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", min_length=1)
 

@@ -264,6 +264,21 @@ def stream_entries(event: dict[str, Any]) -> list[tuple[str, OutboxEntry]]:
     return out
 
 
+def changed_tickets(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """The tickets whose event log grew in a DynamoDB Streams batch, each once, with the
+    sequence number of its last record in the batch (in the batch's order)."""
+    last: dict[str, str] = {}
+    for record in event.get("Records") or []:
+        change = record.get("dynamodb") or {}
+        keys = change.get("Keys") or {}
+        pk = keys.get("pk", {}).get("S", "")
+        if not pk.startswith("TICKET#") or not keys.get("sk", {}).get("S", "").startswith("EVENT#"):
+            continue
+        last.pop(pk[len("TICKET#") :], None)
+        last[pk[len("TICKET#") :]] = str(change.get("SequenceNumber", ""))
+    return list(last.items())
+
+
 def transaction_conflict(exc: Exception) -> bool:
     """A transaction cancelled because one of its conditions failed (not a fault)."""
     reasons: Any = getattr(exc, "cancellation_reasons", None) or []
@@ -308,6 +323,7 @@ __all__ = [
     "MODELS",
     "add_version",
     "bind_models",
+    "changed_tickets",
     "open_connections",
     "revision_of",
     "stream_entries",

@@ -15,6 +15,7 @@ from typing import Any
 
 from supportflow.contracts import ContractVersion
 from supportflow.domain.bookings import Booking
+from supportflow.domain.compliance import Verdict
 from supportflow.domain.events import LoggedEvent
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.policies import PublishedPolicy
@@ -26,6 +27,7 @@ from supportflow.services.ports import (
     KeyReused,
     Lease,
     TicketNotFound,
+    VerdictRow,
 )
 
 
@@ -265,6 +267,32 @@ class InMemoryContracts:
             if not taken:
                 self._versions.append(version)
             return not taken
+
+
+class InMemoryVerdicts:
+    """`VerdictStore` in dicts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seq: dict[str, int] = {}
+        self._rows: dict[str, list[VerdictRow]] = {}
+
+    def record(self, ticket_id: str, seq: int, rows: Sequence[VerdictRow]) -> bool:
+        with self._lock:
+            if self._seq.get(ticket_id, -1) > seq:
+                return False
+            self._seq[ticket_id] = seq
+            self._rows[ticket_id] = list(rows)
+            return True
+
+    def month(self, customer_id: str, month: str) -> list[Verdict]:
+        with self._lock:
+            return [
+                r.verdict
+                for rows in self._rows.values()
+                for r in rows
+                if r.customer_id == customer_id and r.month == month
+            ]
 
 
 class InMemoryBookings:

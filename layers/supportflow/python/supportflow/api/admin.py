@@ -5,6 +5,8 @@ monthly statement (any agent).
     GET /contracts/{customer_id}      every version of one customer's contract
     PUT /contracts/{customer_id}      record a new version (with `effective_from`, default today)
     GET /customers/{customer_id}/statement?period=YYYY-MM&format=json|csv|text
+    GET /customers/{customer_id}/report?period=YYYY-MM&format=json|csv|text|html
+                                      the SLA review of a month (any agent)
     GET /policies                     every pack: its versions (shipped and published)
     GET /policies/{policy_id}         one pack's versions
     PUT /policies/{policy_id}         publish the pack's next version (the pack as JSON)
@@ -22,6 +24,7 @@ from supportflow.api import admin_calling, agent_calling, deps_of
 from supportflow.api.responses import COMMON, answer, json_response, problems
 from supportflow.bootstrap import Container
 from supportflow.contracts import ContractError
+from supportflow.domain.compliance_text import render_csv, render_html, render_text
 from supportflow.domain.policy import PolicyError
 from supportflow.services.contracts import read_contract
 
@@ -101,6 +104,28 @@ def get_statement(
     if format == "text":
         return Response(200, "text/plain; charset=utf-8", statement.as_text())
     return json_response(200, statement.as_dict())
+
+
+@router.get(
+    "/customers/<customer_id>/report",
+    summary="A customer's SLA review of a month: compliance per priority and metric, breaches, "
+    "exclusions, warnings (agents)",
+    responses={200: answer("the report"), **problems(401, 422, *COMMON)},
+)
+def get_report(
+    customer_id: CustomerId,
+    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
+    format: Annotated[Literal["json", "csv", "text", "html"], Query()] = "json",
+) -> Response[Any]:
+    agent_calling(router)
+    report = _deps().compliance_review()(customer_id, period)
+    if format == "csv":
+        return Response(200, "text/csv; charset=utf-8", render_csv(report))
+    if format == "text":
+        return Response(200, "text/plain; charset=utf-8", render_text(report))
+    if format == "html":
+        return Response(200, "text/html; charset=utf-8", render_html(report))
+    return json_response(200, report)
 
 
 @router.get(

@@ -44,6 +44,8 @@ AgentAction = Literal[
     "escalate_to_vendor",
     "vendor_follow_up",
     "vendor_resolved",
+    "exclude_from_compliance",
+    "withdraw_exclusion",
 ]
 CustomerAction = Literal[
     "reply", "confirm", "reopen", "accept_investigation", "decline_investigation"

@@ -166,6 +166,22 @@ ACTIONS: dict[str, Action] = {
             None,
             needs=("message",),
         ),
+        # R004-10: a breach the customer caused (no access, a broken integration, an unclear
+        # request) is taken out of the compliance share, with the reason; and taken back.
+        Action(
+            "exclude_from_compliance",
+            "excluded",
+            (*OPEN_STAGES, Stage.RESOLVED, Stage.CLOSED),
+            None,
+            needs=("reason",),
+        ),
+        Action(
+            "withdraw_exclusion",
+            "exclusion_withdrawn",
+            (*OPEN_STAGES, Stage.RESOLVED, Stage.CLOSED),
+            None,
+            needs=("reason",),
+        ),
         Action(
             "vendor_resolved",
             "vendor_resolved",

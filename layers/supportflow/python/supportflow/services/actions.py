@@ -41,6 +41,9 @@ class ActionRequest(BaseModel):
     outside_contract: bool | None = Field(default=None, description="log_work (R003-5)")
     vendor: OneLine | None = Field(default=None, max_length=200, description="escalate_to_vendor")
     reference: OneLine | None = Field(default=None, max_length=200, description="the vendor's")
+    metric: Literal["response", "resolution"] | None = Field(
+        default=None, description="exclude_from_compliance, withdraw_exclusion: none for both"
+    )
 
     def data(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None and v != ""}

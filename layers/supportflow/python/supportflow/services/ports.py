@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from supportflow.domain.compliance import Verdict
 from supportflow.domain.ticket import Ticket
 from supportflow.services.effects import Effect, OutboxEntry
 
@@ -188,6 +189,27 @@ class BookingStore(Protocol):
         """Store `booking` over the stored version `booking.version - 1`; False when another
         change came first (read again)."""
         ...
+
+
+class VerdictStore(Protocol):
+    """Each ticket's SLA verdicts, kept per customer and month of the deadline (the SLA review
+    reads one customer's month with one query, never the whole table)."""
+
+    def record(self, ticket_id: str, seq: int, rows: Sequence[VerdictRow]) -> bool:
+        """Replace the ticket's verdicts with `rows`, computed from its log up to event `seq`.
+        False (and nothing written) when verdicts from a later event are stored already."""
+        ...
+
+    def month(self, customer_id: str, month: str) -> list[Verdict]:
+        """The verdicts of a customer's tickets whose deadline falls in `month` (YYYY-MM)."""
+        ...
+
+
+@dataclass(frozen=True)
+class VerdictRow:
+    customer_id: str
+    month: str  # YYYY-MM of the deadline, in the policy's zone
+    verdict: Verdict
 
 
 class Timers(Protocol):

@@ -1,0 +1,89 @@
+"""The SLA review's verdicts in the ticket table, kept per customer and month of the deadline.
+
+| item | pk | sk |
+|---|---|---|
+| verdict | REVIEW#<customer>#<YYYY-MM> | <ticket id>#<metric> |
+| where a ticket's verdicts are | TICKET#<id> | REVIEW |
+
+A customer's month is one Query on one partition: it grows with that customer's tickets in the
+month, not with the table. A ticket's verdicts are replaced in one transaction with the item
+that lists them and the event `seq` they were computed from; the write is conditional on that
+item being as it was read, so two writers cannot interleave, and verdicts from an older log
+never replace newer ones.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from supportflow.adapters.dynamodb_items import MODELS, _Base, ticket_pk, transaction_conflict
+from supportflow.domain.compliance import Verdict
+from supportflow.services.ports import TemporarilyUnavailable, VerdictRow
+
+ATTEMPTS = 5
+
+
+class VerdictItem(_Base):
+    body = UnicodeAttribute()  # the verdict as JSON
+
+
+class VerdictIndexItem(_Base):
+    seq = NumberAttribute()
+    rows = UnicodeAttribute()  # JSON [[pk, sk], ...]
+
+
+MODELS.extend([VerdictItem, VerdictIndexItem])
+
+
+def month_pk(customer_id: str, month: str) -> str:
+    return f"REVIEW#{customer_id}#{month}"
+
+
+class DynamoVerdicts:
+    """`VerdictStore` on DynamoDB."""
+
+    def record(self, ticket_id: str, seq: int, rows: Sequence[VerdictRow]) -> bool:
+        keys = [(month_pk(r.customer_id, r.month), f"{ticket_id}#{r.verdict.metric}") for r in rows]
+        for _ in range(ATTEMPTS):
+            index = self._index(ticket_id)
+            if index is not None and int(index.seq) > seq:
+                return False
+            stale = [] if index is None else [tuple(k) for k in json.loads(index.rows)]
+            new_index = VerdictIndexItem(
+                pk=ticket_pk(ticket_id), sk="REVIEW", seq=seq, rows=json.dumps(keys)
+            )
+            condition = (
+                VerdictIndexItem.pk.does_not_exist()
+                if index is None
+                else (VerdictIndexItem.seq == index.seq) & (VerdictIndexItem.rows == index.rows)
+            )
+            try:
+                with TransactWrite(connection=new_index._get_connection().connection) as tx:
+                    tx.save(new_index, condition=condition)
+                    for (pk, sk), row in zip(keys, rows, strict=True):
+                        body = json.dumps(row.verdict.as_dict(), separators=(",", ":"))
+                        tx.save(VerdictItem(pk=pk, sk=sk, body=body))
+                    for pk, sk in stale:
+                        if (pk, sk) not in keys:
+                            tx.delete(VerdictItem(pk=pk, sk=sk))
+            except TransactWriteError as exc:
+                if transaction_conflict(exc):
+                    continue  # another writer came first: read again
+                raise TemporarilyUnavailable(str(exc)) from exc
+            return True
+        raise TemporarilyUnavailable(f"ticket {ticket_id}: its verdicts kept changing")
+
+    def _index(self, ticket_id: str) -> VerdictIndexItem | None:
+        try:
+            return VerdictIndexItem.get(ticket_pk(ticket_id), "REVIEW", consistent_read=True)
+        except VerdictIndexItem.DoesNotExist:
+            return None
+
+    def month(self, customer_id: str, month: str) -> list[Verdict]:
+        items = VerdictItem.query(month_pk(customer_id, month), consistent_read=False)
+        return [Verdict.from_dict(json.loads(item.body)) for item in items]
