@@ -24,8 +24,8 @@ H = 3600
 NOW = "2027-06-10T12:00:00+02:00"
 
 
-def ev(at: str, kind: str, **data: Any) -> dict[str, Any]:
-    return {"at": at, "type": kind, **data}
+def ev(when: str, kind: str, **data: Any) -> dict[str, Any]:
+    return {"at": when, "type": kind, **data}
 
 
 TOP = {"urgency": "down", "impact": "several_users"}
@@ -482,3 +482,122 @@ def test_formats_for_people_carry_the_numbers(
     if form == "html":
         assert out.startswith("<!doctype html>") and "@media print" in out
         assert "no access to the customer&#x27;s environment" in out
+
+
+# ----- availability (R004-11, R001-7) -------------------------------------------------------
+
+OUTAGE_MONTH = {
+    "now": NOW,
+    "tickets": [
+        # A monitoring alert Tue 4 May 10:00, recovered 11:30 by the monitoring's clock (the
+        # ticket was resolved later): 1h30m down in support hours, restored in time.
+        {
+            "id": "A1",
+            "ticket": {**TOP, "channel": "monitoring"},
+            "events": [
+                ev("2027-05-04T10:00:00+02:00", "opened"),
+                {
+                    "at": "2027-05-04T11:35:00+02:00",
+                    "type": "alert_recovered",
+                    "ended_at": "2027-05-04T11:30:00+02:00",  # the alert's own end
+                },
+                ev("2027-05-04T12:00:00+02:00", "resolved"),
+            ],
+        },
+        # A top incident Fri 7 May 16:30 resolved Mon 10 May 10:30: 1h + 2h = 3h in support
+        # hours (restored in time), and the weekend and two nights outside.
+        {
+            "id": "A2",
+            "ticket": TOP,
+            "events": [
+                ev("2027-05-07T16:30:00+02:00", "opened"),
+                ev("2027-05-10T10:30:00+02:00", "resolved"),
+            ],
+        },
+        # An alert on Saturday 22 May 02:00 recovered 04:00: outside hours only.
+        {
+            "id": "A3",
+            "ticket": {**HIGH, "channel": "monitoring"},
+            "events": [
+                ev("2027-05-22T02:00:00+02:00", "opened"),
+                ev("2027-05-22T04:00:00+02:00", "alert_recovered"),
+            ],
+        },
+        # A fourth interruption: Tue 25 May 09:00 to Wed 26 May 09:00 (8.5h + 0.5h = 9h in
+        # support hours: restored late).
+        {
+            "id": "A4",
+            "ticket": TOP,
+            "events": [
+                ev("2027-05-25T09:00:00+02:00", "opened"),
+                ev("2027-05-26T09:00:00+02:00", "resolved"),
+            ],
+        },
+        # Not an outage: a medium incident.
+        {
+            "id": "N1",
+            "ticket": MEDIUM,
+            "events": [ev("2027-05-03T09:00:00+02:00", "opened")],
+        },
+    ],
+}
+
+
+def test_availability_of_a_month_by_hand(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """May 2027 in integration-9x5 has 19 support days (21 weekdays less Ascension and Whit
+    Monday) of 9h: 171h = 615600 s in hours; the month is 744h, so 573h outside."""
+    code, out, err = report_of(capsys, tmp_path, "integration-9x5", OUTAGE_MONTH)
+    assert code == 0, err
+    a = json.loads(out)["availability"]
+    down_in = 1.5 * H + 3 * H + 9 * H
+    assert a["in_hours"]["downtime_seconds"] == down_in
+    assert a["in_hours"]["percent"] == round(100 * (171 * H - down_in) / (171 * H), 3)
+    assert a["in_hours"]["target_percent"] == 99.5 and a["in_hours"]["met"] is False
+    # Outside: A2 from Fri 17:30 to Mon 08:30 (63h), A3 2h, A4 Tue 17:30 to Wed 08:30 (15h).
+    down_out = 63 * H + 2 * H + 15 * H
+    assert a["outside_hours"]["downtime_seconds"] == down_out
+    assert a["outside_hours"]["percent"] == round(100 * (573 * H - down_out) / (573 * H), 3)
+    assert a["outside_hours"]["met"] is False  # 86.0%: a long weekend down
+    assert (a["interruptions"], a["max_interruptions"], a["interruptions_met"]) == (4, 3, False)
+    assert a["restored_late"] == ["A4"]
+    assert [o["ticket_id"] for o in a["outages"]] == ["A1", "A2", "A3", "A4"]
+
+
+def test_announced_maintenance_is_not_downtime(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """R001-7 (saas-basic, Mon-Fri 08:00-18:00 Europe/Berlin): maintenance announced 6h ahead
+    does not count; announced 5h ahead it does."""
+
+    def maintenance(ticket_id: str, announced: str) -> dict[str, Any]:
+        return {
+            "id": ticket_id,
+            "ticket": {"channel": "monitoring", "category": "service_downtime"},
+            "events": [
+                ev("2027-05-04T10:00:00+02:00", "opened", maintenance_announced_at=announced),
+                ev("2027-05-04T11:00:00+02:00", "alert_recovered"),
+            ],
+        }
+
+    data = {"now": NOW, "tickets": [maintenance("M1", "2027-05-04T04:00:00+02:00")]}
+    code, out, err = report_of(capsys, tmp_path, "saas-basic", data)
+    assert code == 0, err
+    a = json.loads(out)["availability"]
+    assert a["in_hours"]["downtime_seconds"] == 0 and a["in_hours"]["percent"] == 100.0
+    assert a["outages"][0]["excluded"].startswith("maintenance announced 6h ahead")
+    assert a["outside_hours"]["percent"] is None  # R001-7 sets no target outside hours
+
+    data = {"now": NOW, "tickets": [maintenance("M2", "2027-05-04T05:00:01+02:00")]}
+    code, out, err = report_of(capsys, tmp_path, "saas-basic", data)
+    a = json.loads(out)["availability"]
+    assert a["in_hours"]["downtime_seconds"] == H
+    assert a["in_hours"]["target_percent"] == 98
+
+
+def test_no_availability_without_targets(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = report_of(capsys, tmp_path, "web-agency", WEB_MONTH)
+    assert json.loads(out)["availability"] is None

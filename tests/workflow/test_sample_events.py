@@ -110,4 +110,5 @@ def test_the_stream_sample_keeps_a_tickets_verdicts(desk: Desk) -> None:
     opened = desk.tickets.get(ticket_id).opened_at
     month = opened.strftime("%Y-%m")
     kept = DynamoVerdicts().month("integratie-noord", month)
-    assert {(v.ticket_id, v.metric) for v in kept} >= {(ticket_id, "response")}
+    assert {(r.verdict.ticket_id, r.key) for r in kept if r.verdict} >= {(ticket_id, "response")}
+    assert [r.outage.ticket_id for r in kept if r.outage] == [ticket_id]  # a top incident

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from supportflow.domain.availability import Outage, availability_report, ticket_outage
 from supportflow.domain.clock import compute_sla
 from supportflow.domain.compliance import Month, Verdict, build_report, verdicts_of
 from supportflow.domain.compliance_text import render_csv, render_html, render_text
@@ -46,6 +47,7 @@ def report_from_document(
     if not isinstance(document, dict) or not isinstance(document.get("tickets"), list):
         raise ReportInputError("the input must be a JSON object with a 'tickets' list and 'now'")
     verdicts: list[Verdict] = []
+    outages: list[Outage] = []
     seen: set[str] = set()
     for n, item in enumerate(document["tickets"]):
         where = f"tickets[{n}]"
@@ -64,12 +66,15 @@ def report_from_document(
             )
             state = compute_sla(policy, ticket, events, now)
             verdicts += verdicts_of(ticket_id, state)
+            outage = ticket_outage(ticket_id, state)
+            if outage is not None:
+                outages.append(outage)
         except (ValueError, LookupError) as exc:  # every bad ticket is named, whatever its fault
             raise ReportInputError(f"{where} ({ticket_id}): {' '.join(str(exc).split())}") from None
     reference = policy_at(None)
     zone = reference.calendar().zone
     closing = policy_at(period.end(zone) - timedelta(microseconds=1))
-    return build_report(
+    report = build_report(
         policy_id=closing.id,
         period=period,
         zone=zone,
@@ -79,6 +84,8 @@ def report_from_document(
         metrics=METRICS,
         threshold=closing.compliance_target,
     ).as_dict()
+    report["availability"] = availability_report(closing, period, outages, now)
+    return report
 
 
 def render(report: dict[str, Any], form: str) -> str | None:

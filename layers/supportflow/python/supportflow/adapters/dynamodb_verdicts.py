@@ -3,6 +3,7 @@
 | item | pk | sk |
 |---|---|---|
 | verdict | REVIEW#<customer>#<YYYY-MM> | <ticket id>#<metric> |
+| outage | REVIEW#<customer>#<YYYY-MM> | <ticket id>#outage (in each month it overlaps) |
 | where a ticket's verdicts are | TICKET#<id> | REVIEW |
 
 A customer's month is one Query on one partition: it grows with that customer's tickets in the
@@ -22,6 +23,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from supportflow.adapters.dynamodb_items import MODELS, _Base, ticket_pk, transaction_conflict
+from supportflow.domain.availability import Outage
 from supportflow.domain.compliance import Verdict
 from supportflow.services.ports import TemporarilyUnavailable, VerdictRow
 
@@ -48,7 +50,7 @@ class DynamoVerdicts:
     """`VerdictStore` on DynamoDB."""
 
     def record(self, ticket_id: str, seq: int, rows: Sequence[VerdictRow]) -> bool:
-        keys = [(month_pk(r.customer_id, r.month), f"{ticket_id}#{r.verdict.metric}") for r in rows]
+        keys = [(month_pk(r.customer_id, r.month), f"{ticket_id}#{r.key}") for r in rows]
         for _ in range(ATTEMPTS):
             index = self._index(ticket_id)
             if index is not None and int(index.seq) > seq:
@@ -66,8 +68,7 @@ class DynamoVerdicts:
                 with TransactWrite(connection=new_index._get_connection().connection) as tx:
                     tx.save(new_index, condition=condition)
                     for (pk, sk), row in zip(keys, rows, strict=True):
-                        body = json.dumps(row.verdict.as_dict(), separators=(",", ":"))
-                        tx.save(VerdictItem(pk=pk, sk=sk, body=body))
+                        tx.save(VerdictItem(pk=pk, sk=sk, body=_encode(row)))
                     for pk, sk in stale:
                         if (pk, sk) not in keys:
                             tx.delete(VerdictItem(pk=pk, sk=sk))
@@ -84,6 +85,22 @@ class DynamoVerdicts:
         except VerdictIndexItem.DoesNotExist:
             return None
 
-    def month(self, customer_id: str, month: str) -> list[Verdict]:
+    def month(self, customer_id: str, month: str) -> list[VerdictRow]:
         items = VerdictItem.query(month_pk(customer_id, month), consistent_read=False)
-        return [Verdict.from_dict(json.loads(item.body)) for item in items]
+        return [_decode(customer_id, month, item.body) for item in items]
+
+
+def _encode(row: VerdictRow) -> str:
+    data = (
+        {"verdict": row.verdict.as_dict()}
+        if row.verdict is not None
+        else {"outage": None if row.outage is None else row.outage.as_dict()}
+    )
+    return json.dumps(data, separators=(",", ":"))
+
+
+def _decode(customer_id: str, month: str, body: str) -> VerdictRow:
+    data = json.loads(body)
+    if data.get("verdict") is not None:
+        return VerdictRow(customer_id, month, verdict=Verdict.from_dict(data["verdict"]))
+    return VerdictRow(customer_id, month, outage=Outage.from_dict(data["outage"]))

@@ -15,7 +15,6 @@ from typing import Any
 
 from supportflow.contracts import ContractVersion
 from supportflow.domain.bookings import Booking
-from supportflow.domain.compliance import Verdict
 from supportflow.domain.events import LoggedEvent
 from supportflow.domain.ticket import Stage, Ticket
 from supportflow.policies import PublishedPolicy
@@ -285,10 +284,10 @@ class InMemoryVerdicts:
             self._rows[ticket_id] = list(rows)
             return True
 
-    def month(self, customer_id: str, month: str) -> list[Verdict]:
+    def month(self, customer_id: str, month: str) -> list[VerdictRow]:
         with self._lock:
             return [
-                r.verdict
+                r
                 for rows in self._rows.values()
                 for r in rows
                 if r.customer_id == customer_id and r.month == month

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from supportflow.domain.availability import AvailabilitySpec
 from supportflow.domain.calendar import BusinessCalendar, CalendarError
 from supportflow.domain.calendar_spec import CalendarSpec, HolidaySpec
 from supportflow.domain.entitlement_rules import Charges, Entitlements
@@ -170,6 +171,7 @@ class Policy(PolicyModel):
     conversation: Conversation = Field(default_factory=Conversation)
     entitlements: Entitlements = Field(default_factory=Entitlements)
     charges: Charges = Field(default_factory=Charges)
+    availability: AvailabilitySpec = Field(default_factory=AvailabilitySpec)
     known_gaps: list[KnownGap] = Field(default_factory=list)
 
     _calendars: dict[str, BusinessCalendar] = PrivateAttr(default_factory=dict)

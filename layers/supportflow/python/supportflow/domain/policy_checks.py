@@ -109,6 +109,26 @@ def _check_shares_and_channels(policy: Policy) -> None:
             raise PathError(f"compliance.{key}", f"{key!r} is not a listed priority")
         if not 0 <= share <= 100:
             raise PathError(f"compliance.{key}", "must be a percentage from 0 to 100")
+    spec = policy.availability
+    for part in ("in_hours", "outside_hours"):
+        target = getattr(spec, part)
+        if target is not None and target.calendar not in (None, *policy.calendars):
+            raise PathError(
+                f"availability.{part}.calendar", f"{target.calendar!r} is not a calendar"
+            )
+    for n, level in enumerate(spec.outages.priorities):
+        if level not in ids:
+            raise PathError(f"availability.outages.priorities[{n}]", f"{level!r} is not listed")
+    for n, channel in enumerate(spec.outages.channels):
+        if channel not in CHANNELS:
+            raise PathError(f"availability.outages.channels[{n}]", f"{channel!r} is not a channel")
+    for key in ("restore_within", "maintenance_notice"):
+        value = getattr(spec, key)
+        if value is not None:
+            try:
+                parse_duration(value, policy.calendar().workday_seconds)
+            except TimeFormatError as exc:
+                raise PathError(f"availability.{key}", str(exc)) from None
     for n, channel in enumerate(policy.channels or []):
         if channel not in CHANNELS:
             raise PathError(f"channels[{n}]", f"{channel!r} is not a channel")

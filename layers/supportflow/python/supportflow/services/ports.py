@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from supportflow.domain.availability import Outage
 from supportflow.domain.compliance import Verdict
 from supportflow.domain.ticket import Ticket
 from supportflow.services.effects import Effect, OutboxEntry
@@ -200,16 +201,26 @@ class VerdictStore(Protocol):
         False (and nothing written) when verdicts from a later event are stored already."""
         ...
 
-    def month(self, customer_id: str, month: str) -> list[Verdict]:
-        """The verdicts of a customer's tickets whose deadline falls in `month` (YYYY-MM)."""
+    def month(self, customer_id: str, month: str) -> list[VerdictRow]:
+        """A customer's verdicts whose deadline falls in `month` (YYYY-MM), and its outages
+        that overlap the month."""
         ...
 
 
 @dataclass(frozen=True)
 class VerdictRow:
+    """One metric's verdict (kept in the month of its deadline), or one outage (kept in each
+    month it overlaps), of one ticket."""
+
     customer_id: str
-    month: str  # YYYY-MM of the deadline, in the policy's zone
-    verdict: Verdict
+    month: str  # YYYY-MM, in the policy's zone
+    verdict: Verdict | None = None
+    outage: Outage | None = None
+
+    @property
+    def key(self) -> str:
+        """What the row is of its ticket: the metric, or 'outage'."""
+        return self.verdict.metric if self.verdict is not None else "outage"
 
 
 class Timers(Protocol):

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from supportflow.contracts import ContractDirectory, ContractError
+from supportflow.domain.availability import availability_report, outage_months, ticket_outage
 from supportflow.domain.clock import TicketEvent, compute_sla
 from supportflow.domain.compliance import (
     EXCLUDED_EVENT,
@@ -63,7 +64,11 @@ def ticket_verdicts(ticket: Ticket, policy: Policy, now: datetime) -> list[Verdi
     for verdict in verdicts_of(ticket.ticket_id, state, ticket.customer_id):
         month = verdict.month(zone)
         if month is not None:
-            rows.append(VerdictRow(ticket.customer_id, str(month), verdict))
+            rows.append(VerdictRow(ticket.customer_id, str(month), verdict=verdict))
+    outage = ticket_outage(ticket.ticket_id, state)
+    if outage is not None:
+        for month in outage_months(outage, state.now, zone):
+            rows.append(VerdictRow(ticket.customer_id, str(month), outage=outage))
     return rows
 
 
@@ -105,7 +110,9 @@ class ComplianceReview:
         except ContractError:  # the contract began after the month: the one it has
             pack = contract.policy
         closing = self.policies.get(pack, on=last.date())
-        verdicts = [self._aged(v, now) for v in self.store.month(customer_id, str(month))]
+        rows = self.store.month(customer_id, str(month))
+        verdicts = [self._aged(r.verdict, now) for r in rows if r.verdict is not None]
+        outages = [r.outage for r in rows if r.outage is not None]
         report = build_report(
             policy_id=closing.id,
             period=month,
@@ -116,6 +123,7 @@ class ComplianceReview:
             metrics=METRICS,
             threshold=closing.compliance_target,
         ).as_dict()
+        report["availability"] = availability_report(closing, month, outages, now)
         return {"customer_id": customer_id, "customer": contract.name, **report}
 
     def _aged(self, verdict: Verdict, now: datetime) -> Verdict:
