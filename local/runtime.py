@@ -35,6 +35,7 @@ from local.serial import JOURNALS, LOCK, serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
+from supportflow.adapters.dynamodb import DynamoTickets
 from supportflow.adapters.dynamodb_contracts import DynamoContracts
 from supportflow.adapters.dynamodb_items import open_connections
 from supportflow.adapters.outbox import FileOutbox
@@ -73,6 +74,7 @@ class Runtime:
     agent_token: str = "local-agent-token"
     reconcile_every: float = 10.0  # real seconds between reconciliation rounds
     smtp_port: int = 2525  # the desk's mailbox (0: none)
+    timer_loop: bool = True  # False: the caller fires the timers (supportflow simulate)
     stack: LocalStack | None = None
     clock: SimClock | None = None
     contracts: ContractBook | None = None
@@ -127,8 +129,8 @@ class Runtime:
         open_connections()  # one client per model, not one per thread that races to make it
         with LOCK.urgent():  # the workflows it starts must not hold up its own next calls
             self.restored = self._restore(saved)
-        loops = (self._pump_loop, self._effects_loop, self._verdicts_loop, self._reconcile_loop)
-        for target in (*loops, self._save_loop):
+        loops = (self._effects_loop, self._verdicts_loop, self._reconcile_loop, self._save_loop)
+        for target in (self._pump_loop, *loops) if self.timer_loop else loops:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -258,6 +260,10 @@ class Runtime:
     def reconcile(self) -> dict[str, Any]:
         """One reconciliation round, as the scheduled function runs it on AWS."""
         return dict(self.call("ReconcileFunction", {"id": "local", "detail": {}}))
+
+    def outbox_pending(self) -> bool:
+        """Whether any effect written so far is still to be delivered."""
+        return bool(DynamoTickets(clock=self.clock).stale(datetime(9999, 1, 1, tzinfo=UTC), 1))
 
     def fire_due(self) -> int:
         assert self.pump is not None and self.clock is not None

@@ -29,6 +29,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
 
+from local.review_page import ReviewError, review_page
 from local.runtime import Runtime, Stopping
 from local.serial import LOCK
 from local.stack import REGION, load_template
@@ -151,6 +152,8 @@ class Handler(BaseHTTPRequestHandler):
                     (PAGES / name).read_text().replace("{{AGENT_TOKEN}}", self.runtime.agent_token)
                 )
                 return self._send(200, text.encode(), content_type)
+            if method == "GET" and path == "/review":
+                return self._review(parse_qs(url.query))
             if method == "GET" and path == "/local/config.json":
                 return self._json(200, self._config(parse_qs(url.query)))
             if method == "GET" and path.startswith("/local/attachments/"):
@@ -206,6 +209,26 @@ class Handler(BaseHTTPRequestHandler):
             content_type,
             out_headers,
         )
+
+    def _review(self, query: dict[str, list[str]]) -> None:
+        """The SLA review dashboard (local/review_page.py)."""
+        assert self.runtime.contracts is not None and self.runtime.clock is not None
+        customers = [(c.customer_id, c.name) for c in self.runtime.contracts.directory().all()]
+        now = self.runtime.clock()
+        try:
+            page = review_page(
+                self.runtime,
+                customers,
+                (query.get("customer") or [None])[0],
+                (query.get("period") or [None])[0],
+                f"{now.year:04d}-{now.month:02d}",
+                proxy_event,
+            )
+        except ReviewError as exc:
+            return self._json(exc.status, {"message": str(exc)})
+        except Stopping as exc:
+            return self._json(503, {"message": str(exc)}, {"Retry-After": "5"})
+        self._send(200, page.encode(), "text/html; charset=utf-8")
 
     def _config(self, query: dict[str, list[str]]) -> dict[str, Any]:
         """The clock, the loops' health, and the customers' form fields: every customer for an
@@ -374,6 +397,7 @@ def main() -> int:
         f"supportflow is running (moto in-process, no AWS account, no Docker)\n"
         f"  web form (customers)  {base}/\n"
         f"  agent view            {base}/agent   (bearer token: {runtime.agent_token})\n"
+        f"  SLA review            {base}/review  (a customer's month: charts, breaches, print)\n"
         f"  outbox                {base}/outbox  (files: {runtime.outbox.folder})\n"
         f"  mail to the desk      {_smtp_line(runtime)}\n"
         f"  API                   {base}/api/tickets ...\n"

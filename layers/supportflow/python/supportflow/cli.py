@@ -13,6 +13,8 @@
     supportflow statement --customer ID --period YYYY-MM [--format text|json|csv] [--api URL]
     supportflow report --policy ID --period YYYY-MM FILE [--format json|text|csv|html]
     supportflow report --customer ID --period YYYY-MM [--format json|text|csv|html] [--api URL]
+    supportflow simulate --days 30 --tickets-per-day N [--start ISO] [--speed X] [--seed N]
+                         [--data DIR]   (a checkout with local/: the local stack, in-process)
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -122,6 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "file", nargs="?", help="JSON {tickets: [{id, ticket, events}], now}; '-' reads stdin"
     )
+    sim = sub.add_parser("simulate", help="a realistic month through the local stack's workflow")
+    sim.add_argument("--days", type=_positive, default=30)
+    sim.add_argument("--tickets-per-day", dest="per_day", type=_positive, required=True)
+    sim.add_argument("--start", help="ISO 8601 instant the month begins (default: the clock)")
+    sim.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
+    sim.add_argument("--seed", type=int, default=7)
+    sim.add_argument("--data", default="local-data", help="the local stack's DATA_DIR")
     fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
     fee.add_argument("--policy", required=True, help="a pack id or a policy file")
     fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
@@ -196,6 +205,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "report":
         return _report(args)
+    if args.command == "simulate":
+        return _simulate(args)
     if args.command == "contract":
         target = getattr(args, "file", None) or getattr(args, "customer_id", None)
         _print_json(run_contract(args.contract_command, target, args.api))
@@ -229,6 +240,36 @@ def _run(args: argparse.Namespace) -> int:
         _print_json(explanation.as_dict())
     else:
         sys.stdout.write(render_text(explanation))
+    return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"{text!r} must be from 1 to 100000")
+    return value
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    root = Path(__file__).resolve().parents[4]  # layers/supportflow/python/supportflow/cli.py
+    if not (root / "local" / "simulate.py").is_file():
+        raise UsageError("simulate runs the local stack: run it from a checkout (make run's)")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    start = None
+    if args.start is not None:
+        start = parse_instant(args.start)
+    if args.speed <= 0:
+        raise UsageError("--speed must be above 0")
+    from local.simulate import simulate  # the local stack: a checkout, never Lambda
+
+    summary = simulate(
+        args.days, args.per_day, data_dir=args.data, start=start, speed=args.speed, seed=args.seed
+    )
+    _print_json(summary)
     return 0
 
 

@@ -408,6 +408,14 @@ class ComplianceReport:
                 for v in self.excluded
             ],
             "warnings": list(self.warnings),
+            # every stopped metric's business time, for a distribution (the dashboard's chart)
+            "business_seconds": {
+                priority: {
+                    metric: [_seconds(t) for t in sorted(figures.times_us)]
+                    for metric, figures in metrics.items()
+                }
+                for priority, metrics in self.tiers.items()
+            },
         }
 
     def _breach(self, v: Verdict) -> dict[str, Any]:

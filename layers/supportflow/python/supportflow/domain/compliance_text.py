@@ -119,20 +119,27 @@ td.missed { color: #a00; font-weight: bold; } td.met { color: #075; }
 .bar span.low { background: #c44; }
 .bar i { position: absolute; top: -2px; bottom: -2px; width: 2px; background: #000; }
 ul.warnings li { color: #a00; }
+figure.chart { margin: 1em 0; } figure.chart svg { max-width: 100%; height: auto; }
+form.no-print { margin: .5em 0 1em; }
 @media print { body { margin: 1cm; } a { color: inherit; text-decoration: none; }
+  .no-print { display: none; } figure.chart { break-inside: avoid; }
   h2 { break-after: avoid; } tr { break-inside: avoid; } }
 """
 
 
-def render_html(report: Mapping[str, Any], charts: Sequence[str] = (), title: str = "") -> str:
+def render_html(
+    report: Mapping[str, Any], charts: Sequence[str] = (), title: str = "", lead: str = ""
+) -> str:
     """A page that prints well: the tiers with a bar against the threshold line, the warnings,
-    the breaches with the clock's explanation, the exclusions with their reasons. `charts` are
-    ready-made figures (inline SVG) to put between the summary and the breaches."""
+    the breaches with the clock's explanation, the exclusions with their reasons, availability.
+    `charts` are ready-made figures (inline SVG) to put between the summary and the breaches;
+    `lead` is ready-made HTML under the title (the dashboard's month picker)."""
     heading = title or f"SLA review {report['period']}: {report['policy']}"
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{escape(heading)}</title><style>{PRINT_CSS}</style></head><body>",
         f"<h1>{escape(heading)}</h1>",
+        lead,
         f"<p>Period {escape(str(report['period']))}, as of {escape(str(report.get('now', '')))}."
         "</p>",
     ]
@@ -150,6 +157,9 @@ def render_html(report: Mapping[str, Any], charts: Sequence[str] = (), title: st
             parts.append(_tier_row(priority, metric, row))
     parts.append("</tbody></table>")
     parts += [f"<figure class='chart'>{svg}</figure>" for svg in charts]
+    availability = report.get("availability")
+    if availability:
+        parts.append(_availability(availability))
     parts.append(f"<h2>Breaches ({len(report['breaches'])})</h2>")
     parts.append(
         "<table class='breaches'><thead><tr><th>ticket</th><th>metric</th><th>priority</th>"
@@ -193,4 +203,31 @@ def _tier_row(priority: str, metric: str, row: Mapping[str, Any]) -> str:
         f"<td>{row['excluded']}</td><td class='{css}'>{_share(share)}</td><td>{bar}</td>"
         f"<td>{_share(threshold)}</td><td>{_duration(row['median_business_seconds'])}</td>"
         f"<td>{_duration(row['p90_business_seconds'])}</td></tr>"
+    )
+
+
+def _availability(a: Mapping[str, Any]) -> str:
+    rows = []
+    for part, label in (("in_hours", "in hours"), ("outside_hours", "outside hours")):
+        row = a.get(part) or {}
+        if row.get("target_percent") is None:
+            continue
+        share = "-" if row.get("percent") is None else f"{row['percent']}%"
+        verdict = {True: "met", False: "MISSED", None: "-"}[row.get("met")]
+        css = "missed" if verdict == "MISSED" else "met" if verdict == "met" else ""
+        rows.append(
+            f"<tr><td>{label}</td><td>{share}</td><td>{row['target_percent']}%</td>"
+            f"<td class='{css}'>{verdict}</td>"
+            f"<td>{_duration(row.get('downtime_seconds'))}</td></tr>"
+        )
+    most = a.get("max_interruptions")
+    interruptions = f"{a.get('interruptions', 0)}" + ("" if most is None else f" (at most {most})")
+    late = ", ".join(str(t) for t in a.get("restored_late") or []) or "none"
+    rule = f" ({escape(str(a['rule']))})" if a.get("rule") else ""
+    return (
+        f"<h2>Availability{rule}</h2><table class='availability'><thead><tr><th>when</th>"
+        "<th>available</th><th>target</th><th>verdict</th><th>down</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody></table><p>Interruptions: {escape(interruptions)}. Restored later than "
+        f"{escape(str(a.get('restore_within') or '-'))}: {escape(late)}.</p>"
     )
