@@ -14,7 +14,7 @@ from html import escape
 from typing import Any, Protocol
 
 from local.charts import dashboard_charts
-from supportflow.domain.compliance import Month
+from supportflow.domain.compliance import Month, ReportError
 from supportflow.domain.compliance_text import render_html
 
 MONTHS_SHOWN = 6  # availability over the month and the five before it
@@ -69,7 +69,10 @@ def review_page(
     period = period or default_period
     if not re.fullmatch(r"\d{4}-\d{2}", period):
         raise ReviewError(422, f"period {period!r} is not a month (YYYY-MM)")
-    month = Month.parse(period)
+    try:
+        month = Month.parse(period)
+    except ReportError as exc:
+        raise ReviewError(422, str(exc)) from None
     report = month_report(desk, customer, str(month), proxy)
     months = [month]
     while len(months) < MONTHS_SHOWN:

@@ -147,7 +147,7 @@ class Simulation:
         """What people do to a ticket after it is filed: an answer (mostly in time), maybe a
         question to the customer and its reply, a root cause, a resolution, maybe a reopen."""
         r = self.rng
-        hours = r.choices([0.3, 1.5, 6, 20, 40], [4, 4, 3, 2, 1])[0] * r.uniform(0.5, 1.2)
+        hours = r.choices([0.3, 1.5, 6, 20, 40], [3, 3, 3, 3, 2])[0] * r.uniform(0.5, 1.2)
         t = _office(opened + timedelta(hours=hours))
         self._add(t, "act", ticket_id, body={"action": "respond", "message": "We kijken ernaar."})
         if r.random() < 0.15:
@@ -259,6 +259,8 @@ class Simulation:
             body["priority"] = self._other_priority(step.ticket)
             if body["priority"] is None:
                 return
+        if action == "exclude_from_compliance" and not self._breached(step.ticket, "response"):
+            return  # a coordinator excludes breaches only
         path = f"/tickets/{step.ticket}/actions/{action}"
         for _ in range(100):  # the workflow may still be moving the ticket: try again
             answer = self._call("TicketApiFunction", "POST", path,
@@ -273,11 +275,17 @@ class Simulation:
         else:  # e.g. a reply to a ticket that is no longer waiting: people do that too
             self.refused += 1
 
-    def _other_priority(self, ticket_id: str) -> str | None:
+    def _view(self, ticket_id: str) -> dict[str, Any]:
         path, resource = f"/tickets/{ticket_id}", "/tickets/{ticket_id}"
         params = {"ticket_id": ticket_id}
         answer = self._call("TicketApiFunction", "GET", path, resource, None, AGENT, params)
-        view = json.loads(answer.get("body") or "{}")
+        return dict(json.loads(answer.get("body") or "{}"))
+
+    def _breached(self, ticket_id: str, metric: str) -> bool:
+        return bool(self._view(ticket_id).get("metrics", {}).get(metric, {}).get("breached"))
+
+    def _other_priority(self, ticket_id: str) -> str | None:
+        view = self._view(ticket_id)
         levels = {
             "integratie-noord": ["top", "high", "medium", "low"],
             "webshop-bakker": ["high", "medium", "low"],
