@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -151,14 +151,49 @@ def _parse_once(original: Any) -> Any:
     return staticmethod(parse)
 
 
+def partition_queries(original: Callable[..., Any]) -> Callable[..., Any]:
+    """A Query of the table reads its one partition, as DynamoDB does. moto's Table.query looks
+    at every item of the table, sorted, for each Query: every read of a ticket's events grew
+    with the whole table. Only while requests are serialized (the candidates are set on the
+    table for the one request that runs); index queries and scans are moto's own."""
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        bucket = self.items.get(hash_key) or {}
+        candidates = sorted(bucket.values(), key=lambda item: item.range_key)
+        self.all_items = lambda: candidates
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    return query
+
+
+@contextmanager
+def partitioned() -> Iterator[None]:
+    """moto's table Query on one partition (see partition_queries), for this context."""
+    original = Table.query
+    Table.query = partition_queries(original)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Table.query = original  # type: ignore[method-assign]
+
+
 @contextmanager
 def serialized() -> Iterator[MotoLock]:
     """Within this context every request moto handles holds LOCK (and moto's transaction
-    backup is cheap: see _TransactionBackup; a definition is parsed once: _parse_once)."""
+    backup is cheap: see _TransactionBackup; a definition is parsed once: _parse_once; a
+    table Query reads one partition: partition_queries)."""
     original = BotocoreStubber.process_request
     dynamodb_models.copy = _TransactionBackup()  # type: ignore[assignment]
     original_parse = AmazonStateLanguageParser.parse
     AmazonStateLanguageParser.parse = _parse_once(original_parse)  # type: ignore[method-assign]
+    original_query = Table.query
+    Table.query = partition_queries(original_query)  # type: ignore[method-assign]
 
     def process_request(self: BotocoreStubber, request: Any) -> Any:
         with LOCK:
@@ -177,3 +212,4 @@ def serialized() -> Iterator[MotoLock]:
         BotocoreStubber.process_request = original  # type: ignore[method-assign]
         dynamodb_models.copy = copy
         AmazonStateLanguageParser.parse = staticmethod(original_parse)  # type: ignore[method-assign]
+        Table.query = original_query  # type: ignore[method-assign]
