@@ -601,3 +601,22 @@ def test_no_availability_without_targets(
 ) -> None:
     code, out, _ = report_of(capsys, tmp_path, "web-agency", WEB_MONTH)
     assert json.loads(out)["availability"] is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["simulate", "--tickets-per-day", "0"],
+        ["simulate", "--tickets-per-day", "many"],
+        ["simulate", "--tickets-per-day", "2", "--speed", "0"],
+        ["simulate", "--tickets-per-day", "2", "--start", "yesterday"],
+        ["report", "--period", "2027-05"],
+        ["report", "--customer", "integratie-noord", "--policy", "x", "--period", "2027-05"],
+    ],
+)
+def test_bad_simulate_and_report_arguments_are_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    code = main(args)
+    _, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
