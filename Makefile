@@ -86,7 +86,7 @@ run: $(STAMP)
 	@SPEED=$(SPEED) PORT=$(PORT) $(BIN)/python -m local.server
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .aws-sam build .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results
+	rm -rf $(VENV) $(TOOLS) .aws-sam build .pytest_cache .mypy_cache .ruff_cache .hypothesis bench/results test-artifacts
 
 openapi: $(STAMP)
 	TABLE_NAME=unused $(BIN)/python -m local.openapi
