@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import describe, provenance  # noqa: E402
 from local.serial import partitioned  # noqa: E402
-from local.stack import MOTO_CONFIG, REGION, load_template  # noqa: E402
+from local.stack import MOTO_CONFIG, REGION, create_table  # noqa: E402
 
 from supportflow.adapters.dynamodb import bind_models  # noqa: E402
 from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts, month_pk  # noqa: E402
@@ -51,20 +51,6 @@ REPORTED, BIG = "integratie-noord", "big-customer"
 REPORTED_TICKETS, BIG_TICKETS = 300, 3_000
 RUNS = 5
 NOW = datetime(2027, 6, 10, 10, 0, tzinfo=UTC)
-
-
-def _create_table(client: Any) -> None:
-    props = load_template()["Resources"]["TicketsTable"]["Properties"]
-    client.create_table(
-        TableName=TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=props["KeySchema"],
-        AttributeDefinitions=props["AttributeDefinitions"],
-        GlobalSecondaryIndexes=[
-            {k: v for k, v in g.items() if k in ("IndexName", "KeySchema", "Projection")}
-            for g in props["GlobalSecondaryIndexes"]
-        ],
-    )
 
 
 def _verdict(ticket_id: str, customer: str, n: int, metric: str) -> dict[str, Any]:
@@ -125,7 +111,7 @@ def main() -> int:
     print(describe(results["provenance"]))
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), partitioned():
         resource = boto3.resource("dynamodb", region_name=REGION)
-        _create_table(resource.meta.client)
+        create_table(resource.meta.client, TABLE)
         bind_models(TABLE, REGION)
         table = resource.Table(TABLE)
         demo = ROOT / "layers/supportflow/python/supportflow/contracts/demo.yaml"

@@ -192,8 +192,6 @@ def serialized() -> Iterator[MotoLock]:
     dynamodb_models.copy = _TransactionBackup()  # type: ignore[assignment]
     original_parse = AmazonStateLanguageParser.parse
     AmazonStateLanguageParser.parse = _parse_once(original_parse)  # type: ignore[method-assign]
-    original_query = Table.query
-    Table.query = partition_queries(original_query)  # type: ignore[method-assign]
 
     def process_request(self: BotocoreStubber, request: Any) -> Any:
         with LOCK:
@@ -207,9 +205,9 @@ def serialized() -> Iterator[MotoLock]:
 
     BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
     try:
-        yield LOCK
+        with partitioned():
+            yield LOCK
     finally:
         BotocoreStubber.process_request = original  # type: ignore[method-assign]
         dynamodb_models.copy = copy
         AmazonStateLanguageParser.parse = staticmethod(original_parse)  # type: ignore[method-assign]
-        Table.query = original_query  # type: ignore[method-assign]

@@ -139,9 +139,11 @@ class Simulation:
             **classify(self.rng),
         }
 
-    def _add(self, at: datetime, kind: str, ticket: str | None = None, **kw: Any) -> None:
+    def _add(
+        self, at: datetime, kind: str, ticket: str | None = None, body: dict[str, Any] | None = None
+    ) -> None:
         self._n += 1
-        heapq.heappush(self.agenda, Step(at, self._n, kind, ticket, kw.get("body") or {}))
+        heapq.heappush(self.agenda, Step(at, self._n, kind, ticket, body or {}))
 
     def _work(self, ticket_id: str, opened: datetime, customer: str) -> None:
         """What people do to a ticket after it is filed: an answer (mostly in time), maybe a

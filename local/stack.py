@@ -62,6 +62,27 @@ def load_template(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
     return yaml.load(path.read_text(), Loader=_CfnLoader)
 
 
+def create_table(client: Any, name: str, *, stream: bool = False, root: Path = ROOT) -> None:
+    """The ticket table of template.yaml (keys and indexes), in moto, under `name`."""
+    props = load_template(root / "template.yaml")["Resources"]["TicketsTable"]["Properties"]
+    streams = (
+        {"StreamSpecification": {"StreamEnabled": True, **props["StreamSpecification"]}}
+        if stream
+        else {}
+    )
+    client.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        KeySchema=props["KeySchema"],
+        AttributeDefinitions=props["AttributeDefinitions"],
+        GlobalSecondaryIndexes=[
+            {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
+            for gsi in props.get("GlobalSecondaryIndexes", [])
+        ],
+        **streams,
+    )
+
+
 @dataclass
 class LocalStack:
     table_name: str
@@ -136,19 +157,8 @@ def provision(
     resources: dict[str, Any] = template["Resources"]
     session = boto3.session.Session(region_name=REGION)
 
-    table_props = resources["TicketsTable"]["Properties"]
     table_name = f"{STACK}-tickets"
-    session.client("dynamodb").create_table(
-        TableName=table_name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=table_props["KeySchema"],
-        AttributeDefinitions=table_props["AttributeDefinitions"],
-        GlobalSecondaryIndexes=[
-            {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
-            for gsi in table_props.get("GlobalSecondaryIndexes", [])
-        ],
-        StreamSpecification={"StreamEnabled": True, **table_props["StreamSpecification"]},
-    )
+    create_table(session.client("dynamodb"), table_name, stream=True, root=root)
     stream_arn = session.client("dynamodb").describe_table(TableName=table_name)["Table"][
         "LatestStreamArn"
     ]

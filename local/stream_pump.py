@@ -48,23 +48,24 @@ class StreamPump:
         skipped = 0
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
         for shard in shards.get("Shards", []):
-            while True:
-                position = self._next.get(shard["ShardId"])
-                where: dict[str, Any] = (
-                    {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": position}
-                    if position
-                    else {"ShardIteratorType": "TRIM_HORIZON"}
-                )
-                iterator = self.streams.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], **where
-                )["ShardIterator"]
-                records = self.streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]
-                if not records:
-                    break
+            while records := self._read(shard["ShardId"], 1000):
                 skipped += len(records)
                 last = int(records[-1]["dynamodb"]["SequenceNumber"])
                 self._next[shard["ShardId"]] = str(last + 1)
         return skipped
+
+    def _read(self, shard_id: str, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` records of a shard from where this pump left off."""
+        position = self._next.get(shard_id)
+        where: dict[str, Any] = (
+            {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": position}
+            if position
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        iterator = self.streams.get_shard_iterator(
+            StreamArn=self.stream_arn, ShardId=shard_id, **where
+        )["ShardIterator"]
+        return list(self.streams.get_records(ShardIterator=iterator, Limit=limit)["Records"])
 
     def pump(self) -> int:
         """One pass over every shard; returns how many records were delivered."""
@@ -75,16 +76,7 @@ class StreamPump:
         return delivered
 
     def _shard(self, shard_id: str) -> int:
-        position = self._next.get(shard_id)
-        where: dict[str, Any] = (
-            {"ShardIteratorType": "AT_SEQUENCE_NUMBER", "SequenceNumber": position}
-            if position
-            else {"ShardIteratorType": "TRIM_HORIZON"}
-        )
-        iterator = self.streams.get_shard_iterator(
-            StreamArn=self.stream_arn, ShardId=shard_id, **where
-        )["ShardIterator"]
-        records = self.streams.get_records(ShardIterator=iterator, Limit=BATCH)["Records"]
+        records = self._read(shard_id, BATCH)
         if not records:
             return 0
         batch = [r for r in records if self.keeps(r)]

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 from local.serial import serialized
-from local.stack import MOTO_CONFIG, REGION, load_template
+from local.stack import MOTO_CONFIG, REGION, create_table
 from moto import mock_aws
 
 from supportflow.adapters.dynamodb import DynamoTickets, bind_models
@@ -36,17 +36,7 @@ AT = parse_instant("2025-03-31T09:00:00+02:00")
 def _dynamo() -> Iterator[TicketRepository]:
     # moto is made thread-safe the way the local stack makes it (local/serial.py).
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
-        props = load_template()["Resources"]["TicketsTable"]["Properties"]
-        boto3.client("dynamodb", region_name=REGION).create_table(
-            TableName="tickets",
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=props["KeySchema"],
-            AttributeDefinitions=props["AttributeDefinitions"],
-            GlobalSecondaryIndexes=[
-                {k: v for k, v in gsi.items() if k in ("IndexName", "KeySchema", "Projection")}
-                for gsi in props["GlobalSecondaryIndexes"]
-            ],
-        )
+        create_table(boto3.client("dynamodb", region_name=REGION), "tickets")
         bind_models("tickets", REGION)
         yield DynamoTickets()
 
@@ -252,3 +242,45 @@ def test_a_booking_is_added_once_and_changed_only_from_the_version_read(bookings
     assert not bookings.replace("verband-digital", replace(session, version=2))  # stale
     assert bookings.of_customer("verband-digital") == [cancelled]
     assert bookings.of_customer("other") == []
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def verdicts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts
+    from supportflow.adapters.memory import InMemoryVerdicts
+
+    if request.param == "memory":
+        yield InMemoryVerdicts()
+        return
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    for _ in _dynamo():
+        yield DynamoVerdicts()
+
+
+def test_a_tickets_verdicts_are_replaced_never_by_an_older_log(verdicts: Any) -> None:
+    """The SLA review's store: a ticket's verdicts move month with their deadline; verdicts
+    computed from an older log (a late stream record) change nothing."""
+    from supportflow.domain.compliance import Verdict
+    from supportflow.services.ports import VerdictRow
+
+    def row(month: str, due: str) -> VerdictRow:
+        verdict = Verdict(
+            ticket_id="T-0000000000", customer_id="integratie-noord", metric="response",
+            priority="high", policy_id="integration-9x5", policy_version=1, target="9h",
+            target_rule=None, state="running", started_at=parse_instant(due),
+            due=parse_instant(due), met_at=None, breached=False, elapsed_us=0, paused_us=0,
+            late_us=0, judged_at=parse_instant(due), exclusion=None,
+        )  # fmt: skip
+        return VerdictRow("integratie-noord", month, verdict=verdict)
+
+    april = row("2025-04", "2025-04-30T16:00:00+02:00")  # computed from event 2
+    may = row("2025-05", "2025-05-02T10:00:00+02:00")  # from event 3
+    assert verdicts.record("T-0000000000", 2, [april])
+    assert verdicts.record("T-0000000000", 3, [may])  # the deadline moved to May
+    assert verdicts.month("integratie-noord", "2025-04") == []
+    assert [r.verdict for r in verdicts.month("integratie-noord", "2025-05")] == [may.verdict]
+    assert not verdicts.record("T-0000000000", 2, [april])  # a late record of event 2
+    assert [r.verdict for r in verdicts.month("integratie-noord", "2025-05")] == [may.verdict]
+    assert verdicts.record("T-0000000000", 3, [may])  # the same again: harmless
+    assert verdicts.month("other-customer", "2025-05") == []

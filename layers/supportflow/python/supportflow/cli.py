@@ -111,6 +111,18 @@ def build_parser() -> argparse.ArgumentParser:
         ("show", "one pack's versions", "policy_id"),
         ("list", "every pack and its versions", None),
     )
+    _month_commands(sub)
+    fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
+    fee.add_argument("--policy", required=True, help="a pack id or a policy file")
+    fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
+    fee.add_argument("--to", dest="end", required=True, help="ISO 8601 instant")
+    fee.add_argument("--rate", required=True, help="the contract's hourly rate in EUR")
+    return parser
+
+
+def _month_commands(sub: Any) -> None:
+    """A customer's month: the statement and the SLA review (from a file or the desk); and a
+    simulated month."""
     statement = sub.add_parser("statement", help="a customer's monthly statement")
     statement.add_argument("--customer", required=True)
     statement.add_argument("--period", required=True, help="the month, YYYY-MM")
@@ -132,12 +144,6 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--speed", type=float, default=60.0, help="simulated seconds per second")
     sim.add_argument("--seed", type=int, default=7)
     sim.add_argument("--data", default="local-data", help="the local stack's DATA_DIR")
-    fee = sub.add_parser("standby-fee", help="the fee of one agreed standby period (R003-4)")
-    fee.add_argument("--policy", required=True, help="a pack id or a policy file")
-    fee.add_argument("--from", dest="start", required=True, help="ISO 8601 instant")
-    fee.add_argument("--to", dest="end", required=True, help="ISO 8601 instant")
-    fee.add_argument("--rate", required=True, help="the contract's hourly rate in EUR")
-    return parser
 
 
 def _admin_commands(group: Any, *commands: tuple[str, str, str | None]) -> None:

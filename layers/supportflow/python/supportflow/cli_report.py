@@ -17,14 +17,14 @@ version's in force on the month's last day (see domain/compliance.py for every r
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from supportflow.domain.availability import Outage, availability_report, ticket_outage
+from supportflow.domain.availability import Outage, ticket_outage
 from supportflow.domain.clock import compute_sla
-from supportflow.domain.compliance import Month, Verdict, build_report, verdicts_of
+from supportflow.domain.compliance import Month, Verdict, month_review, verdicts_of
 from supportflow.domain.compliance_text import render_csv, render_html, render_text
-from supportflow.domain.policy import METRICS, Policy, TicketAttributes
+from supportflow.domain.policy import Policy, TicketAttributes
 from supportflow.domain.sla_state import TicketEvent
 
 ReadTicket = Callable[
@@ -71,21 +71,8 @@ def report_from_document(
                 outages.append(outage)
         except (ValueError, LookupError) as exc:  # every bad ticket is named, whatever its fault
             raise ReportInputError(f"{where} ({ticket_id}): {' '.join(str(exc).split())}") from None
-    reference = policy_at(None)
-    zone = reference.calendar().zone
-    closing = policy_at(period.end(zone) - timedelta(microseconds=1))
-    report = build_report(
-        policy_id=closing.id,
-        period=period,
-        zone=zone,
-        now=now,
-        verdicts=verdicts,
-        priorities=closing.priorities.ids,
-        metrics=METRICS,
-        threshold=closing.compliance_target,
-    ).as_dict()
-    report["availability"] = availability_report(closing, period, outages, now)
-    return report
+    closing = policy_at(period.last_instant(policy_at(None).calendar().zone))
+    return month_review(closing, period, now, verdicts, outages)
 
 
 def render(report: dict[str, Any], form: str) -> str | None:

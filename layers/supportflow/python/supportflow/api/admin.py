@@ -31,6 +31,7 @@ from supportflow.services.contracts import read_contract
 router = Router()
 CustomerId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 PolicyId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+Period = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")]
 
 
 def _deps() -> Container:
@@ -94,7 +95,7 @@ def put_contract(
 )
 def get_statement(
     customer_id: CustomerId,
-    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
+    period: Period,
     format: Annotated[Literal["json", "csv", "text"], Query()] = "json",
 ) -> Response[Any]:
     agent_calling(router)
@@ -114,7 +115,7 @@ def get_statement(
 )
 def get_report(
     customer_id: CustomerId,
-    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
+    period: Period,
     format: Annotated[Literal["json", "csv", "text", "html"], Query()] = "json",
 ) -> Response[Any]:
     agent_calling(router)

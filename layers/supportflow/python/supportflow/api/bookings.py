@@ -15,11 +15,11 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.api import agent_calling, deps_of
-from supportflow.api.admin import CustomerId
+from supportflow.api.admin import CustomerId, Period
 from supportflow.api.responses import COMMON, answer, json_response, problems
 from supportflow.services.bookings import LiveSupport
 
@@ -60,7 +60,7 @@ def _one(live: LiveSupport, customer_id: str, booking_id: str) -> dict[str, Any]
 )
 def list_bookings(
     customer_id: CustomerId,
-    period: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="the month, YYYY-MM")],
+    period: Period,
 ) -> dict[str, Any]:
     _agent()
     return _sessions().month(customer_id, period).as_dict()

@@ -183,43 +183,38 @@ def month_availability(
     now: datetime,
 ) -> MonthAvailability:
     zone = calendar.zone
-    lo, hi = to_us(month.start(zone)), min(to_us(month.end(zone)), to_us(now))
-    hi = max(lo, hi)
-    total = hi - lo
-    open_total = calendar.between_us(lo, hi)
-    down_open = down_all = 0
-    counted: list[Outage] = []
-    late: list[str] = []
+    lo, end = to_us(month.start(zone)), to_us(month.end(zone))
+    hi = max(lo, min(end, to_us(now)))  # up to now: the rest of the month has not happened
     restore_us = (
         None
         if spec.restore_within is None
         else parse_duration(spec.restore_within, calendar.workday_seconds) * US
     )
-    # Overlapping outages count their union once.
+    counted: list[Outage] = []
+    late: list[str] = []
     spans: list[tuple[int, int]] = []
+    interruptions = 0
     for outage in sorted(outages, key=lambda o: o.start):
-        end_us = to_us(outage.end) if outage.end is not None else to_us(now)
         start_us = to_us(outage.start)
-        if end_us <= lo or start_us >= to_us(month.end(zone)):
+        end_us = to_us(outage.end if outage.end is not None else now)
+        if end_us <= lo or start_us >= end:
             continue
         counted.append(outage)
         if outage.excluded:
             continue
-        if restore_us is not None and lo <= start_us < to_us(month.end(zone)):
+        if start_us >= lo:  # an interruption of this month (one from the month before is not)
+            interruptions += 1
             took = calendar.between_us(start_us, max(start_us, end_us))
-            if took > restore_us or (outage.end is None and took == restore_us):
+            if restore_us is not None and (
+                took > restore_us or (outage.end is None and took == restore_us)
+            ):
                 late.append(outage.ticket_id)
-        a, b = max(start_us, lo), min(end_us, hi)
-        if b > a:
-            spans.append((a, b))
-    for a, b in _union(spans):
-        down_all += b - a
-        down_open += calendar.between_us(a, b)
-    closed_total = total - open_total
+        if min(end_us, hi) > max(start_us, lo):
+            spans.append((max(start_us, lo), min(end_us, hi)))
+    down_all, down_open = _downtime(calendar, spans)
+    open_total = calendar.between_us(lo, hi)
+    closed_total = hi - lo - open_total
     down_closed = down_all - down_open
-    interruptions = sum(
-        1 for o in counted if not o.excluded and lo <= to_us(o.start) < to_us(month.end(zone))
-    )
     return MonthAvailability(
         period=str(month),
         in_hours_percent=_share(open_total, down_open),
@@ -242,6 +237,15 @@ def _share(total: int, down: int) -> float | None:
     if total <= 0:
         return None
     return round(100.0 * (total - down) / total, 3)
+
+
+def _downtime(calendar: BusinessCalendar, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The time down in all and the part of it in open hours; overlapping outages once."""
+    down_all = down_open = 0
+    for a, b in _union(spans):
+        down_all += b - a
+        down_open += calendar.between_us(a, b)
+    return down_all, down_open
 
 
 def _union(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

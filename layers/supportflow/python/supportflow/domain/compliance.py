@@ -32,12 +32,16 @@ import math
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
-from typing import Any
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Any
 
+from supportflow.domain.availability import Outage, availability_report
 from supportflow.domain.sla_state import BREACHED, RUNNING, MetricState, SlaState, TicketEvent
 from supportflow.domain.timeutil import US, format_instant, format_seconds, parse_instant
 from supportflow.domain.timeutil import seconds_value as _seconds
+
+if TYPE_CHECKING:
+    from supportflow.domain.policy import Policy
 
 EXCLUDED_EVENT = "excluded"
 MET_OUTCOME, BREACHED_OUTCOME, EXCLUDED_OUTCOME = "met", "breached", "excluded"
@@ -76,8 +80,9 @@ class Month:
         """The first instant of the next month."""
         return self.next().start(zone)
 
-    def last_day(self) -> date:
-        return date(self.year, self.month, month_names.monthrange(self.year, self.month)[1])
+    def last_instant(self, zone: tzinfo) -> datetime:
+        """The month's last microsecond (the version of a pack in force then sets the bar)."""
+        return self.end(zone) - timedelta(microseconds=1)
 
     def next(self) -> Month:
         return Month(self.year + self.month // 12, self.month % 12 + 1)
@@ -126,11 +131,6 @@ class Verdict:
     judged_at: datetime
     exclusion: Exclusion | None = None
     customer_id: str | None = None
-
-    @property
-    def counts(self) -> bool:
-        """Whether the metric has a deadline at all (a priority with a target)."""
-        return self.due is not None
 
     def month(self, zone: tzinfo) -> Month | None:
         return None if self.due is None else Month.of(self.due, zone)
@@ -483,6 +483,31 @@ def build_report(
     running = now < period.end(zone)
     warnings[:0] = threshold_warnings(tiers, period, running)
     return ComplianceReport(period, policy_id, zone, now, tiers, breaches, excluded, warnings)
+
+
+def month_review(
+    policy: Policy,
+    period: Month,
+    now: datetime,
+    verdicts: Iterable[Verdict],
+    outages: Iterable[Outage],
+) -> dict[str, Any]:
+    """The month's review as JSON: compliance per tier under `policy` (the pack's version in
+    force on the month's last day: its levels and thresholds) and availability."""
+    from supportflow.domain.policy import METRICS
+
+    report = build_report(
+        policy_id=policy.id,
+        period=period,
+        zone=policy.calendar().zone,
+        now=now,
+        verdicts=verdicts,
+        priorities=policy.priorities.ids,
+        metrics=METRICS,
+        threshold=policy.compliance_target,
+    ).as_dict()
+    report["availability"] = availability_report(policy, period, outages, now)
+    return report
 
 
 def threshold_warnings(

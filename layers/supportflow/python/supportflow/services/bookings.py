@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -33,6 +33,7 @@ from supportflow.domain.bookings import (
     month_charges,
 )
 from supportflow.domain.charges import Charge
+from supportflow.domain.compliance import Month, ReportError
 from supportflow.domain.money import eur, number
 from supportflow.domain.policy import Policy
 from supportflow.domain.timeutil import format_instant
@@ -51,13 +52,10 @@ class BookingConflict(RuntimeError):
 def parse_period(text: str) -> tuple[int, int]:
     """A month as YYYY-MM (a statement's or a month of sessions), or ContractError."""
     try:
-        year, month = (int(p) for p in text.split("-"))
-        date(year, month, 1)
-    except ValueError:
-        raise ContractError(f"period {text!r} is not a month (YYYY-MM)") from None
-    if len(text) != 7:
-        raise ContractError(f"period {text!r} is not a month (YYYY-MM)")
-    return year, month
+        month = Month.parse(text)
+    except ReportError as exc:
+        raise ContractError(str(exc)) from None
+    return month.year, month.month
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from supportflow.contracts import ContractDirectory, ContractError
-from supportflow.domain.availability import availability_report, outage_months, ticket_outage
+from supportflow.domain.availability import outage_months, ticket_outage
 from supportflow.domain.clock import TicketEvent, compute_sla
 from supportflow.domain.compliance import (
     EXCLUDED_EVENT,
     Month,
     ReportError,
     Verdict,
-    build_report,
+    month_review,
     verdicts_of,
 )
-from supportflow.domain.policy import METRICS, Policy, TicketAttributes
+from supportflow.domain.policy import Policy, TicketAttributes
 from supportflow.domain.ticket import Ticket
 from supportflow.domain.timeutil import to_us
 from supportflow.policies import PolicyRegistry
@@ -103,8 +103,7 @@ class ComplianceReview:
         directory = self.contracts()
         contract = directory.get(customer_id)  # ContractError for a customer the desk lacks
         now = self.clock()
-        zone = self.policies.get(contract.policy).calendar().zone
-        last = month.end(zone) - timedelta(microseconds=1)
+        last = month.last_instant(self.policies.get(contract.policy).calendar().zone)
         try:  # the thresholds of the pack in force on the month's last day
             pack = directory.as_of(customer_id, last).contract.policy
         except ContractError:  # the contract began after the month: the one it has
@@ -113,17 +112,7 @@ class ComplianceReview:
         rows = self.store.month(customer_id, str(month))
         verdicts = [self._aged(r.verdict, now) for r in rows if r.verdict is not None]
         outages = [r.outage for r in rows if r.outage is not None]
-        report = build_report(
-            policy_id=closing.id,
-            period=month,
-            zone=zone,
-            now=now,
-            verdicts=verdicts,
-            priorities=closing.priorities.ids,
-            metrics=METRICS,
-            threshold=closing.compliance_target,
-        ).as_dict()
-        report["availability"] = availability_report(closing, month, outages, now)
+        report = month_review(closing, month, now, verdicts, outages)
         return {"customer_id": customer_id, "customer": contract.name, **report}
 
     def _aged(self, verdict: Verdict, now: datetime) -> Verdict:
