@@ -2,7 +2,7 @@
 
 The ticket table (created in moto from template.yaml) is filled with 10,000 and then 100,000
 tickets of 100 customers: each ticket's item, its opening event, its verdicts kept per customer
-and month (as the keep-verdicts function writes them) and their index item. One customer, the
+and month (as the review-tickets function writes them) and their index item. One customer, the
 one reported, has the same 300 tickets in May in both tables, and a second customer has 3,000.
 moto's own table Query looks at every item of the table (sorted) for each request; DynamoDB
 reads the one partition. The bench (as the local stack) runs moto with a table Query on its

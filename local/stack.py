@@ -108,13 +108,13 @@ class LocalStack:
         )
 
     def verdict_pump(self) -> StreamPump:
-        """Delivers the table's new ticket events to the keep-verdicts function (the SLA
+        """Delivers the table's new ticket events to the review-tickets function (the SLA
         review's event source mapping)."""
         return StreamPump(
             boto3.client("dynamodbstreams", region_name=REGION),
             InProcessLambda(self.registry),
             self.stream_arn,
-            self.function_arns["KeepVerdictsFunction"],
+            self.function_arns["ReviewTicketsFunction"],
             keeps=new_events,
         )
 

@@ -68,7 +68,8 @@ class StreamPump:
         return list(self.streams.get_records(ShardIterator=iterator, Limit=limit)["Records"])
 
     def pump(self) -> int:
-        """One pass over every shard; returns how many records were delivered."""
+        """One pass over every shard; returns how many records it moved past (delivered, or not
+        for this function): 0 when the stream had nothing new."""
         delivered = 0
         shards = self.streams.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]
         for shard in shards.get("Shards", []):
@@ -83,9 +84,9 @@ class StreamPump:
         failed = self._invoke(batch) if batch else None
         if failed is None:
             self._next[shard_id] = str(int(records[-1]["dynamodb"]["SequenceNumber"]) + 1)
-            return len(batch)
+            return len(records)
         self._next[shard_id] = failed
-        return sum(1 for r in batch if int(r["dynamodb"]["SequenceNumber"]) < int(failed))
+        return sum(1 for r in records if int(r["dynamodb"]["SequenceNumber"]) < int(failed))
 
     def _invoke(self, batch: list[dict[str, Any]]) -> str | None:
         """Deliver a batch; the sequence number to read again from, or None if all went."""

@@ -29,6 +29,8 @@ def test_every_route_is_documented() -> None:
         "/contracts/{customer_id}",
         "/customers/{customer_id}/statement",
         "/customers/{customer_id}/report",
+        "/customers/{customer_id}/problems",
+        "/tickets/{ticket_id}/rca_request",
         "/customers/{customer_id}/bookings",
         "/policies",
         "/policies/{policy_id}",

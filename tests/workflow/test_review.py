@@ -44,7 +44,7 @@ def _act(desk: Desk, ticket_id: str, action: str, **body: Any) -> None:
 
 
 def _keep(desk: Desk) -> int:
-    """Deliver the stream's new ticket events to the keep-verdicts function until none is left."""
+    """Deliver the stream's new ticket events to the review-tickets function until none is left."""
     pump = getattr(desk, "_verdict_pump", None) or desk.stack.verdict_pump()
     desk._verdict_pump = pump  # type: ignore[attr-defined]
     delivered = 0
@@ -130,7 +130,7 @@ def test_a_month_reviewed_from_the_stream_and_rebuilt_from_the_log(desk: Desk) -
         rebuilt = build_report(
             policy_id=policy.id, period=Month.parse(period), zone=policy.calendar().zone,
             now=now, verdicts=[r.verdict for r in rows if r.verdict],
-            priorities=policy.priorities.ids,
+            priorities=policy.priorities.reviewed,
             metrics=METRICS, threshold=policy.compliance_target,
         ).as_dict()  # fmt: skip
         assert rebuilt["tiers"] == answered["tiers"]

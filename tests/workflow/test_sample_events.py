@@ -99,14 +99,14 @@ def test_a_priority_change_with_a_reason_moves_the_deadline(desk: Desk) -> None:
 
 
 def test_the_stream_sample_keeps_a_tickets_verdicts(desk: Desk) -> None:
-    """events/keep_verdicts: a new event of a ticket; the ticket's verdicts are kept, and the
+    """events/review_tickets: a new event of a ticket; the ticket's verdicts are kept, and the
     same record again changes nothing."""
     from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts
 
     ticket_id, _ = _ticket(desk)
-    event = _with_ticket(sample("keep_verdicts/event_insert"), ticket_id)
+    event = _with_ticket(sample("review_tickets/event_insert"), ticket_id)
     for _ in range(2):
-        assert desk.call("KeepVerdictsFunction", event) == {"batchItemFailures": []}
+        assert desk.call("ReviewTicketsFunction", event) == {"batchItemFailures": []}
     opened = desk.tickets.get(ticket_id).opened_at
     month = opened.strftime("%Y-%m")
     kept = DynamoVerdicts().month("integratie-noord", month)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.park import Park
     from supportflow.services.phone import FileCall
     from supportflow.services.policies import PolicyBook, PublishPolicies
+    from supportflow.services.problems import Problems
     from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
     from supportflow.services.review import ComplianceReview, KeepVerdicts
@@ -211,6 +212,13 @@ class Container:
         from supportflow.services.review import KeepVerdicts
 
         return KeepVerdicts(self.policies, self.tickets, self.verdicts, self.clock)
+
+    def problems(self) -> Problems:
+        from supportflow.services.problems import Problems
+
+        return Problems(
+            self.tickets, self.open_ticket(), lambda: self.contracts, self.deadlines, self.clock
+        )
 
     def compliance_review(self) -> ComplianceReview:
         from supportflow.services.review import ComplianceReview

@@ -10,6 +10,7 @@ from supportflow.domain.bookings import BookingError
 from supportflow.domain.compliance import ReportError
 from supportflow.domain.policy import PolicyError
 from supportflow.domain.priority import TicketError
+from supportflow.domain.problems import ProblemError
 from supportflow.domain.ticket import ActionError, Busy
 from supportflow.policies import UnknownPolicyError
 from supportflow.services.bookings import BookingConflict, BookingNotFound
@@ -71,6 +72,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     BookingConflict: (409, "", False),
     TicketError: (422, "", False),
     ReportError: (422, "", False),
+    ProblemError: (422, "", False),
     ContractError: (422, "", False),
     BookingError: (422, "", False),
     PolicyError: (422, "", False),

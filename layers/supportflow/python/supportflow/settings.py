@@ -99,7 +99,11 @@ class RecordFailureSettings(Settings):
     pass
 
 
-class KeepVerdictsSettings(Settings):
+class ReviewTicketsSettings(_SignsLinks):  # an RCA task is confirmed with its link
+    pass
+
+
+class WatchProblemsSettings(_SignsLinks):  # an RCA task's confirmation carries the link
     pass
 
 

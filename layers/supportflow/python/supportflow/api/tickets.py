@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportflow.api import Unauthorized, agent_or_admin, deps_of, install_error_handlers
 from supportflow.api.admin import router as admin_router
 from supportflow.api.bookings import router as bookings_router
+from supportflow.api.problems import rca_answer
+from supportflow.api.problems import router as problems_router
 from supportflow.api.responses import COMMON, Moved, answer, json_response, problems
 from supportflow.observability import count
 from supportflow.services.actions import ActionRequest
@@ -20,6 +22,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
 app.include_router(admin_router)
 app.include_router(bookings_router)
+app.include_router(problems_router)
 
 # The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
 AgentAction = Literal[
@@ -46,11 +49,13 @@ AgentAction = Literal[
     "vendor_resolved",
     "exclude_from_compliance",
     "withdraw_exclusion",
+    "link_incident",
+    "attach_rca_report",
 ]
 CustomerAction = Literal[
-    "reply", "confirm", "reopen", "accept_investigation", "decline_investigation"
+    "reply", "confirm", "reopen", "accept_investigation", "decline_investigation", "request_rca"
 ]
-CUSTOMER_ACTIONS = {
+CUSTOMER_ACTIONS = {  # request_rca is not an action on the ticket: it opens an RCA task
     "reply": "customer_message",
     "confirm": "confirm",
     "reopen": "reopen",
@@ -157,16 +162,24 @@ def agent_action(
 
 @app.post(
     "/tickets/<ticket_id>/customer/<action>",
-    summary="A customer's reply, confirmation or reopen",
-    responses={200: answer("done", Moved), **problems(401, 404, 409, *COMMON)},
+    summary="A customer's reply, confirmation or reopen; or a request for an RCA report",
+    description="`request_rca` (R004-8, after a breached target) answers 201 with the RCA task "
+    "it opened (200: the one asked for before), or 422 saying why it cannot be asked.",
+    responses={
+        200: answer("done", Moved),
+        201: answer("the RCA task"),
+        **problems(401, 404, 409, 422, *COMMON),
+    },
 )
 def customer_action(
     ticket_id: TicketId,
     action: Annotated[CustomerAction, Path()],
     request: Annotated[ActionRequest, Body()],
     token: Annotated[str, Header(alias="X-Customer-Token", max_length=64)],
-) -> dict[str, Any]:
+) -> Response[Any]:
     _customer(ticket_id, token)
+    if action == "request_rca":
+        return rca_answer(deps_of(app).problems().request_rca(ticket_id, actor="customer"))
     done = deps_of(app).record_action()(
         ticket_id,
         CUSTOMER_ACTIONS[action],
@@ -174,7 +187,8 @@ def customer_action(
         role="customer",
         data=request.data(),
     )
-    return {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+    moved = {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+    return json_response(200, moved)
 
 
 @app.post(

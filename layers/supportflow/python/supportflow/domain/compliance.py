@@ -502,7 +502,7 @@ def month_review(
         zone=policy.calendar().zone,
         now=now,
         verdicts=verdicts,
-        priorities=policy.priorities.ids,
+        priorities=policy.priorities.reviewed,
         metrics=METRICS,
         threshold=policy.compliance_target,
     ).as_dict()

@@ -23,8 +23,15 @@ from supportflow.domain.sla_state import (
 )
 from supportflow.domain.spans import Span, clip, open_us, reach
 from supportflow.domain.targets import MetricSpec
-from supportflow.domain.timeutil import US, from_us, parse_duration, to_us
-from supportflow.domain.vocabulary import PriorityChange
+from supportflow.domain.timeutil import (
+    US,
+    add_months,
+    calendar_months,
+    from_us,
+    parse_duration,
+    to_us,
+)
+from supportflow.domain.vocabulary import DurationText, PriorityChange
 
 PriorityHistory = list[tuple[datetime, str | None, str]]  # (since, priority, reason), in order
 
@@ -50,16 +57,14 @@ def metric_state(
     now_us: int,
 ) -> MetricState:
     """The state of metric `name` at `now_us`."""
-    course = _follow(policy.metrics[name], events)
+    course = _follow(policy.metric_spec(name, ticket), events)
     priority, baseline = _priority_in_force(policy, name, history, course, now_us)
     calendar = policy.metric_calendar(name, priority)
     target_text = policy.target_text(name, priority, ticket)
-    target_us = (
-        None if target_text is None else parse_duration(target_text, calendar.workday_seconds) * US
-    )
     elapsed = open_us(calendar, course.running, now_us)
     paused_total = open_us(calendar, course.paused, now_us)
     counting = clip(course.running, baseline)
+    target_us = _target_us(target_text, calendar, counting)
     counted_so_far = open_us(calendar, counting, now_us)
     met_us = course.stopped_at if course.mode == STOPPED else None
     due_us, counted, breached = _deadline(calendar, counting, target_us, met_us, now_us)
@@ -89,6 +94,24 @@ def metric_state(
         escalations=escalations,
         remaining_us=None if target_us is None else target_us - counted_so_far,
     )
+
+
+def _target_us(
+    text: DurationText | None, calendar: BusinessCalendar, counting: list[Span]
+) -> int | None:
+    """The target in business microseconds. A target in calendar months (R004-8: '1 month') is
+    the calendar's open time from where the metric started counting to the same wall-clock time
+    that many months later; it is unknown (None) until the metric starts."""
+    if text is None:
+        return None
+    months = calendar_months(text)
+    if months is None:
+        return parse_duration(text, calendar.workday_seconds) * US
+    if not counting:
+        return None
+    start = counting[0].start
+    end = to_us(add_months(from_us(start, calendar.zone), months))
+    return calendar.between_us(start, end)
 
 
 def _deadline(

@@ -33,7 +33,14 @@ from supportflow.domain.priority_rules import (
     PriorityRule,
     TicketAttributes,
 )
-from supportflow.domain.targets import DEFAULT_METRICS, MetricSpec, MetricTargets, TargetOverride
+from supportflow.domain.problems import ProblemSpec
+from supportflow.domain.targets import (
+    DEFAULT_METRICS,
+    MetricOverride,
+    MetricSpec,
+    MetricTargets,
+    TargetOverride,
+)
 from supportflow.domain.timeutil import TimeFormatError, parse_duration
 from supportflow.domain.vocabulary import (
     CHANNELS,
@@ -163,6 +170,7 @@ class Policy(PolicyModel):
     on_priority_change: PriorityChange = PriorityChange.RECOMPUTE
     targets: dict[str, MetricTargets] = Field(default_factory=dict)
     target_overrides: list[TargetOverride] = Field(default_factory=list)
+    metric_overrides: list[MetricOverride] = Field(default_factory=list)
     escalation: Escalation = Field(default_factory=Escalation)
     compliance: dict[str, float] = Field(
         default_factory=dict, description="share within target (%), per priority or 'default'"
@@ -172,6 +180,7 @@ class Policy(PolicyModel):
     entitlements: Entitlements = Field(default_factory=Entitlements)
     charges: Charges = Field(default_factory=Charges)
     availability: AvailabilitySpec = Field(default_factory=AvailabilitySpec)
+    problems: ProblemSpec = Field(default_factory=ProblemSpec)
     known_gaps: list[KnownGap] = Field(default_factory=list)
 
     _calendars: dict[str, BusinessCalendar] = PrivateAttr(default_factory=dict)
@@ -232,6 +241,15 @@ class Policy(PolicyModel):
         if level is not None and level.calendar is not None:
             return self.calendar(level.calendar)
         return self.calendar(self.metrics[metric].calendar)
+
+    def metric_spec(self, metric: str, ticket: TicketAttributes) -> MetricSpec:
+        """The events that drive `metric` for this ticket: the first matching override's, else
+        the metric's own."""
+        spec = self.metrics[metric]
+        for override in self.metric_overrides:
+            if override.metric == metric and override.when.matches(ticket):
+                return override.apply(spec)
+        return spec
 
     def priority_change_mode(self, metric: str) -> PriorityChange:
         return self.metrics[metric].on_priority_change or self.on_priority_change

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from supportflow.domain.entitlement_rules import check_durations
 from supportflow.domain.ladder import parse_ladder_at
 from supportflow.domain.targets import MetricTargets
-from supportflow.domain.timeutil import TimeFormatError, parse_duration
+from supportflow.domain.timeutil import TimeFormatError, calendar_months, parse_duration
 from supportflow.domain.vocabulary import CHANNELS, METRICS, REQUEST_TYPES
 
 if TYPE_CHECKING:
@@ -49,6 +49,12 @@ def _check_calendar_names(policy: Policy) -> None:
     conditions += [
         (f"target_overrides[{n}].when", o.when) for n, o in enumerate(policy.target_overrides)
     ]
+    conditions += [
+        (f"metric_overrides[{n}].when", o.when) for n, o in enumerate(policy.metric_overrides)
+    ]
+    for n, override in enumerate(policy.metric_overrides):
+        if override.metric not in METRICS:
+            raise PathError(f"metric_overrides[{n}].metric", f"{override.metric!r} is not a metric")
     for where, condition in conditions:
         if condition.during is not None and condition.during not in policy.calendars:
             raise PathError(f"{where}.during", f"unknown calendar {condition.during!r}")
@@ -73,7 +79,7 @@ def _check_durations(
     for metric, text in targets.items():
         if metric not in METRICS:
             raise PathError(f"{where}.{metric}", f"{metric!r} is not a metric")
-        if text is None:
+        if text is None or calendar_months(text) is not None:
             continue
         try:
             parse_duration(text, policy.metric_calendar(metric, priority).workday_seconds)
@@ -129,6 +135,16 @@ def _check_shares_and_channels(policy: Policy) -> None:
                 parse_duration(value, policy.calendar().workday_seconds)
             except TimeFormatError as exc:
                 raise PathError(f"availability.{key}", str(exc)) from None
+    problems = policy.problems
+    for part, selector in (("recurring", problems.recurring), ("rca", problems.rca)):
+        if selector is None:
+            continue
+        for n, level in enumerate(selector.priorities):
+            if level not in ids:
+                raise PathError(f"problems.{part}.priorities[{n}]", f"{level!r} is not listed")
+        for n, channel in enumerate(selector.channels):
+            if channel not in CHANNELS:
+                raise PathError(f"problems.{part}.channels[{n}]", f"{channel!r} is not a channel")
     for n, channel in enumerate(policy.channels or []):
         if channel not in CHANNELS:
             raise PathError(f"channels[{n}]", f"{channel!r} is not a channel")

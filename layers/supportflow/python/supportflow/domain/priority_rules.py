@@ -5,6 +5,7 @@ look at. How a ticket then gets its priority is in priority.py."""
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
@@ -17,6 +18,11 @@ class PriorityLevel(PolicyModel):
     description: str | None = None
     calendar: str | None = Field(
         default=None, description="the calendar this priority's targets run on (default: metric's)"
+    )
+    review: Literal["always", "when_used"] = Field(
+        default="always",
+        description="a tier of the SLA review even in a month without its tickets, or only "
+        "with them (a level for the desk's own work, such as R004-8's RCA reports)",
     )
 
     @field_validator("id")
@@ -113,6 +119,11 @@ class Priorities(PolicyModel):
     @cached_property
     def ids(self) -> tuple[str, ...]:
         return tuple(level.id for level in self.levels)
+
+    @cached_property
+    def reviewed(self) -> tuple[str, ...]:
+        """The levels the SLA review shows even when a month has none of their tickets."""
+        return tuple(level.id for level in self.levels if level.review == "always")
 
     @model_validator(mode="after")
     def _known(self) -> Priorities:

@@ -182,6 +182,21 @@ ACTIONS: dict[str, Action] = {
             None,
             needs=("reason",),
         ),
+        # R004-8: a problem record links incidents and keeps the RCA reports.
+        Action(
+            "link_incident",
+            "incident_linked",
+            (*OPEN_STAGES, Stage.RESOLVED),
+            None,
+            needs=("ticket",),
+        ),
+        Action(
+            "attach_rca_report",
+            "rca_report_attached",
+            (*OPEN_STAGES, Stage.RESOLVED, Stage.CLOSED),
+            None,
+            needs=("message",),
+        ),
         Action(
             "vendor_resolved",
             "vendor_resolved",

@@ -65,3 +65,31 @@ class TargetOverride(PolicyModel):
     priorities: list[str] | None = None
     targets: MetricTargets
     rule: str | None = None
+
+
+class MetricOverride(PolicyModel):
+    """Events that drive a metric differently for some tickets (first match wins): R004-4 times
+    an incident's resolution from its root cause, while an RCA report (R004-8) is timed from the
+    request. Fields left out keep the metric's own."""
+
+    when: Condition
+    metric: str
+    start: list[str] | None = None
+    stop: list[str] | None = None
+    pause: list[str] | None = None
+    resume: list[str] | None = None
+    reopen: list[str] | None = None
+    rule: str | None = None
+
+    @field_validator("start", "stop", "pause", "resume", "reopen")
+    @classmethod
+    def _events(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else MetricSpec._events(value)
+
+    def apply(self, spec: MetricSpec) -> MetricSpec:
+        changes = {
+            k: getattr(self, k)
+            for k in ("start", "stop", "pause", "resume", "reopen")
+            if getattr(self, k) is not None
+        }
+        return spec.model_copy(update=changes)

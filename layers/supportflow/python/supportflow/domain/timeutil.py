@@ -8,7 +8,7 @@ exact (no float rounding) and the calendar can search plain integer arrays.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 US = 1_000_000  # microseconds per second
 
@@ -67,6 +67,30 @@ _DURATION = re.compile(
 )
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
+_MONTHS = re.compile(r"^\s*(?P<num>\d+)\s*(?:month|months|calendar\s+months?)\s*$", re.IGNORECASE)
+
+
+def calendar_months(text: str | int | float | None) -> int | None:
+    """The number of calendar months in a target such as '1 month' (R004-8: an RCA report
+    "binnen 1 maand"), or None when the text is not in months. A month is not a fixed number of
+    seconds: it runs from an instant to the same wall-clock time that many months later."""
+    if not isinstance(text, str):
+        return None
+    match = _MONTHS.match(text)
+    return int(match["num"]) if match else None
+
+
+def add_months(instant: datetime, months: int) -> datetime:
+    """The same wall-clock time `months` calendar months later, in the instant's own zone (on
+    the month's last day when it is shorter: 31 January + 1 month is 28 or 29 February)."""
+    year, month = divmod(instant.month - 1 + months, 12)
+    year += instant.year
+    month += 1
+    days = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+    moved = instant.replace(year=year, month=month, day=min(instant.day, days), fold=0)
+    # A wall-clock time the zone skips (the spring gap) moves on by the gap; of an ambiguous one
+    # (the autumn hour) the first is taken. The round trip through UTC settles both.
+    return moved.astimezone(UTC).astimezone(instant.tzinfo)
 
 
 def parse_duration(text: str | int | float, workday_seconds: int | None = None) -> int:

@@ -11,7 +11,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 CHANNELS = ("web", "email", "chat", "phone", "portal", "monitoring", "screen_share")
-REQUEST_TYPES = ("incident", "information", "change", "live_booking", "advice", "training")
+REQUEST_TYPES = (
+    "incident",
+    "information",
+    "change",
+    "live_booking",
+    "advice",
+    "training",
+    "problem",  # R004-8: a problem record the desk registers, linking incidents
+    "rca",  # R004-8: a root-cause analysis task about an incident
+)
+DESK_TYPES = ("problem", "rca")  # opened by the desk, never filed by a customer
 EVENT_TYPES = (
     "opened",
     "responded",
@@ -48,6 +58,12 @@ LOG_ONLY_EVENTS = (
     # compliance (compliance.py): R004-10, an agent takes a breach out of the compliance share
     "excluded",  # reason, metric (none: both), by whom
     "exclusion_withdrawn",
+    # problem management (problems.py): R004-8
+    "problem_suggested",  # on an incident: recurring incidents, register a problem record
+    "linked_to_problem",  # on an incident: the problem record that links it
+    "rca_task_opened",  # on an incident: its RCA task (proactive or requested)
+    "incident_linked",  # on a problem record: one more incident
+    "rca_report_attached",  # on a problem record: the report of an RCA task
 )
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,6 +26,7 @@ from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import CompleteStep, Effect
 from supportflow.services.intake import Word
 from supportflow.services.ports import Clock, ConcurrentUpdate, TicketRepository
+from supportflow.services.problems import action_effects
 
 
 class ActionRequest(BaseModel):
@@ -41,6 +42,9 @@ class ActionRequest(BaseModel):
     outside_contract: bool | None = Field(default=None, description="log_work (R003-5)")
     vendor: OneLine | None = Field(default=None, max_length=200, description="escalate_to_vendor")
     reference: OneLine | None = Field(default=None, max_length=200, description="the vendor's")
+    ticket: Annotated[str, Field(pattern=r"^T-[0-9A-F]{10}$")] | None = Field(
+        default=None, description="link_incident: the incident (R004-8)"
+    )
     metric: Literal["response", "resolution"] | None = Field(
         default=None, description="exclude_from_compliance, withdraw_exclusion: none for both"
     )
@@ -94,6 +98,7 @@ class RecordAction:
         before = _reached(ticket, self.deadlines.state(ticket, now))
         if action == "log_work" and not data.get("line"):  # the line the ticket is at
             data = {**data, "line": "second" if ticket.stage == "second_line" else "first"}
+        linked = action_effects(self.tickets, ticket, action, dict(data), actor, now)
         acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
         state, effects = self.deadlines.refresh(ticket, now)
         lost = before - _reached(ticket, state)
@@ -111,6 +116,7 @@ class RecordAction:
             effects.append(
                 CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
             )
+        effects += linked
         letter = self.mails.for_event(ticket, acted.event, role) if self.mails else None
         if letter is not None:
             effects.append(letter)

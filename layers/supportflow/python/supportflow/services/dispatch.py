@@ -21,6 +21,7 @@ from typing import Protocol
 from supportflow.services.effects import (
     CancelTimer,
     CompleteStep,
+    LogOnTicket,
     OutboxEntry,
     ScheduleTimer,
     SendMail,
@@ -31,9 +32,11 @@ from supportflow.services.ports import (
     Lease,
     Mailer,
     TemporarilyUnavailable,
+    TicketNotFound,
     TicketRepository,
     Timers,
     Workflow,
+    retrying,
 )
 
 log = logging.getLogger(__name__)
@@ -147,4 +150,18 @@ class Dispatcher:
             case SendMail(ticket_id, key, raw):
                 receipt = self.tickets.sent(ticket_id, key)
                 return receipt if receipt is not None else self.services.mailer.send(raw)
+            case LogOnTicket() as logged:
+                retrying(lambda: self._log_on(logged))
         return None
+
+    def _log_on(self, effect: LogOnTicket) -> None:
+        """Log on another ticket once: a repeat finds the effect's key in that ticket's log."""
+        try:
+            ticket = self.tickets.get(effect.ticket_id)
+        except TicketNotFound:  # gone (erased): nothing to link
+            log.warning("ticket to log on is gone", extra={"ticket_id": effect.ticket_id})
+            return
+        if any(e.data.get("key") == effect.key for e in ticket.events if e.type == effect.kind):
+            return
+        ticket.log(effect.kind, effect.actor, {**effect.data, "key": effect.key}, effect.at)
+        self.tickets.save(ticket)

@@ -57,7 +57,20 @@ class SendMail:
     to: str = ""  # for logs and the outbox page only (redacted in logs)
 
 
-Effect = StartWorkflow | CompleteStep | ScheduleTimer | CancelTimer | SendMail
+@dataclass(frozen=True)
+class LogOnTicket:
+    """Log an event on another ticket (R004-8: an incident learns of its problem record, a
+    problem record gets an RCA report), once per `key`: a repeat finds the key in its log."""
+
+    ticket_id: str
+    key: str
+    kind: str
+    actor: str
+    data: Mapping[str, Any]
+    at: datetime
+
+
+Effect = StartWorkflow | CompleteStep | ScheduleTimer | CancelTimer | SendMail | LogOnTicket
 
 
 def timer_effects(changes: TimerChanges) -> list[Effect]:
@@ -103,6 +116,16 @@ def encode(effect: Effect) -> str:
         case SendMail(ticket_id, key, raw, to):
             mime = base64.b64encode(raw).decode()
             data = {"kind": "mail", "ticket_id": ticket_id, "key": key, "raw": mime, "to": to}
+        case LogOnTicket(ticket_id, key, kind, actor, logged, at):
+            data = {
+                "kind": "log",
+                "ticket_id": ticket_id,
+                "key": key,
+                "event": kind,
+                "actor": actor,
+                "data": dict(logged),
+                "at": format_instant(at),
+            }
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
@@ -121,4 +144,13 @@ def decode(text: str) -> Effect:
     if kind == "mail":
         raw = base64.b64decode(data["raw"])
         return SendMail(data["ticket_id"], data["key"], raw, data.get("to", ""))
+    if kind == "log":
+        return LogOnTicket(
+            data["ticket_id"],
+            data["key"],
+            data["event"],
+            data["actor"],
+            data["data"],
+            parse_instant(data["at"]),
+        )
     raise ValueError(f"unknown effect {kind!r}")

@@ -8,10 +8,10 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,6 +28,7 @@ from supportflow.domain.policy import CHANNELS, REQUEST_TYPES, Policy, TicketAtt
 from supportflow.domain.priority import decide_priority
 from supportflow.domain.text import EmailAddress, OneLine, Text
 from supportflow.domain.ticket import SYSTEM, Ticket
+from supportflow.domain.vocabulary import DESK_TYPES
 from supportflow.services.authority import judge
 from supportflow.services.conversation import CustomerMail
 from supportflow.services.deadlines import Deadlines
@@ -45,7 +46,10 @@ from supportflow.services.tokens import CustomerTokens, Links
 
 Channel = Literal["web", "email", "chat", "phone", "portal", "monitoring", "screen_share"]
 RequestType = Literal["incident", "information", "change", "live_booking", "advice", "training"]
-assert set(Channel.__args__) == set(CHANNELS) and set(RequestType.__args__) == set(REQUEST_TYPES)  # type: ignore[attr-defined]
+DeskType = Literal["problem", "rca"]
+assert set(Channel.__args__) == set(CHANNELS)  # type: ignore[attr-defined]
+assert set(RequestType.__args__) | set(DeskType.__args__) == set(REQUEST_TYPES)  # type: ignore[attr-defined]
+assert set(DeskType.__args__) == set(DESK_TYPES)  # type: ignore[attr-defined]
 
 log = logging.getLogger(__name__)
 Link = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2048)]
@@ -97,6 +101,13 @@ class NewTicket(BaseModel):
             type=self.type,
             category=self.category,
         )
+
+
+class DeskTicket(NewTicket):
+    """A ticket the desk opens itself (R004-8: a problem record, an RCA task): never a
+    customer's filing, so it may be of the desk's own types."""
+
+    type: RequestType | DeskType = "incident"  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -248,13 +259,19 @@ class OpenTicket:
         mail_id: str | None = None,
         files: tuple[str, ...] = (),
         call: PhoneCall | None = None,
+        details: Mapping[str, Any] | None = None,
+        also: Callable[[str], tuple[Effect, ...]] | None = None,
+        confirm: bool = True,
+        actor: str | None = None,
     ) -> Opened:
         """The same Idempotency-Key (24 h), the same content (minutes) or the same alert (while
         its ticket is open) gives the same ticket: one ticket, one execution, one mail. A ticket
         opened by mail keeps that mail's Message-ID (the conversation threads under it) and the
         references of its stored attachments (`files`); one typed up from a call opens at the
-        time of the call, with the caller on its first event."""
-        details: dict[str, str] = {"message_id": mail_id} if mail_id else {}
+        time of the call, with the caller on its first event. The desk's own tickets (a problem
+        record, an RCA task) carry `details` on their first event and `also` the effects that
+        link them to other tickets, in the same write."""
+        details = {**(details or {}), **({"message_id": mail_id} if mail_id else {})}
         opened_at = now
         if call is not None:
             details |= {"caller": call.name, "phone": call.number, "agent": call.agent}
@@ -284,14 +301,16 @@ class OpenTicket:
             channel=form.channel,
             at=opened_at,
             details=details,
-            actor=call.agent if call else None,
+            actor=call.agent if call else actor,
         )
         self._judge(ticket, policy, terms, attributes, decided.priority, form.contact_email)
         token = self.tokens.sign(ticket.ticket_id)
         effects: tuple[Effect, ...] = (StartWorkflow(ticket.ticket_id),)
-        if self.quota.take(contract.customer_id, now, self.mails_per_hour):
+        effects += also(ticket.ticket_id) if also is not None else ()
+        # a record of the desk's own (`confirm` False) mails the customer nothing
+        if confirm and self.quota.take(contract.customer_id, now, self.mails_per_hour):
             effects += (self.mails.confirmation(ticket, contract, token),)
-        else:  # a flood from one customer: the desk sees every ticket, the mailbox does not
+        elif confirm:  # a flood from one customer: the desk sees every ticket, the mailbox not
             log.warning("confirmation withheld", extra={"customer": contract.customer_id})
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:

@@ -11,6 +11,7 @@ from supportflow.contracts import ContractDirectory
 from supportflow.domain.clock import SlaState
 from supportflow.domain.events import SYSTEM, LoggedEvent
 from supportflow.domain.explain import explain, render_text
+from supportflow.domain.problems import problem_view
 from supportflow.domain.ticket import ACTIONS, OPEN_STAGES, Stage, Ticket
 from supportflow.domain.timeutil import format_instant, parse_instant
 from supportflow.services.deadlines import Deadlines
@@ -114,6 +115,7 @@ def ticket_view(
                 for e in record.events
                 if e.type == "charged"
             ],
+            problems=problem_view(str(record.attributes.get("type", "incident")), record.events),
         )
     return view
 

@@ -1,5 +1,7 @@
-"""The table's stream: keep the SLA review's verdicts of each ticket whose event log grew
-(recomputed from the whole log, so a record delivered twice or late does no harm)."""
+"""The table's stream, for the SLA review: each ticket whose event log grew has its verdicts
+kept (recomputed from the whole log) and, if an incident, is watched for problem management
+(R004-8: an RCA task for a top incident, a problem record suggested when production incidents
+recur). Both are safe to repeat, so a record delivered twice or late does no harm."""
 
 from __future__ import annotations
 
@@ -7,30 +9,37 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument
-from supportflow.services.ports import TemporarilyUnavailable
-from supportflow.settings import KeepVerdictsSettings
+from supportflow.services.ports import ConcurrentUpdate, TemporarilyUnavailable
+from supportflow.settings import ReviewTicketsSettings
 
-SETTINGS = KeepVerdictsSettings
+SETTINGS = ReviewTicketsSettings
 
 
 def build(deps: Container) -> Handler:
     from supportflow.adapters.dynamodb_items import changed_tickets  # pynamodb: at first use
 
     keep = deps.keep_verdicts()
+    problems = deps.problems()
 
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         failures: list[dict[str, str]] = []
-        kept = 0
+        kept = suggested = tasks = 0
         for ticket_id, sequence in changed_tickets(event):
             if failures:  # after a failure, the rest of the batch comes again, in order
                 failures.append({"itemIdentifier": sequence})
                 continue
             try:
                 kept += keep(ticket_id)
-            except TemporarilyUnavailable:
+                watched = problems.watch(ticket_id)
+            except (TemporarilyUnavailable, ConcurrentUpdate):
                 failures.append({"itemIdentifier": sequence})
+                continue
+            suggested += watched.suggestion is not None
+            tasks += watched.rca_task is not None
         count("VerdictsKept", kept)
+        count("ProblemsSuggested", suggested)
+        count("RcaTasksOpened", tasks)
         return {"batchItemFailures": failures}
 
     return handler
