@@ -95,11 +95,11 @@ def test_months_are_only_a_target_unit() -> None:
     assert moved.isoformat() == "2027-03-28T02:30:00+01:00"  # a fixed offset keeps it
     pack = shipped().get("integration-9x5").model_dump(mode="json")
     pack["escalation"]["ladder"][2]["at"] = "breach + 1 month"
-    with pytest.raises(PolicyError, match="escalation.ladder"):
+    with pytest.raises(PolicyError, match=r"escalation\.ladder"):
         load_policy_text(_yaml(pack), "test")
     pack = shipped().get("integration-9x5").model_dump(mode="json")
     pack["problems"]["rca"]["priorities"] = ["urgent"]
-    with pytest.raises(PolicyError, match="problems.rca.priorities"):
+    with pytest.raises(PolicyError, match=r"problems\.rca\.priorities"):
         load_policy_text(_yaml(pack), "test")
 
 
