@@ -59,6 +59,24 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     assert "De reactietijd van melding" in text and "over tijd" in text
     assert f"Deadline: ma {due[8:10]}-{due[5:7]}-{due[:4]} {due[11:16]} CEST" in text
 
+    # R004-8: the top incident got a problem record and an RCA task from the stream; the
+    # response breached, so the customer's written request for an RCA report opens one more
+    # task, due a calendar month later, shown with its incident.
+    page.goto(server.base + f"/agent#/tickets/{ticket_id}")
+    page.wait_for_function(
+        "document.querySelector('#d-problems-body')?.textContent.includes('RCA tasks: T-')",
+        timeout=30_000,
+    )
+    assert "Problem records: T-" in page.inner_text("#d-problems-body")
+    page.click("#p-request")
+    page.wait_for_function(
+        "document.querySelector('#d-problems-body')?.textContent.includes('Root-cause analysis (requested)')",
+        timeout=30_000,
+    )
+    rca_id = page.inner_text("#d-id")
+    assert rca_id != ticket_id and ticket_id in page.inner_text("#d-problems-body")
+    assert page.inner_text("#d-priority") == "rca"
+
 
 def test_the_public_form_lists_no_customers_and_explains_its_errors(
     server: Server, page: Any

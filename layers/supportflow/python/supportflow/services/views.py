@@ -72,6 +72,9 @@ class TicketViews:
         return queue_row(self.deadlines, record, now)
 
 
+PROBLEM_ACTIONS = ("link_incident", "attach_rca_report")  # a problem record's own (R004-8)
+
+
 def ticket_view(
     record: Ticket, state: SlaState, customer: str, *, for_customer: bool
 ) -> dict[str, Any]:
@@ -97,7 +100,11 @@ def ticket_view(
     if not for_customer:
         explanation = explain(state)
         view.update(
-            actions=agent_actions(record.stage),
+            actions=[
+                a
+                for a in agent_actions(record.stage)
+                if a not in PROBLEM_ACTIONS or record.attributes.get("type") == "problem"
+            ],
             channel=record.events[0].data.get("channel") if record.events else None,
             contact_email=record.contact_email,
             attachments=record.attachments,
