@@ -70,7 +70,8 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     assert "Problem records: T-" in page.inner_text("#d-problems-body")
     page.click("#p-request")
     page.wait_for_function(
-        "document.querySelector('#d-problems-body')?.textContent.includes('Root-cause analysis (requested)')",
+        "document.querySelector('#d-problems-body')?.textContent"
+        ".includes('Root-cause analysis (requested)')",
         timeout=30_000,
     )
     rca_id = page.inner_text("#d-id")
