@@ -1,5 +1,6 @@
 """The table's stream, for the SLA review: each ticket whose event log grew has its verdicts
-kept (recomputed from the whole log) and, if an incident, is watched for problem management
+kept (recomputed from the whole log), the month's early warnings it tips mailed to the service
+manager (once each) and, if an incident, is watched for problem management
 (R004-8: an RCA task for a top incident, a problem record suggested when production incidents
 recur). Both are safe to repeat, so a record delivered twice or late does no harm."""
 
@@ -19,18 +20,20 @@ def build(deps: Container) -> Handler:
     from supportflow.adapters.dynamodb_items import changed_tickets  # pynamodb: at first use
 
     keep = deps.keep_verdicts()
+    warn = deps.early_warnings()
     problems = deps.problems()
 
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         failures: list[dict[str, str]] = []
-        kept = suggested = tasks = 0
+        kept = warned = suggested = tasks = 0
         for ticket_id, sequence in changed_tickets(event):
             if failures:  # after a failure, the rest of the batch comes again, in order
                 failures.append({"itemIdentifier": sequence})
                 continue
             try:
                 kept += keep(ticket_id)
+                warned += warn(ticket_id)
                 watched = problems.watch(ticket_id)
             except (TemporarilyUnavailable, ConcurrentUpdate):
                 failures.append({"itemIdentifier": sequence})
@@ -38,6 +41,7 @@ def build(deps: Container) -> Handler:
             suggested += watched.suggestion is not None
             tasks += watched.rca_task is not None
         count("VerdictsKept", kept)
+        count("EarlyWarningsMailed", warned)
         count("ProblemsSuggested", suggested)
         count("RcaTasksOpened", tasks)
         return {"batchItemFailures": failures}

@@ -202,3 +202,52 @@ def test_a_customer_month_is_one_query(desk: Desk) -> None:
     finally:
         Connection.dispatch = original  # type: ignore[method-assign]
     assert "Scan" not in calls and calls.count("Query") >= 1
+
+
+def test_early_warnings_reach_the_service_manager_once(desk: Desk) -> None:
+    """R004-12 with R004-6: while the month runs, the service support manager gets one mail per
+    tier whose threshold is lost or at risk; a second breach in that tier, a redelivered stream
+    and a retried delivery send nothing more."""
+
+    def warnings() -> list[Any]:
+        return [m for m in desk.sent_mail() if "SLA-waarschuwing" in str(m["Subject"])]
+
+    # A top incident resolved an hour late (root cause 10:00, 4h, resolved 15:00).
+    top = _file(desk, "down", "w-top")
+    _at(desk, "2025-03-31T09:20:00+02:00")
+    _act(desk, top, "respond", message="We kijken ernaar.")
+    _at(desk, "2025-03-31T10:00:00+02:00")
+    _act(desk, top, "record_root_cause", message="Certificaat verlopen.")
+    _keep(desk)
+    desk.settle()
+    assert warnings() == []  # nothing breached yet
+    _at(desk, "2025-03-31T15:00:00+02:00")
+    _act(desk, top, "resolve", message="Nieuw certificaat.")
+    _keep(desk)
+    desk.settle()
+    (mail,) = warnings()
+    assert mail["To"] == "j.blanke@supportdesk.example"  # the contract's service support manager
+    assert (
+        str(mail["Subject"])
+        == "[SLA-waarschuwing] Gemeente Noord servicedesk: Top (1) oplostijd, 2025-03"
+    )
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "al 1 keer overschreden" in text and "100%" in text and top in text
+    assert "/review?customer=integratie-noord&period=2025-03" in text
+    logged = [e.data for e in desk.tickets.get(top).events if e.type == "compliance_warning"]
+    assert [d["key"] for d in logged] == ["warning:2025-03:top.resolution.lost"]
+
+    # A second top breach the same month: the target was lost already, no second mail.
+    second = _file(desk, "down", "w-top-2")
+    _at(desk, "2025-03-31T15:30:00+02:00")
+    _act(desk, second, "respond", message="Ook deze.")
+    _at(desk, "2025-03-31T17:00:00+02:00")  # the response target ran out at 16:15+1h
+    _act(desk, second, "note", message="kijken")
+    _keep(desk)
+    desk.settle()
+    assert len(warnings()) == 1
+    again = desk.stack.verdict_pump()  # the whole stream once more
+    while again.pump():
+        pass
+    desk.settle()
+    assert len(warnings()) == 1

@@ -52,7 +52,7 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.problems import Problems
     from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
-    from supportflow.services.review import ComplianceReview, KeepVerdicts
+    from supportflow.services.review import ComplianceReview, EarlyWarnings, KeepVerdicts
     from supportflow.services.timers import FireTimer
     from supportflow.services.tokens import CustomerTokens, Links
     from supportflow.services.triage import Triage
@@ -212,6 +212,13 @@ class Container:
         from supportflow.services.review import KeepVerdicts
 
         return KeepVerdicts(self.policies, self.tickets, self.verdicts, self.clock)
+
+    def early_warnings(self) -> EarlyWarnings:
+        from supportflow.services.review import EarlyWarnings
+
+        return EarlyWarnings(
+            self.compliance_review(), self.tickets, self.policies, self.links, self.clock
+        )
 
     def problems(self) -> Problems:
         from supportflow.services.problems import Problems

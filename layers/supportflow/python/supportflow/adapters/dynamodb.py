@@ -146,11 +146,18 @@ class DynamoTickets:
             raise TicketNotFound(f"no ticket {ticket_id}")
         return events
 
-    def save(self, ticket: Ticket, effects: Sequence[Effect] = ()) -> Ticket:
+    def save(
+        self, ticket: Ticket, effects: Sequence[Effect] = (), once: Sequence[str] = ()
+    ) -> Ticket:
         saved = replace(ticket, version=ticket.version + 1, new_events=[])
         try:
             with self._transaction() as tx:
                 tx.save(ticket_item(saved), condition=TicketItem.version == ticket.version)
+                for mark in once:  # something done once across tickets, with this write
+                    tx.save(
+                        SentItem(pk=f"ONCE#{mark}", sk="ONCE", receipt=ticket.ticket_id),
+                        condition=SentItem.pk.does_not_exist(),
+                    )
                 for event in ticket.new_events:
                     tx.save(
                         event_item(ticket.ticket_id, event),
@@ -223,6 +230,13 @@ class DynamoTickets:
                 tx.save(SentItem(pk=pk, sk=f"SENT#{key}", receipt=receipt))
         except (TransactWriteError, DeleteError) as exc:
             raise TemporarilyUnavailable(str(exc)) from exc
+
+    def marked(self, mark: str) -> bool:
+        try:
+            SentItem.get(f"ONCE#{mark}", "ONCE", consistent_read=True)
+        except DoesNotExist:
+            return False
+        return True
 
     def sent(self, ticket_id: str, key: str) -> str | None:
         try:

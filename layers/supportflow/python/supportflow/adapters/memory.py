@@ -41,6 +41,7 @@ class InMemoryTickets:
         self._keys: dict[str, tuple[str, IntakeKey]] = {}
         self._outbox: dict[tuple[str, str], tuple[OutboxEntry, datetime | None]] = {}
         self._sent: dict[tuple[str, str], str] = {}
+        self._marks: set[str] = set()  # once-only marks (see TicketRepository.save)
 
     def add(
         self, ticket: Ticket, key: IntakeKey, effects: Sequence[Effect], now: datetime
@@ -86,7 +87,9 @@ class InMemoryTickets:
         ticket.events = list(self._events[ticket_id])
         return ticket
 
-    def save(self, ticket: Ticket, effects: Sequence[Effect] = ()) -> Ticket:
+    def save(
+        self, ticket: Ticket, effects: Sequence[Effect] = (), once: Sequence[str] = ()
+    ) -> Ticket:
         with self._lock:
             stored = self._tickets.get(ticket.ticket_id)
             if stored is None:
@@ -94,11 +97,18 @@ class InMemoryTickets:
             seqs = {e.seq for e in self._events[ticket.ticket_id]}
             if stored.version != ticket.version or any(e.seq in seqs for e in ticket.new_events):
                 raise ConcurrentUpdate(f"ticket {ticket.ticket_id} changed meanwhile")
+            if any(mark in self._marks for mark in once):
+                raise ConcurrentUpdate(f"ticket {ticket.ticket_id}: done once already")
+            self._marks.update(once)
             saved = replace(ticket, version=ticket.version + 1, events=[], new_events=[])
             self._tickets[ticket.ticket_id] = copy.deepcopy(saved)
             self._events[ticket.ticket_id].extend(ticket.new_events)
             self._put_effects(ticket.ticket_id, saved.version, effects)
             return self._load(ticket.ticket_id)
+
+    def marked(self, mark: str) -> bool:
+        with self._lock:
+            return mark in self._marks
 
     def _put_effects(self, ticket_id: str, version: int, effects: Sequence[Effect]) -> None:
         now = self._clock()

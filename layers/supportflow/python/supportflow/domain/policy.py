@@ -154,6 +154,14 @@ class Conversation(PolicyModel):
     )
 
 
+class Review(PolicyModel):
+    """Who hears of the SLA review's early warnings while a month runs (a role of the
+    escalation section, whose address the contract gives)."""
+
+    warn: str | None = None
+    rule: str | None = None
+
+
 class Policy(PolicyModel):
     id: Ident
     name: str
@@ -181,6 +189,7 @@ class Policy(PolicyModel):
     charges: Charges = Field(default_factory=Charges)
     availability: AvailabilitySpec = Field(default_factory=AvailabilitySpec)
     problems: ProblemSpec = Field(default_factory=ProblemSpec)
+    review: Review = Field(default_factory=Review)
     known_gaps: list[KnownGap] = Field(default_factory=list)
 
     _calendars: dict[str, BusinessCalendar] = PrivateAttr(default_factory=dict)

@@ -135,6 +135,9 @@ def _check_shares_and_channels(policy: Policy) -> None:
                 parse_duration(value, policy.calendar().workday_seconds)
             except TimeFormatError as exc:
                 raise PathError(f"availability.{key}", str(exc)) from None
+    warn = policy.review.warn
+    if warn is not None and policy.escalation.roles and warn not in policy.escalation.roles:
+        raise PathError("review.warn", f"{warn!r} is not a role in escalation.roles")
     problems = policy.problems
     for part, selector in (("recurring", problems.recurring), ("rca", problems.rca)):
         if selector is None:

@@ -58,6 +58,7 @@ LOG_ONLY_EVENTS = (
     # compliance (compliance.py): R004-10, an agent takes a breach out of the compliance share
     "excluded",  # reason, metric (none: both), by whom
     "exclusion_withdrawn",
+    "compliance_warning",  # R004-12: an early warning of the month mailed, on the breach
     # problem management (problems.py): R004-8
     "problem_suggested",  # on an incident: recurring incidents, register a problem record
     "linked_to_problem",  # on an incident: the problem record that links it

@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, formatdate, make_msgid
 
 from supportflow.domain import conversation
+from supportflow.domain.compliance import ThresholdWarning, percent_text
 from supportflow.domain.conversation import Thread
 from supportflow.domain.timeutil import format_seconds
 from supportflow.services.mail_texts import PRIORITY_NAMES, TEXTS
@@ -237,6 +238,54 @@ def escalation(
             message_id=conversation.message_id(
                 ticket_id, f"escalation.{metric}.{rung}", domain_of(sender)
             ),
+            date=now,
+        )
+    )
+
+
+def early_warning(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    customer: str,
+    warning: ThresholdWarning,
+    priority: str,
+    month: str,
+    ticket_id: str,
+    subject: str,
+    rule: str | None,
+    link: str,
+    now: datetime,
+) -> EmailMessage:
+    """The SLA review's early warning to the role that owns the customer's reviews."""
+    t = TEXTS.get(language, TEXTS["en"])
+    metric = t[f"metric_{warning.metric}"]
+    figures = {
+        "priority": priority,
+        "metric": metric,
+        "month": month,
+        "breached": warning.breached,
+        "threshold": percent_text(warning.threshold),
+        "share": percent_text(warning.share or 0.0),
+        "more": warning.more,
+    }
+    lines = [
+        t[f"warn_{warning.kind}"].format(**figures),
+        t["warn_cause"].format(ticket=ticket_id, subject=subject),
+        t["warn_rule"].format(rule=rule or "R004-12", link=link),
+    ]
+    key = f"warning.{month}.{warning.key}"
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            subject=t["warn_subject"].format(
+                customer=customer, priority=priority, metric=metric, month=month
+            ),
+            lines=lines,
+            link=link,
+            message_id=conversation.message_id(ticket_id, key, domain_of(sender)),
             date=now,
         )
     )

@@ -31,6 +31,14 @@ TEXTS = {
         "metric_resolution": "oplostijd",
         "state_breached": "overschreden",
         "state_warning": "bijna verlopen",
+        "warn_subject": "[SLA-waarschuwing] {customer}: {priority} {metric}, {month}",
+        "warn_lost": "{priority} {metric} is in {month} al {breached} keer overschreden: de norm "
+        "van {threshold}% is voor deze maand niet meer te halen.",
+        "warn_at_risk": "{priority} {metric} staat in {month} op {share}%: nog {more} op tijd "
+        "nodig om {threshold}% te halen.",
+        "warn_cause": "Aanleiding: melding {ticket} ({subject}).",
+        "warn_rule": "Deze waarschuwing komt uit de SLA-review ({rule}); het rapport van de "
+        "maand: {link}",
     },
     "en": {
         "confirm_subject": "Your ticket was received: {subject} [{ticket}]",
@@ -60,6 +68,13 @@ TEXTS = {
         "metric_resolution": "resolution",
         "state_breached": "breached",
         "state_warning": "about to breach",
+        "warn_subject": "[SLA warning] {customer}: {priority} {metric}, {month}",
+        "warn_lost": "{priority} {metric} already breached {breached} time(s) in {month}: the "
+        "{threshold}% target is lost for this month.",
+        "warn_at_risk": "{priority} {metric} at {share}% in {month}: {more} more on time needed "
+        "to reach {threshold}%.",
+        "warn_cause": "Because of ticket {ticket} ({subject}).",
+        "warn_rule": "An early warning of the SLA review ({rule}); the month's report: {link}",
     },
 }
 

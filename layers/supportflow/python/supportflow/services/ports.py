@@ -80,10 +80,18 @@ class TicketRepository(Protocol):
     def get(self, ticket_id: str) -> Ticket:
         """The ticket with its whole event log (TicketNotFound if there is none)."""
 
-    def save(self, ticket: Ticket, effects: Sequence[Effect] = ()) -> Ticket:
+    def save(
+        self, ticket: Ticket, effects: Sequence[Effect] = (), once: Sequence[str] = ()
+    ) -> Ticket:
         """Save `ticket`, append its `new_events` and put `effects` in the outbox, in one
         transaction, if the stored version is still `ticket.version` (else ConcurrentUpdate).
-        Returns the ticket at its new version."""
+        `once` are marks written in the same transaction that must not exist yet (else
+        ConcurrentUpdate: a retry finds them with `marked`). Returns the ticket at its new
+        version."""
+
+    def marked(self, mark: str) -> bool:
+        """Whether a `once` mark was written (something that happens once across tickets: an
+        early warning of a customer's month)."""
 
     def pending(self, ticket_id: str) -> list[OutboxEntry]:
         """The ticket's effects not yet delivered, in order."""

@@ -5,6 +5,8 @@
   per customer and month of the deadline. The stream record only says *which* ticket: the
   verdicts always come from the log as it stands, so a record delivered twice, late or out of
   order does no harm, and verdicts from an older log never overwrite newer ones.
+- `EarlyWarnings`: while a month runs, a mail to the pack's `review.warn` role for each tier
+  whose threshold is lost or at risk, once per customer, month and warning.
 - `ComplianceReview`: one customer's month from the stored verdicts (one query), a metric still
   running aged to `now` (past its deadline it is breached), counted by `domain.compliance`.
 """
@@ -14,30 +16,39 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from supportflow.contracts import ContractDirectory, ContractError
-from supportflow.domain.availability import outage_months, ticket_outage
+from supportflow.domain.availability import Outage, outage_months, ticket_outage
 from supportflow.domain.clock import TicketEvent, compute_sla
 from supportflow.domain.compliance import (
+    BREACHED_OUTCOME,
     EXCLUDED_EVENT,
     Month,
     ReportError,
+    ThresholdWarning,
     Verdict,
+    build_report,
     month_review,
+    threshold_warnings,
     verdicts_of,
 )
-from supportflow.domain.policy import Policy, TicketAttributes
-from supportflow.domain.ticket import Ticket
+from supportflow.domain.policy import METRICS, Policy, TicketAttributes
+from supportflow.domain.ticket import SYSTEM, Ticket
 from supportflow.domain.timeutil import to_us
 from supportflow.policies import PolicyRegistry
+from supportflow.services import mail
+from supportflow.services.effects import SendMail
 from supportflow.services.ports import (
     Clock,
     TicketNotFound,
     TicketRepository,
     VerdictRow,
     VerdictStore,
+    retrying,
 )
+from supportflow.services.tokens import Links
 
 AUDITED = (EXCLUDED_EVENT, "exclusion_withdrawn")  # who decided goes with the verdict
 
@@ -100,6 +111,31 @@ class ComplianceReview:
 
     def __call__(self, customer_id: str, period: str) -> dict[str, Any]:
         month = Month.parse(period)
+        name, closing, verdicts, outages = self._month(customer_id, month)
+        report = month_review(closing, month, self.clock(), verdicts, outages)
+        return {"customer_id": customer_id, "customer": name, **report}
+
+    def warnings(self, customer_id: str, month: Month) -> list[ThresholdWarning]:
+        """The month's warnings as they stand now (one query): early ones while it runs."""
+        _, closing, verdicts, _ = self._month(customer_id, month)
+        now, zone = self.clock(), closing.calendar().zone
+        report = build_report(
+            policy_id=closing.id,
+            period=month,
+            zone=zone,
+            now=now,
+            verdicts=verdicts,
+            priorities=closing.priorities.reviewed,
+            metrics=METRICS,
+            threshold=closing.compliance_target,
+        )
+        return threshold_warnings(report.tiers, month, now <= month.last_instant(zone))
+
+    def _month(
+        self, customer_id: str, month: Month
+    ) -> tuple[str, Policy, list[Verdict], list[Outage]]:
+        """The customer's name, the pack in force on the month's last day (its thresholds), and
+        the month's verdicts (a running metric aged to now) and outages."""
         directory = self.contracts()
         contract = directory.get(customer_id)  # ContractError for a customer the desk lacks
         now = self.clock()
@@ -112,8 +148,7 @@ class ComplianceReview:
         rows = self.store.month(customer_id, str(month))
         verdicts = [self._aged(r.verdict, now) for r in rows if r.verdict is not None]
         outages = [r.outage for r in rows if r.outage is not None]
-        report = month_review(closing, month, now, verdicts, outages)
-        return {"customer_id": customer_id, "customer": contract.name, **report}
+        return contract.name, closing, verdicts, outages
 
     def _aged(self, verdict: Verdict, now: datetime) -> Verdict:
         try:
@@ -122,3 +157,82 @@ class ComplianceReview:
             raise ReportError(f"ticket {verdict.ticket_id}: {exc}") from None
         calendar = policy.metric_calendar(verdict.metric, verdict.priority)
         return verdict.at(now, lambda a, b: calendar.between_us(to_us(a), to_us(b)))
+
+
+@dataclass(frozen=True)
+class EarlyWarnings:
+    """While a month runs, the role the pack names (`review.warn`, R004-6: the service support
+    manager) gets one mail per warning of a tier: "top resolution already breached once: the
+    100% target is lost", "high response at 75%: 1 more on time needed". The ticket whose
+    breach tipped it carries the mail (its log says so), and a mark per customer, month and
+    warning, written in the same transaction, makes it once: a redelivery, a second breach in
+    the tier or a parallel shard finds the mark."""
+
+    review: ComplianceReview
+    tickets: TicketRepository
+    policies: PolicyRegistry
+    links: Links
+    clock: Clock
+
+    def __call__(self, ticket_id: str) -> int:
+        try:
+            ticket = self.tickets.get(ticket_id)
+        except TicketNotFound:
+            return 0
+        contract = self.review.contracts().find(ticket.customer_id)
+        policy = self.policies.get(ticket.policy_id, version=ticket.policy_version)
+        if contract is None or policy.review.warn is None:
+            return 0
+        now = self.clock()
+        month = Month.of(now, policy.calendar().zone)
+        tipped = {
+            (row.verdict.priority, row.verdict.metric)
+            for row in ticket_verdicts(ticket, policy, now)
+            if row.verdict is not None
+            and row.month == str(month)
+            and row.verdict.outcome() == BREACHED_OUTCOME
+        }
+        if not tipped:
+            return 0
+        sent = 0
+        for warning in self.review.warnings(ticket.customer_id, month):
+            if warning.kind == "missed" or (warning.priority, warning.metric) not in tipped:
+                continue
+            mark = f"WARNING#{ticket.customer_id}#{month}#{warning.key}"
+            sent += retrying(partial(self._warn, ticket_id, warning, mark, month, now))
+        return sent
+
+    def _warn(
+        self, ticket_id: str, warning: ThresholdWarning, mark: str, month: Month, now: datetime
+    ) -> int:
+        if self.tickets.marked(mark):
+            return 0
+        ticket = self.tickets.get(ticket_id)
+        contract = self.review.contracts().get(ticket.customer_id)
+        policy = self.policies.get(ticket.policy_id, version=ticket.policy_version)
+        role = str(policy.review.warn)
+        recipient = contract.escalation.get(role, contract.desk_address)
+        level = next((lv for lv in policy.priorities.levels if lv.id == warning.priority), None)
+        priority = mail.priority_name(
+            warning.priority, contract.language, policy.language, level.label if level else None
+        )
+        message = mail.early_warning(
+            language=contract.language,
+            sender=contract.desk_address,
+            recipient=recipient,
+            customer=contract.name,
+            warning=warning,
+            priority=priority,
+            month=str(month),
+            ticket_id=ticket_id,
+            subject=ticket.subject,
+            rule=policy.review.rule,
+            link=self.links.review(ticket.customer_id, str(month)),
+            now=now,
+        )
+        key = f"warning:{month}:{warning.key}"
+        data = {"key": key, "warning": warning.text, "role": role, "to": recipient}
+        ticket.log("compliance_warning", SYSTEM, data, now)
+        letter = SendMail(ticket_id, f"mail:{key}", message.as_bytes(), recipient)
+        self.tickets.save(ticket, [letter], once=[mark])
+        return 1

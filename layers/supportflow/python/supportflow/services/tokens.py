@@ -15,10 +15,16 @@ class Links:
 
     agent_base: str = "http://localhost:8080/agent"
     customer_base: str = "http://localhost:8080/status"
+    review_base: str = "http://localhost:8080/review"
 
     @classmethod
     def under(cls, base: str) -> Links:
-        return cls(agent_base=f"{base}/agent", customer_base=f"{base}/status")
+        return cls(
+            agent_base=f"{base}/agent", customer_base=f"{base}/status", review_base=f"{base}/review"
+        )
+
+    def review(self, customer_id: str, period: str) -> str:
+        return f"{self.review_base}?customer={customer_id}&period={period}"
 
     def agent(self, ticket_id: str) -> str:
         return f"{self.agent_base}#/tickets/{ticket_id}"
