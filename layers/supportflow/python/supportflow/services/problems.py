@@ -185,6 +185,7 @@ class Problems:
             now,
             details=details,
             also=tell,
+            confirm=why == REQUESTED,  # the customer who asked gets the link to follow it
             actor=actor,
         )
 
