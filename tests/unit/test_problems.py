@@ -191,3 +191,37 @@ def test_what_the_agent_page_shows() -> None:
         "rca_tasks": [],
     }
     assert isinstance(at, datetime)
+
+
+# ----- early warnings at the desk (in memory) ------------------------------------------------
+
+
+def test_a_high_tier_at_risk_warns_the_service_manager_once() -> None:
+    """R004-5 with R004-6: a high incident whose response breaches puts the tier at 0% of 80%:
+    one mail to the service support manager (the contract's address), in the contract's
+    language; the same breach seen again, or another in the tier, sends nothing more."""
+    from supportflow.adapters.memory import InMemoryVerdicts
+
+    from .test_desk import form, make_world
+
+    desk, clock, _, mailer, _ = make_world()
+    desk.__dict__["verdicts"] = InMemoryVerdicts()
+    keep, warn = desk.keep_verdicts(), desk.early_warnings()
+    high = desk.open_ticket()(form(urgency="degraded"), None)
+    ticket_id = high.ticket.ticket_id  # type: ignore[union-attr]
+    keep(ticket_id)
+    assert warn(ticket_id) == 0  # nothing breached
+    clock.advance(days=2)  # past the 9 support hours of response (due Tue 1 April 09:30)
+    keep(ticket_id)
+    assert warn(ticket_id) == 1 and warn(ticket_id) == 0
+    desk.dispatcher().pending(ticket_id)
+    (mail,) = [m for m in mailer.sent if "SLA" in str(m["Subject"])]
+    assert mail["To"] == "j.blanke@supportdesk.example"
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert (
+        "Hoog (2) reactietijd staat in 2025-04 op 0%: nog 4 op tijd nodig om 80% te halen" in text
+    )
+    other = desk.open_ticket()(form(urgency="degraded", subject="Nog een"), None)
+    other_id = other.ticket.ticket_id  # type: ignore[union-attr]
+    clock.advance(hours=1)
+    assert warn(other_id) == 0  # not breached, and the tier's warning went already
