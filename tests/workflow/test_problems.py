@@ -92,6 +92,8 @@ def test_problem_records_and_rca_tasks(desk: Desk) -> None:
         problem,
     }
     assert [e["problem"] for e in _events(desk, high, "linked_to_problem")] == [problem]
+    renamed = desk.request(API, "POST", path, resource, {**body, "subject": "Anders"}, **AGENT)
+    assert renamed["statusCode"] == 200 and _body(renamed)["ticket_id"] == problem
     assert desk.view(problem)["problems"]["incidents"] == [top, high]
 
     # Bad registrations: another customer's ticket and a non-incident are 422, not linked.

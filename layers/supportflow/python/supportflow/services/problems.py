@@ -12,6 +12,7 @@ nothing is linked before the link was written, and nothing written stays unlinke
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,7 +36,13 @@ from supportflow.domain.ticket import SYSTEM, Ticket
 from supportflow.services.deadlines import Deadlines
 from supportflow.services.effects import Effect, LogOnTicket
 from supportflow.services.intake import DeskTicket, Opened, OpenTicket
-from supportflow.services.ports import Clock, TicketNotFound, TicketRepository, retrying
+from supportflow.services.ports import (
+    Clock,
+    KeyReused,
+    TicketNotFound,
+    TicketRepository,
+    retrying,
+)
 
 __all__ = ["ProblemError", "Problems", "Watched", "action_effects"]
 
@@ -74,8 +81,9 @@ class Problems:
         if needs_rca(spec, seen):
             rca = self._open_rca(ticket, PROACTIVE, SYSTEM, "").ticket.ticket_id
         suggestion = None
-        if spec.recurring is not None and not seen.suggested:
-            suggestion = recurrence(spec, seen, self._recent(ticket, spec.recurring.within_days))
+        rule = spec.recurring
+        if rule is not None and rule.matches(seen) and not seen.suggested:  # then read the rest
+            suggestion = recurrence(spec, seen, self._recent(ticket, rule.within_days))
             if suggestion is not None:
                 self._log(ticket_id, "problem_suggested", suggestion.as_dict())
         return Watched(suggestion, rca)
@@ -109,22 +117,30 @@ class Problems:
         )
         now = self.clock()
         ids = [t.ticket_id for t in found]
-        key = key or f"problem:{','.join(sorted(ids))}"
+        shared = set.intersection(*(set(self._seen(t).problems) for t in found))
+        if shared:  # one record links them all already: that one
+            return Opened(self.tickets.get(sorted(shared)[0]), False, None, None, ())
+        digest = hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()[:20]
+        key = key or f"problem:{digest}"
 
         def links(problem_id: str) -> tuple[Effect, ...]:
             return tuple(_link(problem_id, t, actor, now) for t in ids)
 
-        opened = self.open_ticket.open(
-            form,
-            key,
-            contract,
-            now,
-            details={"incidents": ids},
-            also=links,
-            confirm=False,
-            actor=actor,
-        )
-        return opened
+        try:
+            return self.open_ticket.open(
+                form,
+                key,
+                contract,
+                now,
+                details={"incidents": ids},
+                also=links,
+                confirm=False,
+                actor=actor,
+            )
+        except KeyReused:  # the same incidents a moment ago, under another subject
+            raise ProblemError(
+                "a problem record for these incidents was just registered; reload the incident"
+            ) from None
 
     def request_rca(self, incident_id: str, *, actor: str) -> Opened:
         """A customer's written request for an RCA report after a breached target (R004-8):
