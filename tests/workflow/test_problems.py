@@ -149,6 +149,19 @@ def test_problem_records_and_rca_tasks(desk: Desk) -> None:
     met = desk.view(rca)["metrics"]["resolution"]
     assert met["state"] == "met"
 
+    # The month's review lists the problem records open in April, with incidents and reports.
+    _review(desk)
+    path = f"/customers/{CUSTOMER}/report"
+    month = desk.request(API, "GET", path, "/customers/{customer_id}/report",
+                         query={"period": "2025-04"}, **AGENT)  # fmt: skip
+    listed = {p["id"]: p for p in _body(month)["problems"]}
+    assert listed[problem]["incidents"] == [top, high]
+    assert [r["rca"] for r in listed[problem]["reports"]] == [rca]
+    assert first_problem in listed  # the top incident's own record, open since March
+    html = desk.request(API, "GET", path, "/customers/{customer_id}/report",
+                        query={"period": "2025-04", "format": "html"}, **AGENT)  # fmt: skip
+    assert "Problem records, R004-8 (2)" in html["body"] and problem in html["body"]
+
     # Actions of a problem record are refused on other tickets, and checked on it.
     wrong = desk.agent(high, "link_incident", {"ticket": top}, **AGENT)
     assert wrong["statusCode"] == 422 and "not a problem record" in wrong["body"]

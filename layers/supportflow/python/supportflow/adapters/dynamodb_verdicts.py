@@ -4,6 +4,7 @@
 |---|---|---|
 | verdict | REVIEW#<customer>#<YYYY-MM> | <ticket id>#<metric> |
 | outage | REVIEW#<customer>#<YYYY-MM> | <ticket id>#outage (in each month it overlaps) |
+| problem record | REVIEW#<customer>#<YYYY-MM> | <ticket id>#problem (in each month it is open) |
 | where a ticket's verdicts are | TICKET#<id> | REVIEW |
 
 A customer's month is one Query on one partition: it grows with that customer's tickets in the
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
@@ -91,11 +93,12 @@ class DynamoVerdicts:
 
 
 def _encode(row: VerdictRow) -> str:
-    data = (
-        {"verdict": row.verdict.as_dict()}
-        if row.verdict is not None
-        else {"outage": None if row.outage is None else row.outage.as_dict()}
-    )
+    if row.verdict is not None:
+        data: dict[str, Any] = {"verdict": row.verdict.as_dict()}
+    elif row.outage is not None:
+        data = {"outage": row.outage.as_dict()}
+    else:
+        data = {"problem": dict(row.problem or {})}
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -103,4 +106,6 @@ def _decode(customer_id: str, month: str, body: str) -> VerdictRow:
     data = json.loads(body)
     if data.get("verdict") is not None:
         return VerdictRow(customer_id, month, verdict=Verdict.from_dict(data["verdict"]))
+    if data.get("problem") is not None:
+        return VerdictRow(customer_id, month, problem=data["problem"])
     return VerdictRow(customer_id, month, outage=Outage.from_dict(data["outage"]))

@@ -174,6 +174,18 @@ def render_html(
             f"<td class='text'>{escape(str(b.get('explanation') or ''))}</td></tr>"
         )
     parts.append("</tbody></table>")
+    problems = report.get("problems") or []
+    if problems:  # the desk's report: the problem records open in the month (R004-8)
+        parts.append(f"<h2>Problem records, R004-8 ({len(problems)})</h2><ul class='problems'>")
+        for p in problems:
+            incidents = ", ".join(str(t) for t in p.get("incidents") or []) or "none"
+            reports = len(p.get("reports") or [])
+            parts.append(
+                f"<li>{escape(str(p['id']))} {escape(str(p.get('subject') or ''))}: incidents "
+                f"{escape(incidents)}; {reports} RCA report{'s' if reports != 1 else ''}; "
+                f"{escape(str(p.get('stage') or '').replace('_', ' '))}</li>"
+            )
+        parts.append("</ul>")
     excluded = report.get("excluded") or []
     if excluded:
         parts.append(f"<h2>Excluded from compliance, R004-10 ({len(excluded)})</h2><ul>")

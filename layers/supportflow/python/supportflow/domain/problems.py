@@ -232,3 +232,21 @@ def problem_view(kind: str, events: Sequence[LoggedEvent]) -> dict[str, Any] | N
         "problems": list(seen.problems),
         "rca_tasks": list(seen.rca_tasks),
     }
+
+
+def problem_summary(
+    ticket_id: str, subject: str, stage: str, events: Sequence[LoggedEvent]
+) -> dict[str, Any]:
+    """A problem record as the SLA review lists it: its incidents and RCA reports."""
+    closed = next((e.at for e in reversed(events) if e.type == "closed"), None)
+    return {
+        "id": ticket_id,
+        "subject": subject,
+        "stage": stage,
+        "opened_at": format_instant(events[0].at) if events else None,
+        "closed_at": format_instant(closed),
+        "incidents": linked_incidents(events),
+        "reports": [
+            {"at": r["at"], "by": r["by"], "rca": r.get("rca")} for r in rca_reports(events)
+        ],
+    }

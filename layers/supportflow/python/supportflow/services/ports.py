@@ -217,18 +217,21 @@ class VerdictStore(Protocol):
 
 @dataclass(frozen=True)
 class VerdictRow:
-    """One metric's verdict (kept in the month of its deadline), or one outage (kept in each
-    month it overlaps), of one ticket."""
+    """One metric's verdict (kept in the month of its deadline), one outage (kept in each
+    month it overlaps), or a problem record (kept in each month it is open), of one ticket."""
 
     customer_id: str
     month: str  # YYYY-MM, in the policy's zone
     verdict: Verdict | None = None
     outage: Outage | None = None
+    problem: Mapping[str, Any] | None = None  # a problem record (R004-8), in each month it is open
 
     @property
     def key(self) -> str:
-        """What the row is of its ticket: the metric, or 'outage'."""
-        return self.verdict.metric if self.verdict is not None else "outage"
+        """What the row is of its ticket: the metric, 'outage' or 'problem'."""
+        if self.verdict is not None:
+            return self.verdict.metric
+        return "outage" if self.outage is not None else "problem"
 
 
 class Timers(Protocol):

@@ -20,7 +20,7 @@ from functools import partial
 from typing import Any
 
 from supportflow.contracts import ContractDirectory, ContractError
-from supportflow.domain.availability import Outage, outage_months, ticket_outage
+from supportflow.domain.availability import outage_months, ticket_outage
 from supportflow.domain.clock import TicketEvent, compute_sla
 from supportflow.domain.compliance import (
     BREACHED_OUTCOME,
@@ -35,6 +35,7 @@ from supportflow.domain.compliance import (
     verdicts_of,
 )
 from supportflow.domain.policy import METRICS, Policy, TicketAttributes
+from supportflow.domain.problems import PROBLEM, problem_summary
 from supportflow.domain.ticket import SYSTEM, Ticket
 from supportflow.domain.timeutil import to_us
 from supportflow.policies import PolicyRegistry
@@ -50,7 +51,8 @@ from supportflow.services.ports import (
 )
 from supportflow.services.tokens import Links
 
-AUDITED = (EXCLUDED_EVENT, "exclusion_withdrawn")  # who decided goes with the verdict
+AUDITED = (EXCLUDED_EVENT, "exclusion_withdrawn")
+OPEN_AHEAD = 12  # months an open problem record is listed ahead of its last change  # who decided goes with the verdict
 
 
 def review_events(ticket: Ticket) -> list[TicketEvent]:
@@ -76,6 +78,17 @@ def ticket_verdicts(ticket: Ticket, policy: Policy, now: datetime) -> list[Verdi
         month = verdict.month(zone)
         if month is not None:
             rows.append(VerdictRow(ticket.customer_id, str(month), verdict=verdict))
+    if ticket.attributes.get("type") == PROBLEM:  # R004-8: in each month it is open
+        summary = problem_summary(ticket.ticket_id, ticket.subject, ticket.stage, ticket.events)
+        first = Month.of(ticket.opened_at, zone)
+        closed = next((e.at for e in reversed(ticket.events) if e.type == "closed"), None)
+        last = Month.of(closed or state.now, zone)
+        for _ in range(0 if closed else OPEN_AHEAD):  # open: in the months ahead too (the
+            last = last.next()  # rows are replaced when it closes)
+        month = first
+        while month <= last:
+            rows.append(VerdictRow(ticket.customer_id, str(month), problem=summary))
+            month = month.next()
     outage = ticket_outage(ticket.ticket_id, state)
     if outage is not None:
         for month in outage_months(outage, state.now, zone):
@@ -111,13 +124,19 @@ class ComplianceReview:
 
     def __call__(self, customer_id: str, period: str) -> dict[str, Any]:
         month = Month.parse(period)
-        name, closing, verdicts, outages = self._month(customer_id, month)
+        name, closing, rows = self._month(customer_id, month)
+        verdicts, outages = self._verdicts(rows), [r.outage for r in rows if r.outage]
         report = month_review(closing, month, self.clock(), verdicts, outages)
-        return {"customer_id": customer_id, "customer": name, **report}
+        problems = sorted(
+            (dict(r.problem) for r in rows if r.problem),
+            key=lambda p: (str(p.get("opened_at")), str(p.get("id"))),
+        )  # R004-8: the problem records open in the month, with their incidents and reports
+        return {"customer_id": customer_id, "customer": name, **report, "problems": problems}
 
     def warnings(self, customer_id: str, month: Month) -> list[ThresholdWarning]:
         """The month's warnings as they stand now (one query): early ones while it runs."""
-        _, closing, verdicts, _ = self._month(customer_id, month)
+        _, closing, rows = self._month(customer_id, month)
+        verdicts = self._verdicts(rows)
         now, zone = self.clock(), closing.calendar().zone
         report = build_report(
             policy_id=closing.id,
@@ -131,24 +150,23 @@ class ComplianceReview:
         )
         return threshold_warnings(report.tiers, month, now <= month.last_instant(zone))
 
-    def _month(
-        self, customer_id: str, month: Month
-    ) -> tuple[str, Policy, list[Verdict], list[Outage]]:
+    def _month(self, customer_id: str, month: Month) -> tuple[str, Policy, list[VerdictRow]]:
         """The customer's name, the pack in force on the month's last day (its thresholds), and
-        the month's verdicts (a running metric aged to now) and outages."""
+        the month's rows (one query)."""
         directory = self.contracts()
         contract = directory.get(customer_id)  # ContractError for a customer the desk lacks
-        now = self.clock()
         last = month.last_instant(self.policies.get(contract.policy).calendar().zone)
         try:  # the thresholds of the pack in force on the month's last day
             pack = directory.as_of(customer_id, last).contract.policy
         except ContractError:  # the contract began after the month: the one it has
             pack = contract.policy
         closing = self.policies.get(pack, on=last.date())
-        rows = self.store.month(customer_id, str(month))
-        verdicts = [self._aged(r.verdict, now) for r in rows if r.verdict is not None]
-        outages = [r.outage for r in rows if r.outage is not None]
-        return contract.name, closing, verdicts, outages
+        return contract.name, closing, self.store.month(customer_id, str(month))
+
+    def _verdicts(self, rows: list[VerdictRow]) -> list[Verdict]:
+        """The month's verdicts, a metric still running aged to now."""
+        now = self.clock()
+        return [self._aged(r.verdict, now) for r in rows if r.verdict is not None]
 
     def _aged(self, verdict: Verdict, now: datetime) -> Verdict:
         try:
