@@ -49,15 +49,29 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     page.goto(server.base + "/outbox")
     page.wait_for_function(
         "[...document.querySelectorAll('#mail tbody tr')]"
-        ".some(r => r.textContent.includes('j.blanke@supportdesk.example'))",
+        ".some(r => r.textContent.includes('[Escalatie 2]'))",
         timeout=60_000,
     )
-    manager = page.locator("#mail tbody tr", has_text="j.blanke@supportdesk.example").first
+    # (the same manager may also get the month's early warning, R004-12: another mail)
+    manager = page.locator("#mail tbody tr", has_text=f"[Escalatie 2] {ticket_id}").first
     assert f"[Escalatie 2] {ticket_id}: reactietijd overschreden" in manager.inner_text()
+    assert "j.blanke@supportdesk.example" in manager.inner_text()
     manager.click()
     text = page.inner_text("#m-text")
     assert "De reactietijd van melding" in text and "over tijd" in text
     assert f"Deadline: ma {due[8:10]}-{due[5:7]}-{due[:4]} {due[11:16]} CEST" in text
+
+    # R004-12: the same breach loses the top tier's 100% for the month: one early warning to
+    # the service support manager.
+    page.goto(server.base + "/outbox")
+    page.wait_for_function(
+        "[...document.querySelectorAll('#mail tbody tr')]"
+        ".filter(r => r.textContent.includes('[SLA-waarschuwing]')).length === 1",
+        timeout=30_000,
+    )
+    warning = page.locator("#mail tbody tr", has_text="[SLA-waarschuwing]").first
+    assert "j.blanke@supportdesk.example" in warning.inner_text()
+    assert "Top (1) reactietijd" in warning.inner_text()
 
     # R004-8: the top incident got a problem record and an RCA task from the stream; the
     # response breached, so the customer's written request for an RCA report opens one more

@@ -43,9 +43,15 @@ def test_a_restart_loses_nothing_acknowledged(tmp_path: Path) -> None:
         before = first.get(f"/api/tickets/{ticket_id}", **AGENT)
         import time
 
-        for _ in range(100):  # the four samples and this one, all past triage
+        # The four samples and this one, all past triage, and what the stream opens after them
+        # (R004-8: an RCA task and a problem record for the top incident): unchanged a while.
+        last: set[str] = set()
+        stable = 0
+        for _ in range(200):
             queue_before = {t["ticket_id"] for t in first.get("/api/queue", **AGENT)["tickets"]}
-            if len(queue_before) == 5:
+            stable = stable + 1 if queue_before == last and len(queue_before) >= 5 else 0
+            last = queue_before
+            if stable >= 10:
                 break
             time.sleep(0.2)
     finally:
