@@ -169,6 +169,18 @@ def test_problem_records_and_rca_tasks(desk: Desk) -> None:
     assert twice["statusCode"] == 422 and "already" in twice["body"]
     _act(desk, problem, "attach_rca_report", message="Gedeeld met de klant.")
     assert len(rca_reports(desk.tickets.get(problem).events)) == 2
+    assert desk.agent(problem, "link_incident", {}, **AGENT)["statusCode"] == 409  # needs one
+
+    # The problem record is the desk's own: resolving it mails the customer nothing, while the
+    # requested RCA task confirmed the request and mailed its report.
+    _act(desk, problem, "resolve", message="Oorzaak weggenomen.")
+    desk.settle()
+    to_customer = [
+        str(m["Subject"]) for m in desk.sent_mail() if m["To"] == "servicedesk@noord.example"
+    ]
+    assert not [s for s in to_customer if problem in s]
+    assert sum(rca in s for s in to_customer) == 2  # the confirmation and the report
+    assert not [s for s in to_customer if proactive.ticket_id in s]
 
 
 def test_an_rca_request_needs_a_breach_and_the_contract(desk: Desk) -> None:

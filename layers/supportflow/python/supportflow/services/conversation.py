@@ -12,6 +12,7 @@ from datetime import datetime
 from supportflow.contracts import Contract, ContractDirectory
 from supportflow.domain import conversation
 from supportflow.domain.events import LoggedEvent
+from supportflow.domain.problems import PROBLEM
 from supportflow.domain.ticket import Ticket
 from supportflow.services import mail
 from supportflow.services.deadlines import Deadlines
@@ -47,7 +48,7 @@ class CustomerMail:
     def for_event(self, ticket: Ticket, event: LoggedEvent, role: str) -> SendMail | None:
         """The customer's mail for this event, or None (internal, or the customer's own doing)."""
         kind = conversation.update_for(event, role)
-        if kind is None:
+        if kind is None or ticket.attributes.get("type") == PROBLEM:  # R004-8: the desk's own
             return None
         contract = self.contracts.get(ticket.customer_id)
         domain = mail.domain_of(contract.desk_address)

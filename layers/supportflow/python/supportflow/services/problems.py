@@ -268,8 +268,8 @@ def action_effects(
     kind = ticket.attributes.get("type")
     if action in ("link_incident", "attach_rca_report") and kind != PROBLEM:
         raise ProblemError(f"{ticket.ticket_id} is not a problem record")
-    if action == "link_incident":
-        incident_id = str(data.get("ticket") or "")
+    if action == "link_incident" and data.get("ticket"):  # without: the action says it needs one
+        incident_id = str(data["ticket"])
         if incident_id in linked_incidents(ticket.events):
             raise ProblemError(f"{incident_id} is linked to {ticket.ticket_id} already")
         _check_incident(tickets, ticket.customer_id, incident_id)

@@ -51,8 +51,8 @@ from supportflow.services.ports import (
 )
 from supportflow.services.tokens import Links
 
-AUDITED = (EXCLUDED_EVENT, "exclusion_withdrawn")
-OPEN_AHEAD = 12  # months an open problem record is listed ahead of its last change  # who decided goes with the verdict
+AUDITED = (EXCLUDED_EVENT, "exclusion_withdrawn")  # who decided goes with the verdict
+OPEN_AHEAD = 12  # months an open problem record is listed ahead of its last change
 
 
 def review_events(ticket: Ticket) -> list[TicketEvent]:
