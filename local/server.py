@@ -252,7 +252,9 @@ class Handler(BaseHTTPRequestHandler):
                     "id": contract.customer_id,
                     "name": contract.name,
                     "policy": policy.id,
-                    "priorities": list(policy.priorities.ids),
+                    "priorities": [
+                        p for p in policy.priorities.ids if p not in policy.priorities.by_rule_only
+                    ],
                     "urgency": matrix.urgency if matrix else None,
                     "impact": matrix.impact if matrix else None,
                 }

@@ -225,3 +225,17 @@ def test_a_high_tier_at_risk_warns_the_service_manager_once() -> None:
     other_id = other.ticket.ticket_id  # type: ignore[union-attr]
     clock.advance(hours=1)
     assert warn(other_id) == 0  # not breached, and the tier's warning went already
+
+
+def test_the_rca_level_is_given_only_by_its_rule() -> None:
+    """A customer proposing `rca` for an incident gets the matrix or the default, never a
+    month; an agent cannot set it by hand either."""
+    from supportflow.domain.priority import TicketError, check_settable
+
+    proposed = run("integration-9x5", [("2027-05-03T09:00:00+02:00", "opened")],
+                   "2027-05-03T10:00:00+02:00", priority="rca")  # fmt: skip
+    assert proposed.priority == "medium"  # the pack's default
+    pack = shipped().get("integration-9x5")
+    with pytest.raises(TicketError, match="only by its rules"):
+        check_settable(pack, "rca")
+    check_settable(pack, "top")

@@ -54,6 +54,13 @@ def check_priority(policy: Policy, priority: str) -> None:
         )
 
 
+def check_settable(policy: Policy, priority: str) -> None:
+    """A priority an agent may set by hand: a known one, not one only a rule gives."""
+    check_priority(policy, priority)
+    if priority in policy.priorities.by_rule_only:
+        raise TicketError(f"priority {priority!r} of {policy.id} is given only by its rules")
+
+
 def decide_priority(policy: Policy, ticket: TicketAttributes) -> PriorityDecision:
     """The priority a new ticket gets, with the reason in words."""
     validate_ticket(policy, ticket)
@@ -70,7 +77,8 @@ def decide_priority(policy: Policy, ticket: TicketAttributes) -> PriorityDecisio
         return PriorityDecision(
             priority, f"matrix: urgency {ticket.urgency} x impact {ticket.impact} -> {priority}"
         )
-    if ticket.priority is not None and policy.priorities.accept_proposed:
+    proposable = ticket.priority not in policy.priorities.by_rule_only
+    if ticket.priority is not None and policy.priorities.accept_proposed and proposable:
         return PriorityDecision(ticket.priority, f"given: {ticket.priority}")
     default = policy.priorities.default
     return PriorityDecision(default, f"default: {default if default else 'no priority'}")

@@ -19,6 +19,11 @@ class PriorityLevel(PolicyModel):
     calendar: str | None = Field(
         default=None, description="the calendar this priority's targets run on (default: metric's)"
     )
+    by_rule_only: bool = Field(
+        default=False,
+        description="only a rule gives this level: never a customer's proposal nor an agent's "
+        "priority change (R004-8: an RCA report's month)",
+    )
     review: Literal["always", "when_used"] = Field(
         default="always",
         description="a tier of the SLA review even in a month without its tickets, or only "
@@ -119,6 +124,10 @@ class Priorities(PolicyModel):
     @cached_property
     def ids(self) -> tuple[str, ...]:
         return tuple(level.id for level in self.levels)
+
+    @cached_property
+    def by_rule_only(self) -> frozenset[str]:
+        return frozenset(level.id for level in self.levels if level.by_rule_only)
 
     @cached_property
     def reviewed(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from supportflow.domain.assessment import DECISION_FLAGS
 from supportflow.domain.clock import SlaState
 from supportflow.domain.conversation import already_logged
 from supportflow.domain.entitlements import action_flag
-from supportflow.domain.priority import check_priority
+from supportflow.domain.priority import check_settable
 from supportflow.domain.routing import customer_message_action
 from supportflow.domain.text import OneLine, Text
 from supportflow.domain.ticket import Ticket
@@ -84,7 +84,7 @@ class RecordAction:
             )
         policy = self.deadlines.policy(ticket)
         if action == "change_priority" and data.get("priority"):
-            check_priority(policy, str(data["priority"]))
+            check_settable(policy, str(data["priority"]))
         if action == "customer_message":  # wherever the ticket is: see customer_message_action
             reopen = policy.conversation.reopen_on_reply
             action = customer_message_action(ticket.stage, reopen_on_reply=reopen)
