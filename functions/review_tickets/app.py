@@ -19,9 +19,7 @@ SETTINGS = ReviewTicketsSettings
 def build(deps: Container) -> Handler:
     from supportflow.adapters.dynamodb_items import changed_tickets  # pynamodb: at first use
 
-    keep = deps.keep_verdicts()
-    warn = deps.early_warnings()
-    problems = deps.problems()
+    review = deps.review_ticket()
 
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -32,14 +30,14 @@ def build(deps: Container) -> Handler:
                 failures.append({"itemIdentifier": sequence})
                 continue
             try:
-                kept += keep(ticket_id)
-                warned += warn(ticket_id)
-                watched = problems.watch(ticket_id)
+                done = review(ticket_id)
             except (TemporarilyUnavailable, ConcurrentUpdate):
                 failures.append({"itemIdentifier": sequence})
                 continue
-            suggested += watched.suggestion is not None
-            tasks += watched.rca_task is not None
+            kept += done.kept
+            warned += done.warned
+            suggested += done.watched.suggestion is not None
+            tasks += done.watched.rca_task is not None
         count("VerdictsKept", kept)
         count("EarlyWarningsMailed", warned)
         count("ProblemsSuggested", suggested)

@@ -52,7 +52,12 @@ if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.services.problems import Problems
     from supportflow.services.receive_mail import ReceiveMail
     from supportflow.services.reconcile import Reconcile
-    from supportflow.services.review import ComplianceReview, EarlyWarnings, KeepVerdicts
+    from supportflow.services.review import (
+        ComplianceReview,
+        EarlyWarnings,
+        KeepVerdicts,
+        ReviewTicket,
+    )
     from supportflow.services.timers import FireTimer
     from supportflow.services.tokens import CustomerTokens, Links
     from supportflow.services.triage import Triage
@@ -218,6 +223,13 @@ class Container:
 
         return EarlyWarnings(
             self.compliance_review(), self.tickets, self.policies, self.links, self.clock
+        )
+
+    def review_ticket(self) -> ReviewTicket:
+        from supportflow.services.review import ReviewTicket
+
+        return ReviewTicket(
+            self.keep_verdicts(), self.early_warnings(), self.problems(), self.tickets
         )
 
     def problems(self) -> Problems:

@@ -160,44 +160,57 @@ def render_html(
     availability = report.get("availability")
     if availability:
         parts.append(_availability(availability))
-    parts.append(f"<h2>Breaches ({len(report['breaches'])})</h2>")
-    parts.append(
-        "<table class='breaches'><thead><tr><th>ticket</th><th>metric</th><th>priority</th>"
-        "<th>due</th><th>late</th><th>why (the SLA clock)</th></tr></thead><tbody>"
-    )
-    for b in report["breaches"]:
-        parts.append(
-            f"<tr><td>{escape(str(b['id']))}</td><td class='text'>{escape(b['metric'])}</td>"
-            f"<td class='text'>{escape(str(b.get('priority')))}</td>"
-            f"<td class='text'>{escape(str(b['due']))}</td>"
-            f"<td>{escape(_duration(b['late_business_seconds']))}</td>"
-            f"<td class='text'>{escape(str(b.get('explanation') or ''))}</td></tr>"
-        )
-    parts.append("</tbody></table>")
-    problems = report.get("problems") or []
-    if problems:  # the desk's report: the problem records open in the month (R004-8)
-        parts.append(f"<h2>Problem records, R004-8 ({len(problems)})</h2><ul class='problems'>")
-        for p in problems:
-            incidents = ", ".join(str(t) for t in p.get("incidents") or []) or "none"
-            reports = len(p.get("reports") or [])
-            parts.append(
-                f"<li>{escape(str(p['id']))} {escape(str(p.get('subject') or ''))}: incidents "
-                f"{escape(incidents)}; {reports} RCA report{'s' if reports != 1 else ''}; "
-                f"{escape(str(p.get('stage') or '').replace('_', ' '))}</li>"
-            )
-        parts.append("</ul>")
-    excluded = report.get("excluded") or []
-    if excluded:
-        parts.append(f"<h2>Excluded from compliance, R004-10 ({len(excluded)})</h2><ul>")
-        for e in excluded:
-            who = f" ({e['by']})" if e.get("by") else ""
-            parts.append(
-                f"<li>{escape(str(e['id']))} {escape(e['metric'])}, due {escape(str(e['due']))}: "
-                f"{escape(str(e.get('reason')))}{escape(who)}</li>"
-            )
-        parts.append("</ul>")
+    parts += [_breaches(report["breaches"]), _problems(report.get("problems") or [])]
+    parts.append(_excluded(report.get("excluded") or []))
     parts.append("</body></html>\n")
     return "".join(parts)
+
+
+def _breaches(breaches: Sequence[Mapping[str, Any]]) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(str(b['id']))}</td><td class='text'>{escape(b['metric'])}</td>"
+        f"<td class='text'>{escape(str(b.get('priority')))}</td>"
+        f"<td class='text'>{escape(str(b['due']))}</td>"
+        f"<td>{escape(_duration(b['late_business_seconds']))}</td>"
+        f"<td class='text'>{escape(str(b.get('explanation') or ''))}</td></tr>"
+        for b in breaches
+    )
+    return (
+        f"<h2>Breaches ({len(breaches)})</h2><table class='breaches'><thead><tr><th>ticket</th>"
+        "<th>metric</th><th>priority</th><th>due</th><th>late</th><th>why (the SLA clock)</th>"
+        f"</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _problems(problems: Sequence[Mapping[str, Any]]) -> str:
+    """The desk's report: the problem records open in the month (R004-8)."""
+    if not problems:
+        return ""
+    items = []
+    for p in problems:
+        incidents = ", ".join(str(t) for t in p.get("incidents") or []) or "none"
+        reports = len(p.get("reports") or [])
+        items.append(
+            f"<li>{escape(str(p['id']))} {escape(str(p.get('subject') or ''))}: incidents "
+            f"{escape(incidents)}; {reports} RCA report{'s' if reports != 1 else ''}; "
+            f"{escape(str(p.get('stage') or '').replace('_', ' '))}</li>"
+        )
+    heading = f"<h2>Problem records, R004-8 ({len(problems)})</h2>"
+    return f"{heading}<ul class='problems'>{''.join(items)}</ul>"
+
+
+def _excluded(excluded: Sequence[Mapping[str, Any]]) -> str:
+    if not excluded:
+        return ""
+    items = []
+    for e in excluded:
+        who = f" ({e['by']})" if e.get("by") else ""
+        items.append(
+            f"<li>{escape(str(e['id']))} {escape(e['metric'])}, due {escape(str(e['due']))}: "
+            f"{escape(str(e.get('reason')))}{escape(who)}</li>"
+        )
+    heading = f"<h2>Excluded from compliance, R004-10 ({len(excluded)})</h2>"
+    return f"{heading}<ul>{''.join(items)}</ul>"
 
 
 def _tier_row(priority: str, metric: str, row: Mapping[str, Any]) -> str:

@@ -99,32 +99,37 @@ def seen_of(
     opened_at: datetime,
     attributes: dict[str, Any],
     priority: str | None,
-    events: Iterable[LoggedEvent],
+    events: Sequence[LoggedEvent],
 ) -> Seen:
-    problems: list[str] = []
-    rca_tasks: list[str] = []
-    suggested = False
-    channel = attributes.get("channel")
-    for event in events:
-        if event.type == "opened":
-            channel = event.data.get("channel", channel)
-        elif event.type == "linked_to_problem" and event.data.get("problem") not in problems:
-            problems.append(str(event.data["problem"]))
-        elif event.type == "rca_task_opened" and event.data.get("ticket") not in rca_tasks:
-            rca_tasks.append(str(event.data["ticket"]))
-        elif event.type == "problem_suggested":
-            suggested = True
+    channel = events[0].data.get("channel") if events else None
+    problems, rca_tasks, suggested = links_of(events)
     return Seen(
         ticket_id,
         opened_at,
         str(attributes.get("type", "incident")),
-        None if channel is None else str(channel),
+        str(channel or attributes.get("channel") or "") or None,
         priority,
         attributes.get("category"),
-        tuple(problems),
+        problems,
         suggested,
-        tuple(rca_tasks),
+        rca_tasks,
     )
+
+
+def links_of(events: Iterable[LoggedEvent]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """From an incident's log: the problem records that link it, its RCA tasks, and whether a
+    problem record was suggested for it."""
+    problems: dict[str, None] = {}
+    rca_tasks: dict[str, None] = {}
+    suggested = False
+    for event in events:
+        if event.type == "linked_to_problem":
+            problems[str(event.data["problem"])] = None
+        elif event.type == "rca_task_opened":
+            rca_tasks[str(event.data["ticket"])] = None
+        elif event.type == "problem_suggested":
+            suggested = True
+    return tuple(problems), tuple(rca_tasks), suggested
 
 
 @dataclass(frozen=True)
@@ -224,14 +229,10 @@ def problem_view(kind: str, events: Sequence[LoggedEvent]) -> dict[str, Any] | N
             "problems": list(opened.get("problems", [])),
         }
     suggested = next((dict(e.data) for e in events if e.type == "problem_suggested"), None)
-    seen = seen_of("", events[0].at if events else datetime.min, {}, None, events)
-    if suggested is None and not seen.problems and not seen.rca_tasks:
+    problems, rca_tasks, _ = links_of(events)
+    if suggested is None and not problems and not rca_tasks:
         return None
-    return {
-        "suggested": suggested,
-        "problems": list(seen.problems),
-        "rca_tasks": list(seen.rca_tasks),
-    }
+    return {"suggested": suggested, "problems": list(problems), "rca_tasks": list(rca_tasks)}
 
 
 def problem_summary(

@@ -81,10 +81,7 @@ class Escalate:
             return None
         contract = self.contracts.get(ticket.customer_id)
         policy = self.deadlines.policy(ticket)
-        level = next((lv for lv in policy.priorities.levels if lv.id == state.priority), None)
-        priority = mail.priority_name(
-            state.priority, contract.language, policy.language, level.label if level else None
-        )
+        priority = mail.priority_name(policy, state.priority, contract.language)
         message = mail.escalation(
             language=contract.language,
             sender=contract.desk_address,

@@ -159,6 +159,17 @@ def new_ticket_id() -> str:
     return f"T-{secrets.token_hex(5).upper()}"
 
 
+def _first_event(
+    details: Mapping[str, Any] | None, mail_id: str | None, call: PhoneCall | None, now: datetime
+) -> tuple[dict[str, Any], datetime]:
+    """What the `opened` event carries besides its channel, and when the ticket opened: a
+    mail's Message-ID; the caller of a call typed up, at the time of the call."""
+    data = {**(details or {}), **({"message_id": mail_id} if mail_id else {})}
+    if call is None:
+        return data, now
+    return data | {"caller": call.name, "phone": call.number, "agent": call.agent}, call.at
+
+
 def intake_key(form: NewTicket, idempotency_key: str | None, now: datetime) -> IntakeKey:
     """What makes this filing the same as an earlier one (see IntakeKey)."""
     content = json.dumps(form.model_dump(exclude={"fingerprint", "form_key"}), sort_keys=True)
@@ -238,6 +249,15 @@ class OpenTicket:
         for flag in flags:
             ticket.log("entitlement_flagged", SYSTEM, flag.as_dict(), opened_at)
 
+    def _confirmation(
+        self, ticket: Ticket, contract: Contract, token: str, now: datetime
+    ) -> tuple[Effect, ...]:
+        if self.quota.take(contract.customer_id, now, self.mails_per_hour):
+            return (self.mails.confirmation(ticket, contract, token),)
+        # a flood from one customer: the desk sees every ticket, the mailbox does not
+        log.warning("confirmation withheld", extra={"customer": contract.customer_id})
+        return ()
+
     def _hold(
         self, form: NewTicket, idempotency_key: str | None, now: datetime, reason: str = ""
     ) -> Held:
@@ -271,11 +291,7 @@ class OpenTicket:
         time of the call, with the caller on its first event. The desk's own tickets (a problem
         record, an RCA task) carry `details` on their first event and `also` the effects that
         link them to other tickets, in the same write."""
-        details = {**(details or {}), **({"message_id": mail_id} if mail_id else {})}
-        opened_at = now
-        if call is not None:
-            details |= {"caller": call.name, "phone": call.number, "agent": call.agent}
-            opened_at = call.at
+        details, opened_at = _first_event(details, mail_id, call, now)
         key = intake_key(form, idempotency_key, now)
         repeat = self.tickets.repeat_of(key, now)
         if repeat is not None:  # the common repeat, answered before anything is counted
@@ -305,13 +321,9 @@ class OpenTicket:
         )
         self._judge(ticket, policy, terms, attributes, decided.priority, form.contact_email)
         token = self.tokens.sign(ticket.ticket_id)
-        effects: tuple[Effect, ...] = (StartWorkflow(ticket.ticket_id),)
-        effects += also(ticket.ticket_id) if also is not None else ()
-        # a record of the desk's own (`confirm` False) mails the customer nothing
-        if confirm and self.quota.take(contract.customer_id, now, self.mails_per_hour):
-            effects += (self.mails.confirmation(ticket, contract, token),)
-        elif confirm:  # a flood from one customer: the desk sees every ticket, the mailbox not
-            log.warning("confirmation withheld", extra={"customer": contract.customer_id})
+        effects = (StartWorkflow(ticket.ticket_id), *(also(ticket.ticket_id) if also else ()))
+        if confirm:  # a record of the desk's own mails the customer nothing
+            effects += self._confirmation(ticket, contract, token, now)
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:
             return Opened(stored, False, None, None, ())

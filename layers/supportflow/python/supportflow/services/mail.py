@@ -16,6 +16,7 @@ from email.utils import format_datetime, formataddr, formatdate, make_msgid
 from supportflow.domain import conversation
 from supportflow.domain.compliance import ThresholdWarning, percent_text
 from supportflow.domain.conversation import Thread
+from supportflow.domain.policy import Policy
 from supportflow.domain.timeutil import format_seconds
 from supportflow.services.mail_texts import PRIORITY_NAMES, TEXTS
 
@@ -30,14 +31,14 @@ def _header(value: str) -> str:
     return value
 
 
-def priority_name(
-    priority: str | None, language: str, pack_language: str, label: str | None
-) -> str:
+def priority_name(policy: Policy, priority: str | None, language: str) -> str:
     """A priority as the mail's reader names it: the pack's label when the pack speaks the
     mail's language, else our own name for it (never a bare English id in a Dutch mail)."""
     if priority is None:
         return "-"
-    if label and pack_language == language:
+    level = next((lv for lv in policy.priorities.levels if lv.id == priority), None)
+    label = level.label if level else None
+    if label and policy.language == language:
         return label
     names = PRIORITY_NAMES.get(language, PRIORITY_NAMES["en"])
     return names.get(priority, label or priority)

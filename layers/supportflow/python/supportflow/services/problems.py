@@ -12,6 +12,7 @@ nothing is linked before the link was written, and nothing written stays unlinke
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from supportflow.domain.problems import (
     Suggestion,
     check_rca_request,
     linked_incidents,
+    links_of,
     needs_rca,
     recurrence,
     seen_of,
@@ -73,13 +75,18 @@ class Problems:
             ticket = self.tickets.get(ticket_id)
         except TicketNotFound:
             return Watched()
+        return self.watch_ticket(ticket)
+
+    def watch_ticket(self, ticket: Ticket) -> Watched:
+        """`watch` of a ticket as read (the review's one read of it)."""
+        ticket_id = ticket.ticket_id
         spec = self.deadlines.policy(ticket).problems
         if not spec.defined or ticket.attributes.get("type", "incident") != "incident":
             return Watched()
         seen = self._seen(ticket)
         rca = None
         if needs_rca(spec, seen):
-            rca = self._open_rca(ticket, PROACTIVE, SYSTEM, "").ticket.ticket_id
+            rca = self._open_rca(ticket, seen.problems, PROACTIVE, SYSTEM, "").ticket.ticket_id
         suggestion = None
         rule = spec.recurring
         if rule is not None and rule.matches(seen) and not seen.suggested:  # then read the rest
@@ -117,7 +124,7 @@ class Problems:
         )
         now = self.clock()
         ids = [t.ticket_id for t in found]
-        shared = set.intersection(*(set(self._seen(t).problems) for t in found))
+        shared = set.intersection(*(set(links_of(t.events)[0]) for t in found))
         if shared:  # one record links them all already: that one
             return Opened(self.tickets.get(sorted(shared)[0]), False, None, None, ())
         digest = hashlib.sha256(",".join(sorted(ids)).encode()).hexdigest()[:20]
@@ -157,16 +164,20 @@ class Problems:
         spec = self.deadlines.policy(ticket).problems
         state = self.deadlines.state(ticket, max(self.clock(), ticket.last_at))
         breached = [name for name, m in state.metrics.items() if m.breached]
-        check_rca_request(spec, self._seen(ticket), breached)
-        return self._open_rca(ticket, REQUESTED, actor, ", ".join(breached))
+        seen = seen_of(
+            incident_id, ticket.opened_at, ticket.attributes, state.priority, ticket.events
+        )
+        check_rca_request(spec, seen, breached)
+        return self._open_rca(ticket, seen.problems, REQUESTED, actor, ", ".join(breached))
 
     # ----- helpers ----------------------------------------------------------------------------
 
-    def _open_rca(self, incident: Ticket, why: str, actor: str, breached: str) -> Opened:
+    def _open_rca(
+        self, incident: Ticket, problems: tuple[str, ...], why: str, actor: str, breached: str
+    ) -> Opened:
         contract = self.contracts().find(incident.customer_id)
         if contract is None:
             raise ProblemError(f"no contract for {incident.customer_id!r}")
-        problems = self._seen(incident).problems
         if not problems:  # R004-8: the analysis is registered as a problem record
             problems = (self._problem_of(incident, actor),)
         now = self.clock()
@@ -278,17 +289,9 @@ def action_effects(
         opened = ticket.events[0].data if ticket.events else {}
         about = str(opened.get("about") or "")
         problems = [str(p) for p in opened.get("problems", [])]
-        try:
-            incident = tickets.get(about)
-            problems += [
-                p
-                for p in seen_of(
-                    about, incident.opened_at, incident.attributes, None, incident.events
-                ).problems
-                if p not in problems
-            ]
-        except TicketNotFound:
-            pass
+        with contextlib.suppress(TicketNotFound):  # its incident's records, linked since
+            linked = links_of(tickets.get(about).events)[0]
+            problems += [p for p in linked if p not in problems]
         report = {"report": data.get("message"), "rca": ticket.ticket_id, "about": about}
         return [
             LogOnTicket(p, f"rca:{ticket.ticket_id}", "rca_report_attached", actor, report, now)

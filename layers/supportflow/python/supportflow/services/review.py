@@ -14,8 +14,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from functools import partial
 from typing import Any
 
@@ -49,6 +49,7 @@ from supportflow.services.ports import (
     VerdictStore,
     retrying,
 )
+from supportflow.services.problems import Problems, Watched
 from supportflow.services.tokens import Links
 
 AUDITED = (EXCLUDED_EVENT, "exclusion_withdrawn")  # who decided goes with the verdict
@@ -78,21 +79,27 @@ def ticket_verdicts(ticket: Ticket, policy: Policy, now: datetime) -> list[Verdi
         month = verdict.month(zone)
         if month is not None:
             rows.append(VerdictRow(ticket.customer_id, str(month), verdict=verdict))
-    if ticket.attributes.get("type") == PROBLEM:  # R004-8: in each month it is open
-        summary = problem_summary(ticket.ticket_id, ticket.subject, ticket.stage, ticket.events)
-        first = Month.of(ticket.opened_at, zone)
-        closed = next((e.at for e in reversed(ticket.events) if e.type == "closed"), None)
-        last = Month.of(closed or state.now, zone)
-        for _ in range(0 if closed else OPEN_AHEAD):  # open: in the months ahead too (the
-            last = last.next()  # rows are replaced when it closes)
-        month = first
-        while month <= last:
-            rows.append(VerdictRow(ticket.customer_id, str(month), problem=summary))
-            month = month.next()
+    if ticket.attributes.get("type") == PROBLEM:
+        rows += _problem_rows(ticket, state.now, zone)
     outage = ticket_outage(ticket.ticket_id, state)
     if outage is not None:
         for month in outage_months(outage, state.now, zone):
             rows.append(VerdictRow(ticket.customer_id, str(month), outage=outage))
+    return rows
+
+
+def _problem_rows(ticket: Ticket, now: datetime, zone: tzinfo) -> list[VerdictRow]:
+    """A problem record (R004-8) in each month it is open: an open one in the months ahead too
+    (its rows are replaced when it closes)."""
+    summary = problem_summary(ticket.ticket_id, ticket.subject, ticket.stage, ticket.events)
+    closed = next((e.at for e in reversed(ticket.events) if e.type == "closed"), None)
+    month, last = Month.of(ticket.opened_at, zone), Month.of(closed or now, zone)
+    for _ in range(0 if closed else OPEN_AHEAD):
+        last = last.next()
+    rows = []
+    while month <= last:
+        rows.append(VerdictRow(ticket.customer_id, str(month), problem=summary))
+        month = month.next()
     return rows
 
 
@@ -110,9 +117,13 @@ class KeepVerdicts:
             ticket = self.tickets.get(ticket_id)
         except TicketNotFound:
             return False
+        return self.keep(ticket)[0]
+
+    def keep(self, ticket: Ticket) -> tuple[bool, list[VerdictRow]]:
+        """Store the verdicts of a ticket as read; whether they were stored, and the rows."""
         policy = self.policies.get(ticket.policy_id, version=ticket.policy_version)
         rows = ticket_verdicts(ticket, policy, self.clock())
-        return self.store.record(ticket_id, ticket.events[-1].seq, rows)
+        return self.store.record(ticket.ticket_id, ticket.events[-1].seq, rows), rows
 
 
 @dataclass(frozen=True)
@@ -197,6 +208,12 @@ class EarlyWarnings:
             ticket = self.tickets.get(ticket_id)
         except TicketNotFound:
             return 0
+        policy = self.policies.get(ticket.policy_id, version=ticket.policy_version)
+        return self.after(ticket, ticket_verdicts(ticket, policy, self.clock()))
+
+    def after(self, ticket: Ticket, rows: list[VerdictRow]) -> int:
+        """The warnings this ticket's verdicts (`rows`, as just kept) tip; how many were mailed."""
+        ticket_id = ticket.ticket_id
         contract = self.review.contracts().find(ticket.customer_id)
         policy = self.policies.get(ticket.policy_id, version=ticket.policy_version)
         if contract is None or policy.review.warn is None:
@@ -205,7 +222,7 @@ class EarlyWarnings:
         month = Month.of(now, policy.calendar().zone)
         tipped = {
             (row.verdict.priority, row.verdict.metric)
-            for row in ticket_verdicts(ticket, policy, now)
+            for row in rows
             if row.verdict is not None
             and row.month == str(month)
             and row.verdict.outcome() == BREACHED_OUTCOME
@@ -230,10 +247,7 @@ class EarlyWarnings:
         policy = self.policies.get(ticket.policy_id, version=ticket.policy_version)
         role = str(policy.review.warn)
         recipient = contract.escalation.get(role, contract.desk_address)
-        level = next((lv for lv in policy.priorities.levels if lv.id == warning.priority), None)
-        priority = mail.priority_name(
-            warning.priority, contract.language, policy.language, level.label if level else None
-        )
+        priority = mail.priority_name(policy, warning.priority, contract.language)
         message = mail.early_warning(
             language=contract.language,
             sender=contract.desk_address,
@@ -254,3 +268,30 @@ class EarlyWarnings:
         letter = SendMail(ticket_id, f"mail:{key}", message.as_bytes(), recipient)
         self.tickets.save(ticket, [letter], once=[mark])
         return 1
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    kept: bool = False
+    warned: int = 0
+    watched: Watched = field(default_factory=Watched)
+
+
+@dataclass(frozen=True)
+class ReviewTicket:
+    """What the SLA review does for each ticket whose log grew (the table's stream): its
+    verdicts kept, the early warnings they tip mailed, and problem management's watch, from
+    one read of the ticket and one computation of its verdicts."""
+
+    keep: KeepVerdicts
+    warn: EarlyWarnings
+    problems: Problems
+    tickets: TicketRepository
+
+    def __call__(self, ticket_id: str) -> Reviewed:
+        try:
+            ticket = self.tickets.get(ticket_id)
+        except TicketNotFound:
+            return Reviewed()
+        kept, rows = self.keep.keep(ticket)
+        return Reviewed(kept, self.warn.after(ticket, rows), self.problems.watch_ticket(ticket))
