@@ -213,6 +213,31 @@ def test_the_queue_and_a_customers_tickets(tickets: TicketRepository) -> None:
     assert mine == {"T-0000000000", "T-0000000002"}
 
 
+def test_a_ticket_moving_while_the_queue_is_read_is_listed_once(
+    tickets: TicketRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The queue reads one stage at a time: a ticket triaged between two reads is in both."""
+    _add(tickets, _new())
+    if isinstance(tickets, InMemoryTickets):
+        assert [t.ticket_id for t in tickets.queue(["triage", "first_line"])] == ["T-0000000001"]
+        return
+    from supportflow.adapters.dynamodb_items import TicketItem
+
+    query = TicketItem.by_stage_due.query
+
+    def moving(key: str, *args: Any, **kwargs: Any) -> Any:
+        items = list(query(key, *args, **kwargs))
+        if key == "STAGE#triage":  # read in triage; then it moves on before the next read
+            ticket = tickets.get("T-0000000001")
+            ticket.triage()
+            tickets.save(ticket)
+        return iter(items)
+
+    monkeypatch.setattr(TicketItem.by_stage_due, "query", moving)
+    listed = tickets.queue(["triage", "first_line"])
+    assert [(t.ticket_id, t.stage) for t in listed] == [("T-0000000001", "first_line")]
+
+
 @pytest.fixture(params=["memory", "dynamodb"])
 def bookings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from supportflow.adapters.dynamodb_bookings import DynamoBookings

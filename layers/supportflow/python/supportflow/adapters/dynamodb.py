@@ -249,11 +249,16 @@ class DynamoTickets:
     # ----- reading many -------------------------------------------------------------------------
 
     def queue(self, stages: Sequence[str]) -> list[Ticket]:
-        found: list[tuple[str, Ticket]] = []
+        # One query per stage: a ticket that moves between two of them meanwhile (or an index
+        # that lags) can be read in both; the newer version stands.
+        found: dict[str, tuple[str, Ticket]] = {}
         for stage in stages:
             for item in TicketItem.by_stage_due.query(f"STAGE#{stage}"):
-                found.append((item.gsi2sk, ticket_of(item)))
-        return [ticket for _, ticket in sorted(found, key=lambda pair: pair[0])]
+                ticket = ticket_of(item)
+                seen = found.get(ticket.ticket_id)
+                if seen is None or ticket.version > seen[1].version:
+                    found[ticket.ticket_id] = (item.gsi2sk, ticket)
+        return [ticket for _, ticket in sorted(found.values(), key=lambda pair: pair[0])]
 
     def by_customer(self, customer_id: str) -> list[Ticket]:
         return [ticket_of(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
