@@ -35,7 +35,7 @@ import pandas as pd
 import pytz
 from pandas.tseries.offsets import CustomBusinessHour
 
-from supportflow.domain.calendar import BusinessCalendar
+from supportflow.domain.calendar.business_calendar import BusinessCalendar
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 OPENS, CLOSES = time(8, 30), time(17, 30)

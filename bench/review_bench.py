@@ -37,12 +37,12 @@ from bench.common import describe, provenance  # noqa: E402
 from local.serial import partitioned  # noqa: E402
 from local.stack import MOTO_CONFIG, REGION, create_table  # noqa: E402
 
-from supportflow.adapters.dynamodb import bind_models  # noqa: E402
-from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts, month_pk  # noqa: E402
+from supportflow.adapters.dynamodb.items import bind_models  # noqa: E402
+from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts, month_pk  # noqa: E402
 from supportflow.contracts import ContractDirectory  # noqa: E402
-from supportflow.domain.compliance import Verdict  # noqa: E402
+from supportflow.domain.review.verdicts import Verdict  # noqa: E402
 from supportflow.policies import shipped  # noqa: E402
-from supportflow.services.review import ComplianceReview  # noqa: E402
+from supportflow.services.review.review_tickets import ComplianceReview  # noqa: E402
 
 TABLE = "supportflow-bench-review"
 SIZES = (10_000, 100_000)

@@ -70,8 +70,9 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import dynamodb_backends
 
-from supportflow.adapters.dynamodb import DynamoTickets, bind_models
-from supportflow.domain.timeutil import parse_instant
+from supportflow.adapters.dynamodb.items import bind_models
+from supportflow.adapters.dynamodb.tickets import DynamoTickets
+from supportflow.domain.common.timeutil import parse_instant
 from supportflow.policies import shipped
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from supportflow.api import intake, tickets
+from supportflow.entrypoints.api import intake, tickets
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "openapi.json"

@@ -14,8 +14,8 @@ from html import escape
 from typing import Any, Protocol
 
 from local.charts import dashboard_charts
-from supportflow.domain.compliance import Month, ReportError
-from supportflow.domain.compliance_text import render_html
+from supportflow.domain.common.periods import Month, ReportError
+from supportflow.domain.review.report_text import render_html
 
 MONTHS_SHOWN = 6  # availability over the month and the five before it
 REPORT = "/customers/{customer_id}/report"

@@ -35,12 +35,12 @@ from local.serial import JOURNALS, LOCK, serialized
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
-from supportflow.adapters.dynamodb import DynamoTickets
-from supportflow.adapters.dynamodb_contracts import DynamoContracts
-from supportflow.adapters.dynamodb_items import open_connections
-from supportflow.adapters.outbox import FileOutbox
-from supportflow.domain.ticket import OPEN_STAGES, Stage
-from supportflow.services.contracts import ContractBook
+from supportflow.adapters.dynamodb.contracts import DynamoContracts
+from supportflow.adapters.dynamodb.items import open_connections
+from supportflow.adapters.dynamodb.tickets import DynamoTickets
+from supportflow.adapters.file_outbox import FileOutbox
+from supportflow.domain.ticket.routing import OPEN_STAGES, Stage
+from supportflow.services.admin.contracts import ContractBook
 
 log = logging.getLogger(__name__)
 # Tickets whose workflow still runs (and is started again after a restart).

@@ -25,7 +25,7 @@ from local.lambda_shim import HandlerRegistry, InProcessLambda
 from local.stream_pump import StreamPump, new_events
 from local.timer_pump import TimerPump
 from supportflow.bootstrap import Container
-from supportflow.services.ports import Clock
+from supportflow.services.ports.ports import Clock
 from supportflow.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,8 +261,8 @@ def load_demo_contracts(table_name: str) -> None:
     """The demo contracts as their first versions (in force from 2020-01-01), as an admin would
     record them: the local stack's first start, so nothing reads a file at a cold start. A
     restored desk overwrites them with what it had stored."""
-    from supportflow.adapters.dynamodb import bind_models
-    from supportflow.adapters.dynamodb_contracts import DynamoContracts
+    from supportflow.adapters.dynamodb.contracts import DynamoContracts
+    from supportflow.adapters.dynamodb.items import bind_models
     from supportflow.contracts import demo_versions
 
     bind_models(table_name, REGION)

@@ -13,7 +13,7 @@ SETTINGS = DispatchSettings
 
 
 def build(deps: Container) -> Handler:
-    from supportflow.adapters.dynamodb_items import stream_entries  # pynamodb: at first use
+    from supportflow.adapters.dynamodb.items import stream_entries  # pynamodb: at first use
 
     dispatcher = deps.dispatcher()
 

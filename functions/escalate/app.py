@@ -6,7 +6,7 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument
-from supportflow.services.steps import EscalateInput
+from supportflow.services.workflow.steps import EscalateInput
 from supportflow.settings import EscalateSettings
 
 SETTINGS = EscalateSettings

@@ -6,7 +6,7 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument, logger
-from supportflow.services.steps import TimerPayload
+from supportflow.services.workflow.steps import TimerPayload
 from supportflow.settings import FireTimerSettings
 
 SETTINGS = FireTimerSettings

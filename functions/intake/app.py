@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportflow.api import serve
-from supportflow.api.intake import app
 from supportflow.bootstrap import Container, entry
+from supportflow.entrypoints.api import serve
+from supportflow.entrypoints.api.intake import app
 from supportflow.observability import API_REQUEST_ID, Handler, instrument
 from supportflow.settings import IntakeSettings
 

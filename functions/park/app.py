@@ -7,7 +7,7 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, instrument
-from supportflow.services.steps import ParkInput
+from supportflow.services.workflow.steps import ParkInput
 from supportflow.settings import ParkSettings
 
 SETTINGS = ParkSettings

@@ -6,7 +6,7 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument, logger
-from supportflow.services.steps import RecordFailureInput
+from supportflow.services.workflow.steps import RecordFailureInput
 from supportflow.settings import RecordFailureSettings
 
 SETTINGS = RecordFailureSettings

@@ -10,14 +10,14 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument
-from supportflow.services.ports import ConcurrentUpdate, TemporarilyUnavailable
+from supportflow.services.ports.ports import ConcurrentUpdate, TemporarilyUnavailable
 from supportflow.settings import ReviewTicketsSettings
 
 SETTINGS = ReviewTicketsSettings
 
 
 def build(deps: Container) -> Handler:
-    from supportflow.adapters.dynamodb_items import changed_tickets  # pynamodb: at first use
+    from supportflow.adapters.dynamodb.items import changed_tickets  # pynamodb: at first use
 
     review = deps.review_ticket()
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, instrument
-from supportflow.services.steps import TriageInput
+from supportflow.services.workflow.steps import TriageInput
 from supportflow.settings import TriageSettings
 
 SETTINGS = TriageSettings

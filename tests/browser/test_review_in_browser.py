@@ -25,7 +25,7 @@ def simulated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     data = tmp_path_factory.mktemp("simulated") / "data"
     run = subprocess.run(
         [
-            sys.executable, "-m", "supportflow.cli", "simulate", "--days", "31",
+            sys.executable, "-m", "supportflow.entrypoints.cli.main", "simulate", "--days", "31",
             "--tickets-per-day", "1", "--start", "2027-05-01T00:00:00+02:00",
             "--speed", "120", "--data", str(data),
         ],

@@ -16,12 +16,14 @@ from local.serial import serialized
 from local.stack import MOTO_CONFIG, REGION, create_table
 from moto import mock_aws
 
-from supportflow.adapters.dynamodb import DynamoTickets, bind_models
+from supportflow.adapters.dynamodb.items import bind_models
+from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.adapters.memory import InMemoryTickets
-from supportflow.domain.ticket import Stage, Ticket
-from supportflow.domain.timeutil import parse_instant
-from supportflow.services.effects import CancelTimer, SendMail, StartWorkflow
-from supportflow.services.ports import (
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.ticket.routing import Stage
+from supportflow.domain.ticket.ticket import Ticket
+from supportflow.services.outbox.effects import CancelTimer, SendMail, StartWorkflow
+from supportflow.services.ports.ports import (
     ConcurrentUpdate,
     IntakeKey,
     KeyReused,
@@ -221,7 +223,7 @@ def test_a_ticket_moving_while_the_queue_is_read_is_listed_once(
     if isinstance(tickets, InMemoryTickets):
         assert [t.ticket_id for t in tickets.queue(["triage", "first_line"])] == ["T-0000000001"]
         return
-    from supportflow.adapters.dynamodb_items import TicketItem
+    from supportflow.adapters.dynamodb.items import TicketItem
 
     query = TicketItem.by_stage_due.query
 
@@ -240,7 +242,7 @@ def test_a_ticket_moving_while_the_queue_is_read_is_listed_once(
 
 @pytest.fixture(params=["memory", "dynamodb"])
 def bookings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from supportflow.adapters.dynamodb_bookings import DynamoBookings
+    from supportflow.adapters.dynamodb.bookings import DynamoBookings
     from supportflow.adapters.memory import InMemoryBookings
 
     if request.param == "memory":
@@ -255,7 +257,7 @@ def bookings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_booking_is_added_once_and_changed_only_from_the_version_read(bookings: Any) -> None:
     from dataclasses import replace
 
-    from supportflow.domain.bookings import Booking
+    from supportflow.domain.billing.bookings import Booking
 
     session = Booking("B-0000000001", AT + timedelta(days=3), 60, AT, booked_by="anna")
     assert bookings.add("verband-digital", session)
@@ -271,7 +273,7 @@ def test_a_booking_is_added_once_and_changed_only_from_the_version_read(bookings
 
 @pytest.fixture(params=["memory", "dynamodb"])
 def verdicts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts
+    from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts
     from supportflow.adapters.memory import InMemoryVerdicts
 
     if request.param == "memory":
@@ -286,8 +288,8 @@ def verdicts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 def test_a_tickets_verdicts_are_replaced_never_by_an_older_log(verdicts: Any) -> None:
     """The SLA review's store: a ticket's verdicts move month with their deadline; verdicts
     computed from an older log (a late stream record) change nothing."""
-    from supportflow.domain.compliance import Verdict
-    from supportflow.services.ports import VerdictRow
+    from supportflow.domain.review.verdicts import Verdict
+    from supportflow.services.ports.ports import VerdictRow
 
     def row(month: str, due: str) -> VerdictRow:
         verdict = Verdict(

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from supportflow.domain.clock import TicketEvent, compute_sla
-from supportflow.domain.policy import TicketAttributes
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.sla.clock import compute_sla
+from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.policies import shipped
 from tests.browser.conftest import start_server
 from tests.local.test_concurrency import AGENT, request

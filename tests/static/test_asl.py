@@ -96,7 +96,7 @@ def test_a_lost_signal_times_out_and_goes_back_through_triage() -> None:
 
 
 def test_the_routes_are_the_stages_the_ticket_knows() -> None:
-    from supportflow.domain.ticket import Stage
+    from supportflow.domain.ticket.routing import Stage
 
     routes = {c["StringEquals"]: c["Next"] for c in ASL["States"]["Route"]["Choices"]}
     assert set(routes) == {s.value for s in Stage if s != Stage.TRIAGE} | {"escalate"}

@@ -9,8 +9,8 @@ import typing
 from local.server import ROUTES
 from local.stack import load_template
 
-from supportflow.api.tickets import CUSTOMER_ACTIONS, AgentAction, CustomerAction
-from supportflow.domain.routing import ACTIONS, ActionError, Stage, customer_message_action
+from supportflow.domain.ticket.routing import ACTIONS, ActionError, Stage, customer_message_action
+from supportflow.entrypoints.api.tickets import CUSTOMER_ACTIONS, AgentAction, CustomerAction
 from supportflow.errors import HTTP, STEP_FAILURES, TIMER_RETRYABLE
 
 

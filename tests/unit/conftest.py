@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from supportflow.domain.calendar import BusinessCalendar
+from supportflow.domain.calendar.business_calendar import BusinessCalendar
 
 AMS = ZoneInfo("Europe/Amsterdam")
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -13,11 +13,11 @@ import pytest
 
 from supportflow.adapters.memory import InMemoryMailStore
 from supportflow.contracts import ContractDirectory, demo
-from supportflow.domain.priority import TicketError
+from supportflow.domain.policy.priority import TicketError
 from supportflow.policies import shipped
-from supportflow.services.authority import classify, judge
-from supportflow.services.intake import Held, Opened
-from supportflow.services.phone import PhoneNote
+from supportflow.services.intake.authority import classify, judge
+from supportflow.services.intake.open_ticket import Held, Opened
+from supportflow.services.intake.phone import PhoneNote
 
 from .test_desk import form, make_world
 

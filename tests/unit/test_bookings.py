@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from supportflow.domain.bookings import (
+from supportflow.domain.billing.bookings import (
     Booking,
     BookingError,
     cancel_in_time,

@@ -10,9 +10,10 @@ import pytest
 
 from supportflow.adapters.memory import InMemoryTickets
 from supportflow.bootstrap import Container, entry
-from supportflow.domain.ticket import Stage, Ticket
-from supportflow.domain.timeutil import parse_instant
-from supportflow.services.ports import IntakeKey
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.ticket.routing import Stage
+from supportflow.domain.ticket.ticket import Ticket
+from supportflow.services.ports.ports import IntakeKey
 from supportflow.settings import (
     DispatchSettings,
     IntakeSettings,

@@ -6,7 +6,8 @@ from datetime import UTC, date, timedelta
 
 import pytest
 
-from supportflow.domain.calendar import BusinessCalendar, CalendarError, Interval
+from supportflow.domain.calendar.business_calendar import BusinessCalendar
+from supportflow.domain.calendar.opening_hours import CalendarError, Interval
 
 from .conftest import AMS, WORKDAYS, ams, berlin
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from supportflow.domain.calendar import BusinessCalendar
+from supportflow.domain.calendar.business_calendar import BusinessCalendar
 
 from .conftest import WORKDAYS, nine_to_five_thirty
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from supportflow.cli import main
+from supportflow.entrypoints.cli.main import main
 
 SAT = "2027-05-08"  # a Saturday
 TUE = "2027-05-11"

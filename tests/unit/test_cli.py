@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import supportflow.policies
-from supportflow.cli import main
+from supportflow.entrypoints.cli.main import main
 
 PACK_DIR = Path(supportflow.policies.__file__).parent
 METRIC_KEYS = {
@@ -154,7 +154,15 @@ def test_replay_prints_every_metric(capsys: pytest.CaptureFixture[str], tmp_path
 
 def test_replay_reads_standard_input(tmp_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "supportflow.cli", "replay", "--policy", "integration-9x5", "-"],
+        [
+            sys.executable,
+            "-m",
+            "supportflow.entrypoints.cli.main",
+            "replay",
+            "--policy",
+            "integration-9x5",
+            "-",
+        ],
         input=json.dumps(REPLAY),
         capture_output=True,
         text=True,

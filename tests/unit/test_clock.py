@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
-from supportflow.domain.clock import SlaState, TicketEvent, compute_sla
-from supportflow.domain.policy import Policy, TicketAttributes, load_policy_text
-from supportflow.domain.priority import TicketError
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.policy.policy import Policy, load_policy_text
+from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.sla.clock import compute_sla
+from supportflow.domain.sla.sla_state import SlaState, TicketEvent
 from supportflow.policies import shipped
 
 HOUR = 3600

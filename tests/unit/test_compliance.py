@@ -13,11 +13,15 @@ from typing import Any
 
 import pytest
 
-from supportflow.cli import main
-from supportflow.cli_report import report_from_document
-from supportflow.domain.clock import TicketEvent
-from supportflow.domain.compliance import Month, Verdict, build_report, verdicts_of
-from supportflow.domain.policy import METRICS, Policy, TicketAttributes, load_policy_text
+from supportflow.domain.common.periods import Month
+from supportflow.domain.common.vocabulary import METRICS
+from supportflow.domain.policy.policy import Policy, load_policy_text
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.review.compliance import build_report
+from supportflow.domain.review.verdicts import Verdict, verdicts_of
+from supportflow.domain.sla.sla_state import TicketEvent
+from supportflow.entrypoints.cli.main import main
+from supportflow.entrypoints.cli.report import report_from_document
 from supportflow.policies import shipped
 
 H = 3600
@@ -389,8 +393,8 @@ def test_verdicts_round_trip_and_age() -> None:
     """A stored verdict is the same verdict; a running one read later is breached by the open
     time since its deadline."""
     policy = shipped().get("integration-9x5", None)
-    from supportflow.domain.clock import compute_sla
-    from supportflow.domain.timeutil import to_us
+    from supportflow.domain.common.timeutil import to_us
+    from supportflow.domain.sla.clock import compute_sla
 
     opened = datetime.fromisoformat("2027-05-24T09:00:00+02:00")
     judged = datetime.fromisoformat("2027-05-25T09:00:00+02:00")

@@ -12,7 +12,7 @@ import pytest
 
 from supportflow.adapters.memory import InMemoryContracts
 from supportflow.contracts import ContractError, demo_versions
-from supportflow.services.contracts import ContractBook, ManageContracts, read_contract
+from supportflow.services.admin.contracts import ContractBook, ManageContracts, read_contract
 
 BAKKER: dict[str, Any] = {
     "customer_id": "webshop-bakker",
@@ -103,7 +103,7 @@ def test_saas_basic_allows_two_authorised_contacts() -> None:
 
 
 def test_the_cli_leaves_a_pack_it_does_not_ship_to_the_desk(tmp_path: Any) -> None:
-    from supportflow.cli_contracts import ContractCommandError, read_file
+    from supportflow.entrypoints.cli.contracts import ContractCommandError, read_file
 
     base = {
         "customer_id": "nieuw",

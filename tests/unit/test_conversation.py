@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from supportflow.domain import conversation
-from supportflow.domain.events import LoggedEvent
-from supportflow.domain.routing import ActionError, Stage, customer_message_action
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.ticket import conversation
+from supportflow.domain.ticket.events import LoggedEvent
+from supportflow.domain.ticket.routing import ActionError, Stage, customer_message_action
 
 from .test_desk import act, form, make_world
 

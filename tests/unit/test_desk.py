@@ -23,12 +23,12 @@ from supportflow.adapters.memory import (
 )
 from supportflow.bootstrap import Container
 from supportflow.contracts import demo_versions
-from supportflow.domain.ticket import Busy, WaitingStep
-from supportflow.domain.timeutil import parse_instant
-from supportflow.services.dispatch import Dispatcher
-from supportflow.services.intake import NewTicket
-from supportflow.services.ports import ConcurrentUpdate, KeyReused
-from supportflow.services.steps import TimerPayload
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.ticket.ticket import Busy, WaitingStep
+from supportflow.services.intake.open_ticket import NewTicket
+from supportflow.services.outbox.dispatch import Dispatcher
+from supportflow.services.ports.ports import ConcurrentUpdate, KeyReused
+from supportflow.services.workflow.steps import TimerPayload
 from supportflow.settings import Settings, load_settings
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from supportflow.services.inbound_mail import html_to_text, parse, strip_quoted
+from supportflow.services.mail.inbound import html_to_text, parse, strip_quoted
 
 SAMPLES = Path(__file__).resolve().parents[2] / "events" / "receive_mail"
 

@@ -10,8 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from supportflow.contracts import Contract, ContractDirectory
-from supportflow.services.filings import FilingNotFound
-from supportflow.services.intake import Held, NewTicket, Opened
+from supportflow.services.intake.filings import FilingNotFound
+from supportflow.services.intake.open_ticket import Held, NewTicket, Opened
 
 from .test_desk import form
 

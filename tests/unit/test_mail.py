@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from supportflow.domain.timeutil import parse_instant
-from supportflow.services import mail
-from supportflow.services.intake import NewTicket
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.services.intake.open_ticket import NewTicket
+from supportflow.services.mail import compose as mail
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from supportflow.cli import main
+from supportflow.entrypoints.cli.main import main
 from supportflow.policies import shipped
 
 PACKS = ["best-effort", "hosting-standby", "integration-9x5", "saas-basic", "web-agency"]

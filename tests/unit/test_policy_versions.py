@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 import supportflow.policies
-from supportflow.domain.clock import TicketEvent, compute_sla
-from supportflow.domain.policy import PolicyError, TicketAttributes
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.policy.errors import PolicyError
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.sla.clock import compute_sla
+from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.policies import PolicyRegistry, UnknownPolicyError
 
 PACKS = Path(supportflow.policies.__file__).parent

@@ -9,18 +9,18 @@ from typing import Any
 
 import pytest
 
-from supportflow.domain.events import LoggedEvent
-from supportflow.domain.policy import PolicyError, load_policy_text
-from supportflow.domain.problems import (
+from supportflow.domain.common.timeutil import add_months, calendar_months, parse_instant
+from supportflow.domain.policy.errors import PolicyError
+from supportflow.domain.policy.policy import load_policy_text
+from supportflow.domain.policy.problems import ProblemSpec, Seen
+from supportflow.domain.review.problems import (
     ProblemError,
-    ProblemSpec,
-    Seen,
     check_rca_request,
     needs_rca,
     problem_view,
     recurrence,
 )
-from supportflow.domain.timeutil import add_months, calendar_months, parse_instant
+from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.policies import shipped
 
 from .test_clock import run
@@ -230,7 +230,7 @@ def test_a_high_tier_at_risk_warns_the_service_manager_once() -> None:
 def test_the_rca_level_is_given_only_by_its_rule() -> None:
     """A customer proposing `rca` for an incident gets the matrix or the default, never a
     month; an agent cannot set it by hand either."""
-    from supportflow.domain.priority import TicketError, check_settable
+    from supportflow.domain.policy.priority import TicketError, check_settable
 
     proposed = run("integration-9x5", [("2027-05-03T09:00:00+02:00", "opened")],
                    "2027-05-03T10:00:00+02:00", priority="rca")  # fmt: skip

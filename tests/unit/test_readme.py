@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from supportflow.cli import main
-from supportflow.cli_contracts import read_file
-from supportflow.domain.policy import load_policy_text
-from supportflow.services.contracts import read_contract
+from supportflow.domain.policy.policy import load_policy_text
+from supportflow.entrypoints.cli.contracts import read_file
+from supportflow.entrypoints.cli.main import main
+from supportflow.services.admin.contracts import read_contract
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from supportflow.domain.ticket import ActionError, Stage, apply_action
+from supportflow.domain.ticket.routing import ActionError, Stage, apply_action
 
 NOW = datetime(2025, 4, 14, 9, 0, tzinfo=UTC)
 

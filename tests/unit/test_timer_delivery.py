@@ -11,7 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supportflow.domain.ticket import ActionError, Busy
+from supportflow.domain.ticket.routing import ActionError
+from supportflow.domain.ticket.ticket import Busy
 
 from .test_desk import act, fire, form, make_world
 

@@ -9,11 +9,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from supportflow.domain.clock import compute_sla
-from supportflow.domain.policy import TicketAttributes
-from supportflow.domain.ticket import ActionError, Busy, Stage, Ticket
-from supportflow.domain.timers import AUTO_CLOSE, ESCALATION, plan_timers
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.sla.clock import compute_sla
+from supportflow.domain.ticket.routing import ActionError, Stage
+from supportflow.domain.ticket.ticket import Busy, Ticket
+from supportflow.domain.ticket.timers import AUTO_CLOSE, ESCALATION, plan_timers
 from supportflow.policies import shipped
 
 POLICY = shipped().get("integration-9x5")

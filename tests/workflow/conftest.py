@@ -29,8 +29,9 @@ from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from moto import mock_aws
 
-from supportflow.adapters.dynamodb import DynamoTickets, bind_models
-from supportflow.domain.timeutil import parse_instant
+from supportflow.adapters.dynamodb.items import bind_models
+from supportflow.adapters.dynamodb.tickets import DynamoTickets
+from supportflow.domain.common.timeutil import parse_instant
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 

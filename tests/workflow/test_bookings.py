@@ -9,7 +9,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
 
 from .conftest import Desk
 

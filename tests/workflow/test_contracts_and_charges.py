@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
 
 from .conftest import Desk, sample, set_headers
 

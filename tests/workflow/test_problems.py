@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from supportflow.domain.problems import linked_incidents, rca_reports
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.review.problems import linked_incidents, rca_reports
 
 from .conftest import Desk
 from .test_review import AGENT, API, _act, _at, _body, _keep

@@ -12,11 +12,12 @@ from typing import Any
 import boto3
 from local.stack import REGION
 
-from supportflow.domain.compliance import Month, build_report
-from supportflow.domain.policy import METRICS
-from supportflow.domain.timeutil import parse_instant
+from supportflow.domain.common.periods import Month
+from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.common.vocabulary import METRICS
+from supportflow.domain.review.compliance import build_report
 from supportflow.policies import shipped
-from supportflow.services.review import ticket_verdicts
+from supportflow.services.review.review_tickets import ticket_verdicts
 
 from .conftest import Desk
 

@@ -101,7 +101,7 @@ def test_a_priority_change_with_a_reason_moves_the_deadline(desk: Desk) -> None:
 def test_the_stream_sample_keeps_a_tickets_verdicts(desk: Desk) -> None:
     """events/review_tickets: a new event of a ticket; the ticket's verdicts are kept, and the
     same record again changes nothing."""
-    from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts
+    from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts
 
     ticket_id, _ = _ticket(desk)
     event = _with_ticket(sample("review_tickets/event_insert"), ticket_id)

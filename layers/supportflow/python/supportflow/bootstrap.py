@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from supportflow.contracts import ContractDirectory
 from supportflow.policies import LivePolicies, PolicyRegistry
-from supportflow.services.ports import (
+from supportflow.services.ports.ports import (
     BookingStore,
     Clock,
     ContractStore,
@@ -33,39 +33,39 @@ from supportflow.settings import Settings, load_settings
 
 if TYPE_CHECKING:  # the use cases are imported when a function first builds one
     from supportflow.observability import Handler
-    from supportflow.services.actions import RecordAction
-    from supportflow.services.alerts import ReceiveAlerts
-    from supportflow.services.billing import Billing, Statements
-    from supportflow.services.bookings import LiveSupport
-    from supportflow.services.contracts import ContractBook, ManageContracts
-    from supportflow.services.conversation import CustomerMail
-    from supportflow.services.deadlines import Deadlines
-    from supportflow.services.dispatch import Dispatcher
-    from supportflow.services.entitlements import Ledger
-    from supportflow.services.escalation import Escalate
-    from supportflow.services.failures import RecordFailure
-    from supportflow.services.filings import HeldFilings
-    from supportflow.services.intake import OpenTicket
-    from supportflow.services.park import Park
-    from supportflow.services.phone import FileCall
-    from supportflow.services.policies import PolicyBook, PublishPolicies
-    from supportflow.services.problems import Problems
-    from supportflow.services.receive_mail import ReceiveMail
-    from supportflow.services.reconcile import Reconcile
-    from supportflow.services.review import (
+    from supportflow.services.admin.contracts import ContractBook, ManageContracts
+    from supportflow.services.admin.policies import PolicyBook, PublishPolicies
+    from supportflow.services.billing.billing import Billing, Statements
+    from supportflow.services.billing.bookings import LiveSupport
+    from supportflow.services.billing.entitlements import Ledger
+    from supportflow.services.desk.record_action import RecordAction
+    from supportflow.services.desk.views import Attachments, TicketViews
+    from supportflow.services.intake.alerts import ReceiveAlerts
+    from supportflow.services.intake.filings import HeldFilings
+    from supportflow.services.intake.open_ticket import OpenTicket
+    from supportflow.services.intake.phone import FileCall
+    from supportflow.services.intake.receive_mail import ReceiveMail
+    from supportflow.services.mail.conversation import CustomerMail
+    from supportflow.services.mail.tokens import CustomerTokens, Links
+    from supportflow.services.outbox.dispatch import Dispatcher
+    from supportflow.services.review.problems import Problems
+    from supportflow.services.review.review_tickets import (
         ComplianceReview,
         EarlyWarnings,
         KeepVerdicts,
         ReviewTicket,
     )
-    from supportflow.services.timers import FireTimer
-    from supportflow.services.tokens import CustomerTokens, Links
-    from supportflow.services.triage import Triage
-    from supportflow.services.views import Attachments, TicketViews
+    from supportflow.services.sla.deadlines import Deadlines
+    from supportflow.services.workflow.escalate import Escalate
+    from supportflow.services.workflow.fire_timer import FireTimer
+    from supportflow.services.workflow.park import Park
+    from supportflow.services.workflow.reconcile import Reconcile
+    from supportflow.services.workflow.record_failure import RecordFailure
+    from supportflow.services.workflow.triage import Triage
 
 
 def _tokens(secret: bytes) -> CustomerTokens:
-    from supportflow.services.tokens import CustomerTokens
+    from supportflow.services.mail.tokens import CustomerTokens
 
     return CustomerTokens(secret)
 
@@ -120,7 +120,8 @@ class Container:
 
     @cached_property
     def tickets(self) -> TicketRepository:
-        from supportflow.adapters.dynamodb import DynamoTickets, bind_models
+        from supportflow.adapters.dynamodb.items import bind_models
+        from supportflow.adapters.dynamodb.tickets import DynamoTickets
 
         config = self.settings
         bind_models(config.table_name, config.region, config.dynamodb_host)
@@ -128,14 +129,14 @@ class Container:
 
     @cached_property
     def filings(self) -> Filings:
-        from supportflow.adapters.dynamodb_filings import DynamoFilings
+        from supportflow.adapters.dynamodb.filings import DynamoFilings
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoFilings()
 
     @cached_property
     def quota(self) -> MailQuota:
-        from supportflow.adapters.dynamodb_filings import DynamoMailQuota
+        from supportflow.adapters.dynamodb.filings import DynamoMailQuota
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoMailQuota()
@@ -163,7 +164,7 @@ class Container:
     @cached_property
     def mailer(self) -> Mailer:
         if self.settings.outbox_dir:
-            from supportflow.adapters.outbox import FileOutbox
+            from supportflow.adapters.file_outbox import FileOutbox
 
             return FileOutbox(self.settings.outbox_dir)
         from supportflow.adapters.aws import SesMailer
@@ -194,82 +195,82 @@ class Container:
 
     @cached_property
     def contract_store(self) -> ContractStore:
-        from supportflow.adapters.dynamodb_contracts import DynamoContracts
+        from supportflow.adapters.dynamodb.contracts import DynamoContracts
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoContracts()
 
     @cached_property
     def bookings(self) -> BookingStore:
-        from supportflow.adapters.dynamodb_bookings import DynamoBookings
+        from supportflow.adapters.dynamodb.bookings import DynamoBookings
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoBookings()
 
     @cached_property
     def verdicts(self) -> VerdictStore:
-        from supportflow.adapters.dynamodb_verdicts import DynamoVerdicts
+        from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoVerdicts()
 
     def keep_verdicts(self) -> KeepVerdicts:
-        from supportflow.services.review import KeepVerdicts
+        from supportflow.services.review.review_tickets import KeepVerdicts
 
         return KeepVerdicts(self.policies, self.tickets, self.verdicts, self.clock)
 
     def early_warnings(self) -> EarlyWarnings:
-        from supportflow.services.review import EarlyWarnings
+        from supportflow.services.review.review_tickets import EarlyWarnings
 
         return EarlyWarnings(
             self.compliance_review(), self.tickets, self.policies, self.links, self.clock
         )
 
     def review_ticket(self) -> ReviewTicket:
-        from supportflow.services.review import ReviewTicket
+        from supportflow.services.review.review_tickets import ReviewTicket
 
         return ReviewTicket(
             self.keep_verdicts(), self.early_warnings(), self.problems(), self.tickets
         )
 
     def problems(self) -> Problems:
-        from supportflow.services.problems import Problems
+        from supportflow.services.review.problems import Problems
 
         return Problems(
             self.tickets, self.open_ticket(), lambda: self.contracts, self.deadlines, self.clock
         )
 
     def compliance_review(self) -> ComplianceReview:
-        from supportflow.services.review import ComplianceReview
+        from supportflow.services.review.review_tickets import ComplianceReview
 
         return ComplianceReview(lambda: self.contracts, self.policies, self.verdicts, self.clock)
 
     def live_support(self) -> LiveSupport:
-        from supportflow.services.bookings import LiveSupport
+        from supportflow.services.billing.bookings import LiveSupport
 
         return LiveSupport(self.bookings, lambda: self.contracts, self.policies, self.clock)
 
     @cached_property
     def contract_book(self) -> ContractBook:
-        from supportflow.services.contracts import ContractBook
+        from supportflow.services.admin.contracts import ContractBook
 
         return ContractBook(self.contract_store, self.clock)
 
     def manage_contracts(self) -> ManageContracts:
-        from supportflow.services.contracts import ManageContracts
+        from supportflow.services.admin.contracts import ManageContracts
 
         return ManageContracts(self.contract_store, self.contract_book, self.clock)
 
     @cached_property
     def policy_store(self) -> PolicyStore:
-        from supportflow.adapters.dynamodb_policies import DynamoPolicies
+        from supportflow.adapters.dynamodb.policies import DynamoPolicies
 
         self.tickets  # noqa: B018 (binds the table's models)
         return DynamoPolicies()
 
     @cached_property
     def policy_book(self) -> PolicyBook:
-        from supportflow.services.policies import PolicyBook
+        from supportflow.services.admin.policies import PolicyBook
 
         return PolicyBook(self.policy_store)
 
@@ -280,13 +281,13 @@ class Container:
         return LivePolicies(self.policy_book.registry)
 
     def publish_policies(self) -> PublishPolicies:
-        from supportflow.services.policies import PublishPolicies
+        from supportflow.services.admin.policies import PublishPolicies
 
         return PublishPolicies(self.policy_store, self.policy_book, self.clock)
 
     @cached_property
     def tokens(self) -> CustomerTokens:
-        from supportflow.services.tokens import CustomerTokens
+        from supportflow.services.mail.tokens import CustomerTokens
 
         return CustomerTokens(self._token_secret)  # read on first use
 
@@ -307,37 +308,37 @@ class Container:
 
     @cached_property
     def links(self) -> Links:
-        from supportflow.services.tokens import Links
+        from supportflow.services.mail.tokens import Links
 
         return Links.under(self.settings.link_base)
 
     @cached_property
     def deadlines(self) -> Deadlines:
-        from supportflow.services.deadlines import Deadlines
+        from supportflow.services.sla.deadlines import Deadlines
 
         return Deadlines(self.policies)
 
     @cached_property
     def ledger(self) -> Ledger:
-        from supportflow.services.entitlements import Ledger
+        from supportflow.services.billing.entitlements import Ledger
 
         return Ledger(self.tickets)
 
     @property
     def customer_mail(self) -> CustomerMail:
-        from supportflow.services.conversation import CustomerMail
+        from supportflow.services.mail.conversation import CustomerMail
 
         return CustomerMail(self.contracts, self.deadlines, self.tokens, self.links)
 
     def dispatcher(self) -> Dispatcher:
-        from supportflow.services.dispatch import Dispatcher
+        from supportflow.services.outbox.dispatch import Dispatcher
 
         return Dispatcher(self.tickets, self)
 
     # ----- the use cases ----------------------------------------------------------------------
 
     def open_ticket(self) -> OpenTicket:
-        from supportflow.services.intake import OpenTicket
+        from supportflow.services.intake.open_ticket import OpenTicket
 
         return OpenTicket(
             self.contracts,
@@ -354,22 +355,22 @@ class Container:
         )
 
     def held_filings(self) -> HeldFilings:
-        from supportflow.services.filings import HeldFilings
+        from supportflow.services.intake.filings import HeldFilings
 
         return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
 
     def file_call(self) -> FileCall:
-        from supportflow.services.phone import FileCall
+        from supportflow.services.intake.phone import FileCall
 
         return FileCall(self.contracts, self.open_ticket(), self.clock)
 
     def receive_alerts(self) -> ReceiveAlerts:
-        from supportflow.services.alerts import ReceiveAlerts
+        from supportflow.services.intake.alerts import ReceiveAlerts
 
         return ReceiveAlerts(self.open_ticket(), self.tickets, self.clock)
 
     def receive_mail(self) -> ReceiveMail:
-        from supportflow.services.receive_mail import ReceiveMail
+        from supportflow.services.intake.receive_mail import ReceiveMail
 
         return ReceiveMail(
             self.contracts,
@@ -383,59 +384,59 @@ class Container:
         )
 
     def triage(self) -> Triage:
-        from supportflow.services.triage import Triage
+        from supportflow.services.workflow.triage import Triage
 
         return Triage(self.deadlines, self.tickets, self.clock)
 
     def park(self) -> Park:
-        from supportflow.services.park import Park
+        from supportflow.services.workflow.park import Park
 
         return Park(self.tickets)
 
     def record_action(self) -> RecordAction:
-        from supportflow.services.actions import RecordAction
+        from supportflow.services.desk.record_action import RecordAction
 
         return RecordAction(
             self.deadlines, self.tickets, self.clock, self.customer_mail, self.billing()
         )
 
     def billing(self) -> Billing:
-        from supportflow.services.billing import Billing
+        from supportflow.services.billing.billing import Billing
 
         return Billing(lambda: self.contracts, self.deadlines)
 
     def statements(self) -> Statements:
-        from supportflow.services.billing import Statements
+        from supportflow.services.billing.billing import Statements
 
         return Statements(lambda: self.contracts, self.tickets, self.deadlines, self.live_support())
 
     def fire_timer(self) -> FireTimer:
-        from supportflow.services.timers import FireTimer
+        from supportflow.services.workflow.fire_timer import FireTimer
 
         return FireTimer(self.deadlines, self.tickets, self.record_action(), self.clock)
 
     def escalate(self) -> Escalate:
-        from supportflow.services.escalation import Escalate
+        from supportflow.services.workflow.escalate import Escalate
 
         return Escalate(self.contracts, self.deadlines, self.links, self.tickets, self.clock)
 
     def record_failure(self) -> RecordFailure:
-        from supportflow.services.failures import RecordFailure
+        from supportflow.services.workflow.record_failure import RecordFailure
 
         return RecordFailure(self.tickets)
 
     def reconcile(self) -> Reconcile:
-        from supportflow.services.reconcile import Reconcile
+        from supportflow.services.workflow.reconcile import Reconcile
 
         return Reconcile(self.tickets, self.deadlines, self, self.dispatcher(), self.clock)
 
     def views(self) -> TicketViews:
-        from supportflow.services.views import TicketViews
+        from supportflow.services.desk.views import TicketViews
 
         return TicketViews(self.tickets, self.contracts, self.deadlines, self.clock)
 
     def attachments(self) -> Attachments:
-        from supportflow.services.views import Attachments
+        from supportflow.services.desk.views import Attachments
 
         return Attachments(self.tickets, lambda: self.mail_store)
 

@@ -6,16 +6,17 @@ from these lists."""
 from __future__ import annotations
 
 from supportflow.contracts import ContractError
-from supportflow.domain.bookings import BookingError
-from supportflow.domain.compliance import ReportError
-from supportflow.domain.policy import PolicyError
-from supportflow.domain.priority import TicketError
-from supportflow.domain.problems import ProblemError
-from supportflow.domain.ticket import ActionError, Busy
+from supportflow.domain.billing.bookings import BookingError
+from supportflow.domain.common.periods import ReportError
+from supportflow.domain.policy.errors import PolicyError
+from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.review.problems import ProblemError
+from supportflow.domain.ticket.routing import ActionError
+from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies import UnknownPolicyError
-from supportflow.services.bookings import BookingConflict, BookingNotFound
-from supportflow.services.filings import FilingNotFound
-from supportflow.services.ports import (
+from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
+from supportflow.services.intake.filings import FilingNotFound
+from supportflow.services.ports.ports import (
     ConcurrentUpdate,
     KeyReused,
     TemporarilyUnavailable,

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 
-from supportflow.domain.timers import whole_second_up
-from supportflow.services.ports import ExecutionState
+from supportflow.domain.ticket.timers import whole_second_up
+from supportflow.services.ports.ports import ExecutionState
 
 log = logging.getLogger(__name__)
 

@@ -14,12 +14,13 @@ from email.parser import BytesParser
 from typing import Any
 
 from supportflow.contracts import ContractVersion
-from supportflow.domain.bookings import Booking
-from supportflow.domain.events import LoggedEvent
-from supportflow.domain.ticket import Stage, Ticket
+from supportflow.domain.billing.bookings import Booking
+from supportflow.domain.ticket.events import LoggedEvent
+from supportflow.domain.ticket.routing import Stage
+from supportflow.domain.ticket.ticket import Ticket
 from supportflow.policies import PublishedPolicy
-from supportflow.services.effects import Effect, OutboxEntry
-from supportflow.services.ports import (
+from supportflow.services.outbox.effects import Effect, OutboxEntry
+from supportflow.services.ports.ports import (
     ConcurrentUpdate,
     HeldFiling,
     IntakeKey,

@@ -4,7 +4,7 @@ and what the customer is entitled to and pays (rates, warranty, care, agreed sta
 A contract is versioned data: every change is a new version with the date it takes effect, and
 history is never rewritten. A ticket is judged and charged by the version in force when it was
 opened; mail goes to the addresses of the version in force now. The versions are stored with the
-tickets (services/contracts.py, adapters/dynamodb_contracts.py); `demo.yaml` here holds the demo
+tickets (services/admin/contracts.py, adapters/dynamodb/contracts.py); `demo.yaml` here holds the demo
 contracts the local stack loads at its first start, and CONTRACTS_FILE a fixed set for tests.
 """
 
@@ -28,9 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from supportflow.domain.entitlements import Period, Terms
-from supportflow.domain.money import parse_eur
-from supportflow.domain.text import EmailAddress, OneLine
+from supportflow.domain.billing.entitlements import Period, Terms
+from supportflow.domain.common.money import parse_eur
+from supportflow.domain.common.text import EmailAddress, OneLine
 from supportflow.policies import in_use
 
 

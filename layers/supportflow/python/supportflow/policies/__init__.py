@@ -2,7 +2,7 @@
 
 Each YAML file here is one version of one pack (`id`, `version`, `effective_from`). A ticket keeps
 the version that was in effect on the local date it was opened. Versions published later (by an
-admin, as data: `services/policies.py`) join the shipped ones; `in_use()` is the registry the
+admin, as data: `services/admin/policies.py`) join the shipped ones; `in_use()` is the registry the
 running process reads them from.
 """
 
@@ -15,7 +15,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from supportflow.domain.policy import Policy, PolicyError, load_policy_text
+from supportflow.domain.policy.errors import PolicyError
+from supportflow.domain.policy.policy import Policy, load_policy_text
 
 
 class UnknownPolicyError(LookupError):

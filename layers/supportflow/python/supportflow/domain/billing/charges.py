@@ -1,0 +1,280 @@
+"""Charges: what a ticket costs under its contract, from its events, each line with its rule id,
+quantity, rate and amount (Decimal, rounded to the cent as an invoice line is).
+
+    R003-4  the fee of an agreed standby period, and the work on a standby call on top
+    R003-5  work outside the contract at the hourly rate
+    R002-6  after the warranty and beyond first line: the investigation fee (not with care)
+    R001-5  live support beyond the monthly quota at the live-support rate
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from supportflow.domain.billing.entitlements import Terms
+from supportflow.domain.common.money import cents, eur, number
+from supportflow.domain.common.timeutil import from_us, parse_duration, to_us
+from supportflow.domain.policy.policy import Policy
+from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.sla.sla_state import TicketEvent
+
+CHARGE_CODES = ("standby_call_work", "investigation", "out_of_contract_work", "live_support")
+LINES = ("first", "second")
+MAX_MINUTES = 31 * 24 * 60
+HOUR = Decimal(3600)
+
+
+class ChargeError(ValueError):
+    """A charge that cannot be worked out: a missing rate, a period that is not standby."""
+
+
+@dataclass(frozen=True)
+class Charge:
+    rule: str
+    code: str
+    hours: Decimal | None  # the billed hours; None for a fixed fee
+    rate: Decimal
+    amount: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "code": self.code,
+            "hours": None if self.hours is None else number(self.hours),
+            "rate_eur": eur(self.rate),
+            "amount_eur": eur(self.amount),
+        }
+
+    def event_data(self) -> dict[str, Any]:
+        """As stored on a `charged` event (decimals as texts, exact)."""
+        return {
+            "rule": self.rule,
+            "code": self.code,
+            "hours": None if self.hours is None else str(self.hours),
+            "rate": eur(self.rate),
+            "amount": eur(self.amount),
+        }
+
+    @classmethod
+    def from_event(cls, event: TicketEvent) -> Charge:
+        d = event.data
+        hours = d.get("hours")
+        return cls(
+            str(d["rule"]),
+            str(d["code"]),
+            None if hours is None else Decimal(str(hours)),
+            Decimal(str(d["rate"])),
+            Decimal(str(d["amount"])),
+        )
+
+
+@dataclass(frozen=True)
+class Work:
+    at: datetime
+    minutes: Decimal
+    line: str
+    outside_contract: bool
+
+
+def work_of(events: Sequence[TicketEvent]) -> list[Work]:
+    """The `work_logged` events, checked: minutes a positive number (at most a month), line
+    first or second (default first)."""
+    found = []
+    for n, event in enumerate(events):
+        if event.type != "work_logged":
+            continue
+        raw = event.data.get("minutes")
+        try:
+            if isinstance(raw, bool) or raw is None:
+                raise InvalidOperation
+            minutes = Decimal(str(raw))
+        except InvalidOperation:
+            raise TicketError(f"event {n} (work_logged): minutes {raw!r} is not a number") from None
+        if not minutes.is_finite() or not 0 < minutes <= MAX_MINUTES:
+            raise TicketError(f"event {n} (work_logged): minutes must be from 0 to {MAX_MINUTES}")
+        line = event.data.get("line", "first")
+        if line not in LINES:
+            raise TicketError(f"event {n} (work_logged): line {line!r} is not first or second")
+        outside = event.data.get("outside_contract", False)
+        if not isinstance(outside, bool):
+            raise TicketError(f"event {n} (work_logged): outside_contract must be true or false")
+        found.append(Work(event.at, minutes, str(line), outside))
+    return found
+
+
+def ticket_charges(
+    policy: Policy,
+    terms: Terms,
+    ticket: TicketAttributes,
+    events: Sequence[TicketEvent],
+    priority: str | None,
+) -> list[Charge]:
+    """Every charge the ticket's events add up to so far, in a fixed order."""
+    opened = events[0].at
+    work = work_of(events)
+    outside = sum((w.minutes for w in work if w.outside_contract), Decimal(0))
+    inside = sum((w.minutes for w in work if not w.outside_contract), Decimal(0))
+    charges: list[Charge] = []
+    standby = policy.charges.standby
+    if standby is not None and priority == standby_priority(policy) and inside:
+        minimum = Decimal(parse_duration(standby.call_work_minimum)) / 60
+        charges.append(
+            hourly_charge(
+                standby.rule, "standby_call_work", max(inside, minimum), _rate(terms, standby.rule)
+            )
+        )
+    live = policy.entitlements.live_support
+    if live is not None and ticket.type == live.type and inside:
+        minimum = Decimal(parse_duration(live.minimum)) / 60
+        rate = terms.live_support_rate if terms.live_support_rate is not None else live.rate_eur
+        charges.append(hourly_charge(live.charge_rule, "live_support", max(inside, minimum), rate))
+    investigation = policy.charges.investigation
+    if investigation is not None and _investigation_due(policy, terms, events, opened, work):
+        fee = (
+            terms.investigation_fee
+            if terms.investigation_fee is not None
+            else investigation.fee_eur
+        )
+        charges.append(Charge(investigation.rule, "investigation", None, fee, cents(fee)))
+    out = policy.charges.out_of_contract
+    if out is not None and outside:
+        charges.append(
+            hourly_charge(out.rule, "out_of_contract_work", outside, _rate(terms, out.rule))
+        )
+    return charges
+
+
+def standby_priority(policy: Policy) -> str | None:
+    """The priority a standby call gets: the one the pack's `agreed` rule gives."""
+    for rule in policy.priorities.rules:
+        if rule.when.agreed == "standby":
+            return rule.priority
+    return None
+
+
+def _investigation_due(
+    policy: Policy,
+    terms: Terms,
+    events: Sequence[TicketEvent],
+    opened: datetime,
+    work: Sequence[Work],
+) -> bool:
+    """R002-6: past the warranty, without care, and either accepted by the customer or (no
+    choice recorded) investigated by second line. Declined: the ticket lapses, no fee."""
+    local_day = opened.astimezone(policy.calendar().zone).date()
+    if terms.warranty_until is not None and local_day <= terms.warranty_until:
+        return False
+    if terms.care_subscription:
+        return False
+    choice = None
+    for event in events:
+        if event.type in ("investigation_accepted", "investigation_declined"):
+            choice = event.type
+    if choice is not None:
+        return choice == "investigation_accepted"
+    return any(w.line == "second" for w in work)
+
+
+def _rate(terms: Terms, rule: str) -> Decimal:
+    if terms.hourly_rate is None:
+        raise ChargeError(f"{rule}: the contract's hourly rate (hourly_rate_eur) is needed")
+    return terms.hourly_rate
+
+
+def hourly_charge(rule: str, code: str, minutes: Decimal, rate: Decimal) -> Charge:
+    """`minutes` at an hourly `rate`, the amount rounded to the cent."""
+    hours = minutes / 60
+    return Charge(rule, code, hours, rate, cents(hours * rate))
+
+
+# ----- R003-4: the fee of one agreed standby period -----------------------------------------
+
+
+@dataclass(frozen=True)
+class StandbyFee:
+    kind: str
+    hours: Decimal
+    billed_hours: Decimal
+    percent: Decimal
+    amount: Decimal
+    rule: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "hours": number(self.hours),
+            "billed_hours": number(self.billed_hours),
+            "percent": number(self.percent),
+            "amount_eur": eur(self.amount),
+        }
+
+
+def standby_kind_pieces(
+    policy: Policy, start: datetime, end: datetime
+) -> list[tuple[str, int, int]]:
+    """The period cut at local midnight and the weekend daytime bounds, each piece with its kind
+    (holiday, weekend, evening_night, or office: the office is open, no standby)."""
+    tariff = policy.charges.standby
+    if tariff is None:
+        raise ChargeError(f"policy {policy.id} has no standby tariff")
+    office = policy.calendar(tariff.calendar)
+    day_from, day_to = tariff.minutes()
+    t, stop = to_us(start), to_us(end)
+    pieces: list[tuple[str, int, int]] = []
+    while t < stop:
+        day = from_us(t, office.zone).date()
+        bounds = [office.local_instant(day, m) for m in (0, day_from, day_to, 24 * 60)]
+        part = max(i for i in range(3) if bounds[i] <= t)
+        piece_end = min(bounds[part + 1], stop)
+        if office.holiday_name(day) is not None:
+            kind = "holiday"
+        elif office.segments_us(t, piece_end):
+            kind = "office"
+        elif part == 1 and not office.weekly[day.weekday()]:
+            kind = "weekend"
+        else:
+            kind = "evening_night"
+        if pieces and pieces[-1][0] == kind and pieces[-1][2] == t:
+            pieces[-1] = (kind, pieces[-1][1], piece_end)
+        else:
+            pieces.append((kind, t, piece_end))
+        t = piece_end
+    return pieces
+
+
+def standby_fee(policy: Policy, start: datetime, end: datetime, rate: Decimal) -> StandbyFee:
+    """R003-4: the fee of one agreed standby period at the contract's hourly `rate`: its kind's
+    share of the rate for its hours, at least the kind's minimum. A period of more than one kind
+    (or touching office hours) is an error: agree it as separate periods."""
+    if end <= start:
+        raise ChargeError("a standby period must end after it starts")
+    tariff = policy.charges.standby
+    if tariff is None:
+        raise ChargeError(f"policy {policy.id} has no standby tariff")
+    pieces = standby_kind_pieces(policy, start, end)
+    kinds = list(dict.fromkeys(kind for kind, _, _ in pieces))
+    zone = policy.calendar(tariff.calendar).zone
+    if "office" in kinds:
+        _, a, _ = next(p for p in pieces if p[0] == "office")
+        raise ChargeError(
+            f"the period reaches into office hours at {from_us(a, zone):%Y-%m-%d %H:%M}: "
+            "that is not standby"
+        )
+    if len(kinds) > 1:
+        _, a, _ = pieces[1]
+        raise ChargeError(
+            f"the period spans {' and '.join(kinds)} (from {from_us(a, zone):%Y-%m-%d %H:%M} on): "
+            "agree one period per kind"
+        )
+    kind = kinds[0]
+    terms = getattr(tariff, kind)
+    hours = Decimal(to_us(end) - to_us(start)) / (HOUR * 1_000_000)
+    minimum = Decimal(parse_duration(terms.minimum)) / HOUR
+    billed = max(hours, minimum)
+    amount = cents(billed * rate * terms.percent / 100)
+    return StandbyFee(kind, hours, billed, terms.percent, amount, tariff.rule)

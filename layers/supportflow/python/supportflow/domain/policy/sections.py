@@ -1,0 +1,73 @@
+"""The smaller sections of a policy pack: its lifecycle, how the desk talks with the customer
+(and who may ask what, R000-7, R001-4), who hears the review's early warnings, and the gaps the
+pack admits to."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from supportflow.domain.common.vocabulary import DurationText, PolicyModel
+
+
+class KnownGap(PolicyModel):
+    rule: str
+    text: str
+
+
+class Lifecycle(PolicyModel):
+    auto_close_after: DurationText | None = Field(
+        default=None, description="a resolved ticket closes itself after this much business time"
+    )
+    calendar: str | None = None
+
+
+class Authority(PolicyModel):
+    """Requests only the account owner may make (R000-7), and how the desk knows it is them."""
+
+    categories: list[str] = Field(
+        default_factory=list, description="request categories only the account owner may file"
+    )
+    keywords: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="category -> words that mark a mail as that request (mail has no form)",
+    )
+    proof_channels: list[str] = Field(
+        default_factory=list,
+        description="channels that prove the owner (an in-app chat that files with the form key)",
+    )
+    refused: dict[str, list[str]] = Field(
+        default_factory=dict, description="channel -> categories never valid by that channel"
+    )
+    rule: str | None = None
+
+
+class Conversation(PolicyModel):
+    """How the desk talks with the customer about a ticket."""
+
+    reopen_on_reply: bool = Field(
+        default=True, description="a customer's message on a resolved ticket reopens it"
+    )
+    copy_to_authorised: bool = Field(
+        default=False,
+        description="answers to a contact who is not authorised are copied to an authorised one",
+    )
+    authority: Authority = Field(default_factory=Authority)
+    authorised_only: list[str] = Field(
+        default_factory=list,
+        description="priorities only an authorised contact may file; from anyone else the "
+        "ticket gets the default priority, with the reason logged",
+    )
+    contacts_rule: str | None = Field(
+        default=None, description="the contract rule on authorised contacts (R001-4)"
+    )
+    max_authorised: int | None = Field(
+        default=None, ge=1, description="at most this many authorised contacts at a time"
+    )
+
+
+class Review(PolicyModel):
+    """Who hears of the SLA review's early warnings while a month runs (a role of the
+    escalation section, whose address the contract gives)."""
+
+    warn: str | None = None
+    rule: str | None = None

@@ -1,0 +1,268 @@
+"""The ticket API for agents (bearer/Cognito) and customers (the token from their links): read a
+ticket with its timeline and explained deadlines, the desk's queue, and every action."""
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportflow.entrypoints.api import agent_or_admin, deps_of, install_error_handlers
+from supportflow.entrypoints.api.admin import router as admin_router
+from supportflow.entrypoints.api.bookings import router as bookings_router
+from supportflow.entrypoints.api.problems import rca_answer
+from supportflow.entrypoints.api.problems import router as problems_router
+from supportflow.entrypoints.api.responses import COMMON, Moved, answer, json_response, problems
+from supportflow.errors import Unauthorized
+from supportflow.observability import count
+from supportflow.services.desk.record_action import ActionRequest
+from supportflow.services.desk.views import QueueView
+from supportflow.services.intake.phone import PhoneNote
+
+app = APIGatewayRestResolver(enable_validation=True)
+install_error_handlers(app)
+app.include_router(admin_router)
+app.include_router(bookings_router)
+app.include_router(problems_router)
+
+# The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
+AgentAction = Literal[
+    "take",
+    "respond",
+    "ask_customer",
+    "customer_reply",
+    "customer_message",
+    "note",
+    "hand_to_second_line",
+    "record_root_cause",
+    "change_priority",
+    "resolve",
+    "reopen",
+    "close",
+    "log_work",
+    "offer_investigation",
+    "accept_investigation",
+    "decline_investigation",
+    "handle_as_consultancy",
+    "leave_standard_support",
+    "escalate_to_vendor",
+    "vendor_follow_up",
+    "vendor_resolved",
+    "exclude_from_compliance",
+    "withdraw_exclusion",
+    "link_incident",
+    "attach_rca_report",
+]
+CustomerAction = Literal[
+    "reply", "confirm", "reopen", "accept_investigation", "decline_investigation", "request_rca"
+]
+CUSTOMER_ACTIONS = {  # request_rca is not an action on the ticket: it opens an RCA task
+    "reply": "customer_message",
+    "confirm": "confirm",
+    "reopen": "reopen",
+    "accept_investigation": "accept_investigation",  # R002-6: the customer's choice
+    "decline_investigation": "decline_investigation",
+}
+TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
+
+
+def _agent() -> str:
+    settings = deps_of(app).settings
+    return agent_or_admin(app.current_event.raw_event, settings.agent_token, settings.admin_token)
+
+
+def _customer(ticket_id: str, token: str | None) -> None:
+    if not deps_of(app).tokens.check(ticket_id, token):
+        raise Unauthorized("this link is not valid for this ticket")
+
+
+@app.get(
+    "/tickets/<ticket_id>",
+    summary="A ticket, its timeline and explained deadlines (agents)",
+    responses={200: answer("the ticket"), **problems(401, 404, *COMMON)},
+)
+def get_ticket(ticket_id: TicketId) -> dict[str, Any]:
+    _agent()
+    return deps_of(app).views().ticket(ticket_id, for_customer=False)
+
+
+@app.get(
+    "/tickets/<ticket_id>/attachments/<number>",
+    summary="Open a ticket's attachment (agents): a redirect to a short-lived address",
+    description='With `Accept: application/json`: `{"url": ...}` instead of the redirect.',
+    responses={
+        302: {"description": "to the attachment"},
+        200: answer("the attachment's address"),
+        **problems(401, 404, *COMMON),
+    },
+)
+def get_attachment(
+    ticket_id: TicketId,
+    number: Annotated[int, Path(ge=1, le=100)],
+    accept: Annotated[str | None, Header(alias="Accept", max_length=500)] = None,
+) -> Response[Any]:
+    _agent()
+    link = deps_of(app).attachments().link(ticket_id, number)
+    if accept and "application/json" in accept:  # a page's script: the address to open
+        return json_response(200, {"url": link})
+    return Response(status_code=302, headers={"Location": link}, body="")
+
+
+@app.get(
+    "/tickets/<ticket_id>/status",
+    summary="A ticket's status and deadlines (the customer)",
+    responses={200: answer("the ticket as its customer sees it"), **problems(401, 404, *COMMON)},
+)
+def get_status(
+    ticket_id: TicketId,
+    token: Annotated[str | None, Query(max_length=64)] = None,
+    header_token: Annotated[str | None, Header(alias="X-Customer-Token", max_length=64)] = None,
+) -> dict[str, Any]:
+    _customer(ticket_id, header_token or token)
+    return deps_of(app).views().ticket(ticket_id, for_customer=True)
+
+
+@app.get(
+    "/queue",
+    summary="Open tickets, the late first, then the nearest deadline",
+    description="`view` narrows the queue (breached, due_today, mine, unassigned, waiting); "
+    "`q` searches the id, subject, customer and contact.",
+    responses={200: answer("the queue"), **problems(401, *COMMON)},
+)
+def get_queue(
+    view: Annotated[QueueView | None, Query()] = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> dict[str, Any]:
+    agent = _agent()
+    return deps_of(app).views().queue(view, q, agent)
+
+
+@app.post(
+    "/tickets/<ticket_id>/actions/<action>",
+    summary="An agent's action",
+    responses={200: answer("done", Moved), **problems(401, 404, 409, *COMMON)},
+)
+def agent_action(
+    ticket_id: TicketId,
+    action: Annotated[AgentAction, Path()],
+    request: Annotated[ActionRequest, Body()],
+    if_match: Annotated[int | None, Header(alias="If-Match")] = None,
+) -> dict[str, Any]:
+    agent = _agent()
+    done = deps_of(app).record_action()(
+        ticket_id,
+        action,
+        actor=agent,
+        role="agent",
+        data=request.data(),
+        expected_version=if_match,
+    )
+    count(f"Action_{action}")
+    return {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+
+
+@app.post(
+    "/tickets/<ticket_id>/customer/<action>",
+    summary="A customer's reply, confirmation or reopen; or a request for an RCA report",
+    description="`request_rca` (R004-8, after a breached target) answers 201 with the RCA task "
+    "it opened (200: the one asked for before), or 422 saying why it cannot be asked.",
+    responses={
+        200: answer("done", Moved),
+        201: answer("the RCA task"),
+        **problems(401, 404, 409, 422, *COMMON),
+    },
+)
+def customer_action(
+    ticket_id: TicketId,
+    action: Annotated[CustomerAction, Path()],
+    request: Annotated[ActionRequest, Body()],
+    token: Annotated[str, Header(alias="X-Customer-Token", max_length=64)],
+) -> Response[Any]:
+    _customer(ticket_id, token)
+    if action == "request_rca":
+        return rca_answer(deps_of(app).problems().request_rca(ticket_id, actor="customer"))
+    done = deps_of(app).record_action()(
+        ticket_id,
+        CUSTOMER_ACTIONS[action],
+        actor="customer",
+        role="customer",
+        data=request.data(),
+    )
+    moved = {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
+    return json_response(200, moved)
+
+
+@app.post(
+    "/tickets/phone",
+    summary="File a ticket for a caller (agents)",
+    description="A call typed up: it opens at `called_at` on channel phone, with the caller's "
+    "name and number; `Idempotency-Key` makes a retry the same ticket.",
+    responses={
+        201: answer("filed"),
+        200: answer("the same ticket again"),
+        **problems(401, *COMMON),
+    },
+)
+def file_call(
+    note: Annotated[PhoneNote, Body()],
+    idempotency_key: Annotated[
+        str | None, Header(alias="Idempotency-Key", max_length=128, pattern=r"^[\x21-\x7e]*$")
+    ] = None,
+) -> Response[dict[str, Any]]:
+    agent = _agent()
+    opened = deps_of(app).file_call()(note, agent, idempotency_key or None)
+    body = {"ticket_id": opened.ticket.ticket_id, "created": opened.created}
+    if opened.created:
+        count("PhoneNotes")
+        body |= {"customer_token": opened.customer_token, "status_url": opened.status_url}
+    return json_response(201 if opened.created else 200, body)
+
+
+FilingId = Annotated[str, Path(pattern=r"^F-[0-9A-F]{10}$")]
+
+
+@app.get(
+    "/filings",
+    summary="Filings held for an agent: unknown addresses and customers (agents)",
+    responses={200: answer("the held filings"), **problems(401, *COMMON)},
+)
+def get_filings() -> dict[str, Any]:
+    _agent()
+    return deps_of(app).held_filings().list()
+
+
+class FilingDecision(BaseModel):
+    """With an accept: the customer to file it under (a mail from an unknown sender)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+@app.post(
+    "/filings/<filing_id>/<decision>",
+    summary="Accept a held filing (it becomes a ticket) or reject it (agents)",
+    responses={200: answer("decided"), **problems(401, 404, *COMMON)},
+)
+def decide_filing(
+    filing_id: FilingId,
+    decision: Annotated[Literal["accept", "reject"], Path()],
+    request: Annotated[FilingDecision | None, Body()] = None,
+) -> dict[str, Any]:
+    agent = _agent()
+    filings = deps_of(app).held_filings()
+    if decision == "reject":
+        filings.reject(filing_id)
+        return {"filing_id": filing_id, "decision": "rejected", "by": agent}
+    opened = filings.accept(filing_id, request.customer if request else None)
+    return {
+        "filing_id": filing_id,
+        "decision": "accepted",
+        "by": agent,
+        "ticket_id": opened.ticket.ticket_id,
+    }
+
+
+@app.get("/openapi.json", summary="This API's OpenAPI document", include_in_schema=False)
+def openapi() -> dict[str, Any]:
+    return app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)

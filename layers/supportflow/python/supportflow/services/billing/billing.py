@@ -1,0 +1,245 @@
+"""Charges on tickets and a customer's monthly statement.
+
+After an action that can change what a ticket costs (work logged, an investigation accepted or
+declined, a priority change), the charges are worked out again from
+the ticket's events under the contract version that judges it, and each difference is logged as
+a `charged` event (a correction is a negative line): the log adds up to what is owed, and
+nothing logged is ever changed.
+
+The statement of a month lists every `charged` event in it (the customer's local month) and the
+fee of every agreed standby period that starts in it (R003-4).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from supportflow.contracts import Contract, ContractDirectory, ContractError
+from supportflow.domain.billing.charges import Charge, standby_fee, ticket_charges
+from supportflow.domain.common.money import cents, eur, number
+from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.ticket.events import SYSTEM
+from supportflow.domain.ticket.ticket import Ticket
+from supportflow.services.billing.bookings import LiveSupport, parse_period
+from supportflow.services.ports.ports import TicketRepository
+from supportflow.services.sla.deadlines import Deadlines
+
+BILLING_EVENTS = (
+    "work_logged",
+    "investigation_accepted",
+    "investigation_declined",
+    "priority_changed",
+)
+
+
+@dataclass(frozen=True)
+class Billing:
+    contracts: Callable[[], ContractDirectory]
+    deadlines: Deadlines
+
+    def contract_of(self, ticket: Ticket) -> Contract:
+        return self.contracts().version_of(ticket.customer_id, ticket.contract_version).contract
+
+    def charges(self, ticket: Ticket, priority: str | None) -> list[Charge]:
+        """What the ticket costs by now, line by line."""
+        return ticket_charges(
+            self.deadlines.policy(ticket),
+            self.contract_of(ticket).terms(),
+            TicketAttributes(**ticket.attributes),
+            ticket.clock_events(),
+            priority,
+        )
+
+    def update(self, ticket: Ticket, priority: str | None, at: datetime) -> list[Charge]:
+        """Log the differences between what the ticket costs and what its log has charged."""
+        logged: dict[tuple[str, str], tuple[Decimal, Decimal | None]] = {}
+        for event in ticket.events:
+            if event.type == "charged":
+                line = Charge.from_event(event.as_clock_event())
+                amount, hours = logged.get((line.rule, line.code), (Decimal(0), None))
+                if line.hours is not None:
+                    hours = (hours or Decimal(0)) + line.hours
+                logged[(line.rule, line.code)] = (amount + line.amount, hours)
+        added = []
+        for charge in self.charges(ticket, priority):
+            amount, hours = logged.pop((charge.rule, charge.code), (Decimal(0), None))
+            if charge.amount != amount:
+                delta_hours = None if charge.hours is None else charge.hours - (hours or 0)
+                added.append(
+                    Charge(
+                        charge.rule, charge.code, delta_hours, charge.rate, charge.amount - amount
+                    )
+                )
+        for (rule, code), (amount, hours) in logged.items():  # no longer owed: credited
+            if amount:
+                added.append(
+                    Charge(rule, code, None if hours is None else -hours, Decimal(0), -amount)
+                )
+        for charge in added:
+            ticket.log("charged", SYSTEM, charge.event_data(), at)
+        return added
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    day: date
+    ticket_id: str | None
+    rule: str
+    code: str
+    hours: Decimal | None
+    rate: Decimal
+    amount: Decimal
+    booking_id: str | None = None  # a live-support session's line (R001-5/R001-6)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "ticket_id": self.ticket_id,
+            "rule": self.rule,
+            "code": self.code,
+            "hours": None if self.hours is None else number(self.hours),
+            "rate_eur": eur(self.rate),
+            "amount_eur": eur(self.amount),
+            "booking_id": self.booking_id,
+        }
+
+
+@dataclass(frozen=True)
+class Statement:
+    customer_id: str
+    name: str
+    period: str
+    lines: tuple[StatementLine, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return cents(sum((line.amount for line in self.lines), Decimal(0)))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "customer_id": self.customer_id,
+            "name": self.name,
+            "period": self.period,
+            "currency": "EUR",
+            "lines": [line.as_dict() for line in self.lines],
+            "total_eur": eur(self.total),
+        }
+
+    def as_csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        header = ["date", "ticket_id", "rule", "code", "hours", "rate_eur", "amount_eur"]
+        writer.writerow([*header, "booking_id"])
+        for line in self.lines:
+            d = line.as_dict()
+            writer.writerow([d[k] if d[k] is not None else "" for k in d])
+        writer.writerow(["total", "", "", "", "", "", eur(self.total), ""])
+        return out.getvalue()
+
+    def as_text(self) -> str:
+        rows = [f"Statement {self.period} for {self.name} ({self.customer_id}), in EUR", ""]
+        for line in self.lines:
+            hours = "" if line.hours is None else f"{number(line.hours)} h"
+            rows.append(
+                f"{line.day.isoformat()}  {line.ticket_id or line.booking_id or '-':<13} "
+                f"{line.rule:<7} "
+                f"{line.code:<22} {hours:>8} x {eur(line.rate):>8} = {eur(line.amount):>10}"
+            )
+        if not self.lines:
+            rows.append("(nothing charged this month)")
+        rows += ["", f"{'Total':<70}{eur(self.total):>10}", ""]
+        return "\n".join(rows)
+
+
+@dataclass(frozen=True)
+class Statements:
+    contracts: Callable[[], ContractDirectory]
+    tickets: TicketRepository
+    deadlines: Deadlines
+    live_support: LiveSupport | None = None
+
+    def __call__(self, customer_id: str, period: str) -> Statement:
+        year, month = parse_period(period)
+        directory = self.contracts()
+        contract = directory.get(customer_id)
+        lines: list[StatementLine] = []
+        for summary in self.tickets.by_customer(customer_id):
+            ticket = self.tickets.get(summary.ticket_id)
+            zone = self.deadlines.policy(ticket).calendar().zone
+            for event in ticket.events:
+                local = event.at.astimezone(zone)
+                if event.type != "charged" or (local.year, local.month) != (year, month):
+                    continue
+                c = Charge.from_event(event.as_clock_event())
+                lines.append(
+                    StatementLine(
+                        local.date(), ticket.ticket_id, c.rule, c.code, c.hours, c.rate, c.amount
+                    )
+                )
+        lines += self._standby(directory, customer_id, year, month)
+        if self.live_support is not None:
+            lines += self._sessions(customer_id, period)
+        lines.sort(key=lambda line: (line.day, line.ticket_id or line.booking_id or "", line.code))
+        return Statement(customer_id, contract.name, period, tuple(lines))
+
+    def _standby(
+        self, directory: ContractDirectory, customer_id: str, year: int, month: int
+    ) -> list[StatementLine]:
+        """R003-4: the fee of each agreed standby period starting in the month, at the rate of
+        the contract version in force when it starts."""
+        found: dict[tuple[datetime, datetime], StatementLine] = {}
+        for version in directory.versions(customer_id):
+            for period in version.contract.standby or []:
+                in_force = directory.as_of(customer_id, period.start)
+                if in_force.version != version.version:
+                    continue
+                policy = self.deadlines.policies.get(in_force.contract.policy, period.start)
+                if policy.charges.standby is None:
+                    continue
+                local = period.start.astimezone(policy.calendar().zone)
+                if (local.year, local.month) != (year, month):
+                    continue
+                rate = in_force.contract.rates.standby_base()
+                if rate is None:
+                    raise ContractError(
+                        f"{customer_id}: standby is agreed but the contract has no hourly rate"
+                    )
+                fee = standby_fee(policy, period.start, period.end, rate)
+                found[(period.start, period.end)] = StatementLine(
+                    local.date(),
+                    None,
+                    fee.rule,
+                    f"standby_{fee.kind}",
+                    fee.billed_hours,
+                    cents(rate * fee.percent / 100),
+                    fee.amount,
+                )
+        return list(found.values())
+
+    def _sessions(self, customer_id: str, period: str) -> list[StatementLine]:
+        """R001-6/R001-5: each live-support session of the month beyond the quota."""
+        assert self.live_support is not None
+        month = self.live_support.month(customer_id, period)
+        if month.policy is None:
+            return []
+        zone = month.policy.calendar().zone
+        return [
+            StatementLine(
+                s.booking.start.astimezone(zone).date(),
+                None,
+                s.charge.rule,
+                s.charge.code,
+                s.charge.hours,
+                s.charge.rate,
+                s.charge.amount,
+                s.booking.booking_id,
+            )
+            for s in month.lines
+            if s.charge is not None
+        ]

@@ -1,0 +1,134 @@
+"""People's actions on a ticket (an agent takes, answers, asks, hands over, resolves; a customer
+replies, confirms or reopens): checked by the ticket, saved with an optimistic lock (a
+concurrent change gives ConcurrentUpdate, never a lost update), timers moved, and the waiting
+workflow step completed when the stage changes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportflow.domain.billing.assessment import DECISION_FLAGS
+from supportflow.domain.billing.entitlements import action_flag
+from supportflow.domain.common.text import OneLine, Text
+from supportflow.domain.common.timeutil import format_instant
+from supportflow.domain.policy.priority import check_settable
+from supportflow.domain.sla.sla_state import SlaState
+from supportflow.domain.ticket.conversation import already_logged
+from supportflow.domain.ticket.routing import customer_message_action
+from supportflow.domain.ticket.ticket import Ticket
+from supportflow.services.billing.billing import BILLING_EVENTS, Billing
+from supportflow.services.intake.open_ticket import Word
+from supportflow.services.mail.conversation import CustomerMail
+from supportflow.services.outbox.effects import CompleteStep, Effect
+from supportflow.services.ports.ports import Clock, ConcurrentUpdate, TicketRepository
+from supportflow.services.review.problems import action_effects
+from supportflow.services.sla.deadlines import Deadlines
+
+
+class ActionRequest(BaseModel):
+    """What comes with an action: a message, a new priority and its reason, ..."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    message: Text | None = Field(default=None, max_length=20_000)
+    priority: Word | None = None
+    reason: Text | None = Field(default=None, max_length=2_000)
+    minutes: int | None = Field(default=None, ge=1, le=44_640, description="log_work")
+    line: Literal["first", "second"] | None = Field(default=None, description="log_work")
+    outside_contract: bool | None = Field(default=None, description="log_work (R003-5)")
+    vendor: OneLine | None = Field(default=None, max_length=200, description="escalate_to_vendor")
+    reference: OneLine | None = Field(default=None, max_length=200, description="the vendor's")
+    ticket: Annotated[str, Field(pattern=r"^T-[0-9A-F]{10}$")] | None = Field(
+        default=None, description="link_incident: the incident (R004-8)"
+    )
+    metric: Literal["response", "resolution"] | None = Field(
+        default=None, description="exclude_from_compliance, withdraw_exclusion: none for both"
+    )
+
+    def data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None and v != ""}
+
+
+@dataclass(frozen=True)
+class ActionTaken:
+    ticket: Ticket
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class RecordAction:
+    deadlines: Deadlines
+    tickets: TicketRepository
+    clock: Clock
+    mails: CustomerMail | None = None  # the customer's mail for each public step
+    billing: Billing | None = None  # charges worked out again after a billing event
+
+    def __call__(
+        self,
+        ticket_id: str,
+        action: str,
+        *,
+        actor: str,
+        role: str,
+        data: Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> ActionTaken:
+        ticket = self.tickets.get(ticket_id)
+        if expected_version is not None and expected_version != ticket.version:
+            raise ConcurrentUpdate(
+                f"ticket {ticket_id} is at version {ticket.version}, not {expected_version}"
+            )
+        policy = self.deadlines.policy(ticket)
+        if action == "change_priority" and data.get("priority"):
+            check_settable(policy, str(data["priority"]))
+        if action == "customer_message":  # wherever the ticket is: see customer_message_action
+            reopen = policy.conversation.reopen_on_reply
+            action = customer_message_action(ticket.stage, reopen_on_reply=reopen)
+        mail_id = data.get("message_id")
+        if mail_id and already_logged(ticket.events, str(mail_id)):
+            return ActionTaken(ticket, ())  # the same mail delivered twice
+        now = max(self.clock(), ticket.last_at)
+        # A rung reached by now is owed even if this action un-reaches it (a priority change
+        # that moves the deadline, an answer at the very instant of a rung): its timer may be
+        # late, and the action must not take the escalation away.
+        before = _reached(ticket, self.deadlines.state(ticket, now))
+        if action == "log_work" and not data.get("line"):  # the line the ticket is at
+            data = {**data, "line": "second" if ticket.stage == "second_line" else "first"}
+        linked = action_effects(self.tickets, ticket, action, dict(data), actor, now)
+        acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
+        state, effects = self.deadlines.refresh(ticket, now)
+        lost = before - _reached(ticket, state)
+        if lost:  # rare: log them, then plan again (these effects follow the first ones)
+            for metric, rung, due in sorted(lost):
+                ticket.owe(metric, rung, due, now)
+            effects += self.deadlines.refresh(ticket, now)[1]
+        code = DECISION_FLAGS.get(acted.event.type)
+        if code is not None:  # R001-5, R004-1: flagged with the agent's reason
+            flag = action_flag(policy, code, str(data.get("reason") or ""))
+            ticket.log("entitlement_flagged", actor, flag.as_dict(), now)
+        if self.billing is not None and acted.event.type in BILLING_EVENTS:
+            self.billing.update(ticket, state.priority, now)
+        if acted.release is not None:
+            effects.append(
+                CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
+            )
+        effects += linked
+        letter = self.mails.for_event(ticket, acted.event, role) if self.mails else None
+        if letter is not None:
+            effects.append(letter)
+        return ActionTaken(self.tickets.save(ticket, effects), tuple(effects))
+
+
+def _reached(ticket: Ticket, state: SlaState) -> set[tuple[str, int, str]]:
+    """The rungs reached and not escalated (metric, rung, due) in this state of the ticket."""
+    escalated = ticket.escalated
+    return {
+        (name, p.rung, format_instant(p.due) or "")
+        for name, metric in state.metrics.items()
+        for p in metric.escalations
+        if p.status == "reached" and (name, p.rung) not in escalated
+    }

@@ -1,0 +1,292 @@
+"""The e-mails the desk sends, as real MIME messages (plain text + HTML, Dutch or English).
+
+Every user-supplied field is escaped in the HTML part, and header values that carry CR or LF are
+rejected (no header injection through a subject line).
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, formatdate, make_msgid
+
+from supportflow.domain.common.timeutil import format_seconds
+from supportflow.domain.policy.policy import Policy
+from supportflow.domain.review.warnings import ThresholdWarning, percent_text
+from supportflow.domain.ticket import conversation
+from supportflow.domain.ticket.conversation import Thread
+from supportflow.services.mail.texts import PRIORITY_NAMES, TEXTS
+
+
+class HeaderInjection(ValueError):
+    """A header value with a line break in it."""
+
+
+def _header(value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise HeaderInjection("a header value may not contain a line break")
+    return value
+
+
+def priority_name(policy: Policy, priority: str | None, language: str) -> str:
+    """A priority as the mail's reader names it: the pack's label when the pack speaks the
+    mail's language, else our own name for it (never a bare English id in a Dutch mail)."""
+    if priority is None:
+        return "-"
+    level = next((lv for lv in policy.priorities.levels if lv.id == priority), None)
+    label = level.label if level else None
+    if label and policy.language == language:
+        return label
+    names = PRIORITY_NAMES.get(language, PRIORITY_NAMES["en"])
+    return names.get(priority, label or priority)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What goes into one e-mail before it becomes MIME."""
+
+    sender: str
+    recipient: str
+    subject: str
+    lines: list[str]
+    link: str | None = None
+    message_id: str | None = None  # deterministic: see domain.conversation.message_id
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+    date: datetime | None = None
+
+
+# Headers on one line where they fit the RFC 5322 limit: Python folds a long subject before its
+# first word, which some readers keep as a leading space.
+POLICY = policy.default.clone(max_line_length=998)
+
+
+def render(letter: Letter) -> EmailMessage:
+    message = EmailMessage(policy=POLICY)
+    message["From"] = formataddr(("supportflow", _header(letter.sender)))
+    message["To"] = _header(letter.recipient)
+    if letter.cc:
+        message["Cc"] = ", ".join(_header(a) for a in letter.cc)
+    message["Subject"] = _header(letter.subject)
+    message["Date"] = format_datetime(letter.date) if letter.date else formatdate(localtime=False)
+    message["Message-ID"] = _header(letter.message_id or make_msgid(domain="supportflow.local"))
+    if letter.in_reply_to:
+        message["In-Reply-To"] = _header(letter.in_reply_to)
+    if letter.references:
+        message["References"] = _header(" ".join(letter.references))
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-reply loops
+    text = "\n\n".join(letter.lines) + "\n"
+    message.set_content(text)
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in letter.lines)
+    if letter.link:
+        link = html.escape(letter.link, quote=True)
+        paragraphs += f'<p><a href="{link}">{link}</a></p>'
+    message.add_alternative(
+        f'<!doctype html><html><body style="font-family:sans-serif">{paragraphs}</body></html>',
+        subtype="html",
+    )
+    return message
+
+
+DAYS = {
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def local_time(instant: datetime, language: str) -> str:
+    """A deadline as the contract's people read it: day, date and time in the calendar's zone."""
+    day = DAYS.get(language, DAYS["en"])[instant.weekday()]
+    return f"{day} {instant:%d-%m-%Y %H:%M} {instant.tzname()}"
+
+
+def domain_of(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip().lower() or "supportflow.local"
+
+
+def confirmation(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    ticket_id: str,
+    subject: str,
+    response_due: datetime | None,
+    link: str,
+    thread: Thread | None = None,
+    date: datetime | None = None,
+) -> EmailMessage:
+    """The receipt a customer gets when a ticket opens (R002-1), threaded under their own mail
+    when the ticket came in by mail."""
+    t = TEXTS.get(language, TEXTS["en"])
+    lines = [t["confirm_intro"].format(ticket=ticket_id)]
+    if response_due is not None:
+        lines.append(t["confirm_due"].format(due=local_time(response_due, language)))
+    lines += [t["confirm_link"].format(link=link), t["reply_hint"]]
+    domain = domain_of(sender)
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            subject=t["confirm_subject"].format(ticket=ticket_id, subject=subject),
+            lines=lines,
+            link=link,
+            message_id=conversation.message_id(ticket_id, "confirmation", domain),
+            in_reply_to=thread.in_reply_to if thread else None,
+            references=thread.references if thread else (),
+            date=date,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Update:
+    """One public step of a ticket, as the customer is told of it."""
+
+    kind: str  # answer, question, resolved, reopened, closed (domain.conversation.UPDATES)
+    key: str  # unique per ticket: the Message-ID's and the outbox's key
+    message: str | None
+    link: str
+    thread: Thread
+
+
+def update(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    cc: tuple[str, ...],
+    ticket_id: str,
+    subject: str,
+    step: Update,
+    date: datetime,
+) -> EmailMessage:
+    """The mail for an answer, a question, a resolution (with the confirm/reopen link), a
+    reopen or the close, threaded under the ticket's conversation."""
+    t = TEXTS.get(language, TEXTS["en"])
+    lines = [t[f"{step.kind}_intro"].format(ticket=ticket_id)]
+    if step.message:
+        lines.append(step.message)
+    if step.kind == "question":
+        lines.append(t["question_wait"])
+    if step.kind == "resolved":
+        lines.append(t["resolved_act"].format(link=step.link))
+    elif step.kind == "closed":
+        lines.append(t["closed_new"])
+    else:
+        lines += [t["reply_hint"], t["follow"].format(link=step.link)]
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            cc=cc,
+            subject=t["update_subject"].format(ticket=ticket_id, subject=subject),
+            lines=lines,
+            link=step.link,
+            message_id=conversation.message_id(ticket_id, step.key, domain_of(sender)),
+            in_reply_to=step.thread.in_reply_to,
+            references=step.thread.references,
+            date=date,
+        )
+    )
+
+
+def escalation(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    ticket_id: str,
+    customer: str,
+    subject: str,
+    priority: str | None,
+    metric: str,
+    rung: int,
+    due: datetime,
+    now: datetime,
+    link: str,
+) -> EmailMessage:
+    """The mail to the role a metric's ladder names; `priority` as its reader names it."""
+    t = TEXTS.get(language, TEXTS["en"])
+    late_seconds = (now - due).total_seconds()
+    breached = late_seconds > 0
+    state = t["state_breached"] if breached else t["state_warning"]
+    metric_name = t[f"metric_{metric}"]
+    how = (
+        t["late"].format(late=format_seconds(late_seconds))
+        if breached
+        else t["warning"].format(left=format_seconds(-late_seconds))
+    )
+    lines = [
+        t["esc_intro"].format(metric=metric_name, ticket=ticket_id, customer=customer, state=state),
+        t["esc_due"].format(due=local_time(due, language), late=how),
+        t["esc_priority"].format(priority=priority or "-", customer=customer, subject=subject),
+        t["esc_act"].format(link=link),
+    ]
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            subject=t["esc_subject"].format(
+                rung=rung + 1, ticket=ticket_id, metric=metric_name, state=state
+            ),
+            lines=lines,
+            link=link,
+            message_id=conversation.message_id(
+                ticket_id, f"escalation.{metric}.{rung}", domain_of(sender)
+            ),
+            date=now,
+        )
+    )
+
+
+def early_warning(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    customer: str,
+    warning: ThresholdWarning,
+    priority: str,
+    month: str,
+    ticket_id: str,
+    subject: str,
+    rule: str | None,
+    link: str,
+    now: datetime,
+) -> EmailMessage:
+    """The SLA review's early warning to the role that owns the customer's reviews."""
+    t = TEXTS.get(language, TEXTS["en"])
+    metric = t[f"metric_{warning.metric}"]
+    figures = {
+        "priority": priority,
+        "metric": metric,
+        "month": month,
+        "breached": warning.breached,
+        "threshold": percent_text(warning.threshold),
+        "share": percent_text(warning.share or 0.0),
+        "more": warning.more,
+    }
+    lines = [
+        t[f"warn_{warning.kind}"].format(**figures),
+        t["warn_cause"].format(ticket=ticket_id, subject=subject),
+        t["warn_rule"].format(rule=rule or "R004-12", link=link),
+    ]
+    key = f"warning.{month}.{warning.key}"
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            subject=t["warn_subject"].format(
+                customer=customer, priority=priority, metric=metric, month=month
+            ),
+            lines=lines,
+            link=link,
+            message_id=conversation.message_id(ticket_id, key, domain_of(sender)),
+            date=now,
+        )
+    )
