@@ -33,16 +33,16 @@ from moto import mock_aws
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.common import describe, provenance  # noqa: E402
-from local.serial import partitioned  # noqa: E402
-from local.stack import MOTO_CONFIG, REGION, create_table  # noqa: E402
+from bench.common import describe, provenance
+from local.serial import partitioned
+from local.stack import MOTO_CONFIG, REGION, create_table
 
-from supportflow.adapters.dynamodb.items import bind_models  # noqa: E402
-from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts, month_pk  # noqa: E402
-from supportflow.contracts import ContractDirectory  # noqa: E402
-from supportflow.domain.review.verdicts import Verdict  # noqa: E402
-from supportflow.policies import shipped  # noqa: E402
-from supportflow.services.review.review_tickets import ComplianceReview  # noqa: E402
+from supportflow.adapters.dynamodb.models import bind_models
+from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts, month_pk
+from supportflow.contracts import ContractDirectory
+from supportflow.domain.review.verdicts import Verdict
+from supportflow.policies import shipped
+from supportflow.services.review.compliance_review import ComplianceReview
 
 TABLE = "supportflow-bench-review"
 SIZES = (10_000, 100_000)

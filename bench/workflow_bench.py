@@ -70,7 +70,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.botocore_stubber import BotocoreStubber
 from moto.dynamodb.models import dynamodb_backends
 
-from supportflow.adapters.dynamodb.items import bind_models
+from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.policies import shipped

@@ -93,7 +93,7 @@ class HandlerRegistry:
 
 
 def _closed(event: Any, context: Any) -> Any:
-    from supportflow.services.ports.ports import TemporarilyUnavailable
+    from supportflow.services.ports.tickets import TemporarilyUnavailable
 
     raise TemporarilyUnavailable("the local stack is stopping")
 

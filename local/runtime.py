@@ -36,7 +36,7 @@ from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from supportflow.adapters.dynamodb.contracts import DynamoContracts
-from supportflow.adapters.dynamodb.items import open_connections
+from supportflow.adapters.dynamodb.models import open_connections
 from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.adapters.file_outbox import FileOutbox
 from supportflow.domain.ticket.routing import OPEN_STAGES, Stage

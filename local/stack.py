@@ -25,7 +25,7 @@ from local.lambda_shim import HandlerRegistry, InProcessLambda
 from local.stream_pump import StreamPump, new_events
 from local.timer_pump import TimerPump
 from supportflow.bootstrap import Container
-from supportflow.services.ports.ports import Clock
+from supportflow.services.ports.tickets import Clock
 from supportflow.settings import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,7 +262,7 @@ def load_demo_contracts(table_name: str) -> None:
     record them: the local stack's first start, so nothing reads a file at a cold start. A
     restored desk overwrites them with what it had stored."""
     from supportflow.adapters.dynamodb.contracts import DynamoContracts
-    from supportflow.adapters.dynamodb.items import bind_models
+    from supportflow.adapters.dynamodb.models import bind_models
     from supportflow.contracts import demo_versions
 
     bind_models(table_name, REGION)

@@ -13,9 +13,9 @@ SETTINGS = DispatchSettings
 
 
 def build(deps: Container) -> Handler:
-    from supportflow.adapters.dynamodb.items import stream_entries  # pynamodb: at first use
+    from supportflow.adapters.dynamodb.stream import stream_entries
 
-    dispatcher = deps.dispatcher()
+    dispatcher = deps.dispatch()
 
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

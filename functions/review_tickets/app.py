@@ -10,16 +10,16 @@ from typing import Any
 
 from supportflow.bootstrap import Container, entry
 from supportflow.observability import Handler, count, instrument
-from supportflow.services.ports.ports import ConcurrentUpdate, TemporarilyUnavailable
+from supportflow.services.ports.tickets import ConcurrentUpdate, TemporarilyUnavailable
 from supportflow.settings import ReviewTicketsSettings
 
 SETTINGS = ReviewTicketsSettings
 
 
 def build(deps: Container) -> Handler:
-    from supportflow.adapters.dynamodb.items import changed_tickets  # pynamodb: at first use
+    from supportflow.adapters.dynamodb.stream import changed_tickets
 
-    review = deps.review_ticket()
+    review = deps.review_tickets()
 
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -16,26 +16,26 @@ from local.serial import serialized
 from local.stack import MOTO_CONFIG, REGION, create_table
 from moto import mock_aws
 
-from supportflow.adapters.dynamodb.items import bind_models
+from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.tickets import DynamoTickets
-from supportflow.adapters.memory import InMemoryTickets
+from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.outbox.effects import CancelTimer, SendMail, StartWorkflow
-from supportflow.services.ports.ports import (
+from supportflow.services.ports.outbox import Lease
+from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     IntakeKey,
     KeyReused,
-    Lease,
     TicketNotFound,
-    TicketRepository,
+    Tickets,
 )
 
 AT = parse_instant("2025-03-31T09:00:00+02:00")
 
 
-def _dynamo() -> Iterator[TicketRepository]:
+def _dynamo() -> Iterator[Tickets]:
     # moto is made thread-safe the way the local stack makes it (local/serial.py).
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
         create_table(boto3.client("dynamodb", region_name=REGION), "tickets")
@@ -72,11 +72,11 @@ def _key(value: str = "k", fingerprint: str = "f", hours: float | None = 24) -> 
     return IntakeKey(value, fingerprint, None if hours is None else AT + timedelta(hours=hours))
 
 
-def _add(tickets: TicketRepository, ticket: Ticket, key: str = "k") -> Ticket:
+def _add(tickets: Tickets, ticket: Ticket, key: str = "k") -> Ticket:
     return tickets.add(ticket, _key(key), (), AT)[0]
 
 
-def test_a_ticket_is_stored_once_per_key_with_its_first_event(tickets: TicketRepository) -> None:
+def test_a_ticket_is_stored_once_per_key_with_its_first_event(tickets: Tickets) -> None:
     stored, created = tickets.add(_new(), _key("k1"), (), AT)
     assert created and stored.version == 1
     again, created = tickets.add(_new("T-0000000002"), _key("k1"), (), AT)
@@ -96,7 +96,7 @@ def test_a_ticket_is_stored_once_per_key_with_its_first_event(tickets: TicketRep
         tickets.get("T-9999999999")
 
 
-def test_save_appends_events_and_bumps_the_version(tickets: TicketRepository) -> None:
+def test_save_appends_events_and_bumps_the_version(tickets: Tickets) -> None:
     _add(tickets, _new())
     ticket = tickets.get("T-0000000001")
     ticket.triage()
@@ -111,7 +111,7 @@ def test_save_appends_events_and_bumps_the_version(tickets: TicketRepository) ->
     assert [e.seq for e in loaded.events] == [1, 2]
 
 
-def test_a_stale_version_is_a_concurrent_update(tickets: TicketRepository) -> None:
+def test_a_stale_version_is_a_concurrent_update(tickets: Tickets) -> None:
     _add(tickets, _new())
     first, second = tickets.get("T-0000000001"), tickets.get("T-0000000001")
     first.triage()
@@ -122,7 +122,7 @@ def test_a_stale_version_is_a_concurrent_update(tickets: TicketRepository) -> No
     assert tickets.get("T-0000000001").version == 2
 
 
-def test_two_threads_saving_at_once_one_wins(tickets: TicketRepository) -> None:
+def test_two_threads_saving_at_once_one_wins(tickets: Tickets) -> None:
     _add(tickets, _new())
     base = tickets.get("T-0000000001")
     base.triage()
@@ -156,7 +156,7 @@ def test_two_threads_saving_at_once_one_wins(tickets: TicketRepository) -> None:
     assert len(tickets.get("T-0000000001").events) == 1 + 5
 
 
-def test_an_alert_key_holds_while_its_ticket_is_open(tickets: TicketRepository) -> None:
+def test_an_alert_key_holds_while_its_ticket_is_open(tickets: Tickets) -> None:
     tickets.add(_new(), _key("alert", "alert", None), (), AT)
     later = AT + timedelta(days=30)
     again, created = tickets.add(_new("T-0000000002"), _key("alert", "alert", None), (), later)
@@ -170,7 +170,7 @@ def test_an_alert_key_holds_while_its_ticket_is_open(tickets: TicketRepository) 
     assert created and new.ticket_id == "T-0000000003"
 
 
-def test_effects_wait_in_the_outbox_in_order_until_done(tickets: TicketRepository) -> None:
+def test_effects_wait_in_the_outbox_in_order_until_done(tickets: Tickets) -> None:
     mail = SendMail("T-0000000001", "mail:confirmation", b"Subject: x\r\n\r\nhi\r\n", "a@b")
     tickets.add(_new(), _key(), (StartWorkflow("T-0000000001"), mail), AT)
     ticket = tickets.get("T-0000000001")
@@ -198,7 +198,7 @@ def test_effects_wait_in_the_outbox_in_order_until_done(tickets: TicketRepositor
     ]
 
 
-def test_the_queue_and_a_customers_tickets(tickets: TicketRepository) -> None:
+def test_the_queue_and_a_customers_tickets(tickets: Tickets) -> None:
     for n, due in enumerate(["2025-03-31T12:00:00+02:00", None, "2025-03-31T10:00:00+02:00"]):
         ticket_id = f"T-000000000{n}"
         _add(
@@ -216,14 +216,14 @@ def test_the_queue_and_a_customers_tickets(tickets: TicketRepository) -> None:
 
 
 def test_a_ticket_moving_while_the_queue_is_read_is_listed_once(
-    tickets: TicketRepository, monkeypatch: pytest.MonkeyPatch
+    tickets: Tickets, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The queue reads one stage at a time: a ticket triaged between two reads is in both."""
     _add(tickets, _new())
     if isinstance(tickets, InMemoryTickets):
         assert [t.ticket_id for t in tickets.queue(["triage", "first_line"])] == ["T-0000000001"]
         return
-    from supportflow.adapters.dynamodb.items import TicketItem
+    from supportflow.adapters.dynamodb.models import TicketItem
 
     query = TicketItem.by_stage_due.query
 
@@ -243,7 +243,7 @@ def test_a_ticket_moving_while_the_queue_is_read_is_listed_once(
 @pytest.fixture(params=["memory", "dynamodb"])
 def bookings(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from supportflow.adapters.dynamodb.bookings import DynamoBookings
-    from supportflow.adapters.memory import InMemoryBookings
+    from supportflow.adapters.memory.stores import InMemoryBookings
 
     if request.param == "memory":
         yield InMemoryBookings()
@@ -274,7 +274,7 @@ def test_a_booking_is_added_once_and_changed_only_from_the_version_read(bookings
 @pytest.fixture(params=["memory", "dynamodb"])
 def verdicts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts
-    from supportflow.adapters.memory import InMemoryVerdicts
+    from supportflow.adapters.memory.stores import InMemoryVerdicts
 
     if request.param == "memory":
         yield InMemoryVerdicts()
@@ -289,7 +289,7 @@ def test_a_tickets_verdicts_are_replaced_never_by_an_older_log(verdicts: Any) ->
     """The SLA review's store: a ticket's verdicts move month with their deadline; verdicts
     computed from an older log (a late stream record) change nothing."""
     from supportflow.domain.review.verdicts import Verdict
-    from supportflow.services.ports.ports import VerdictRow
+    from supportflow.services.ports.stores import VerdictRow
 
     def row(month: str, due: str) -> VerdictRow:
         verdict = Verdict(

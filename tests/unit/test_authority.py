@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from supportflow.adapters.memory import InMemoryMailStore
+from supportflow.adapters.memory.fakes import InMemoryMailStore
 from supportflow.contracts import ContractDirectory, demo
 from supportflow.domain.policy.priority import TicketError
 from supportflow.policies import shipped

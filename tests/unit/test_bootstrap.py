@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from supportflow.adapters.memory import InMemoryTickets
+from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.bootstrap import Container, entry
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.ports.ports import IntakeKey
+from supportflow.services.ports.tickets import IntakeKey
 from supportflow.settings import (
     DispatchSettings,
     IntakeSettings,
@@ -78,7 +78,7 @@ def test_park_builds_no_mailer_and_no_timers() -> None:
     assert deps.park()("T-0000000001", Stage.FIRST_LINE, "token-1").parked is False
     assert workflow.sent == []  # the step is completed through the outbox
     assert not set(vars(deps)) & {"mailer", "timers", "tokens", "contracts"}, vars(deps)
-    assert deps.dispatcher().pending("T-0000000001").done
+    assert deps.dispatch().pending("T-0000000001").done
     assert workflow.sent == [("token-1", {"ticket_id": "T-0000000001", "next": "triage"})]
     built = set(vars(deps))  # delivering a completed step needs the workflow, nothing else
     assert not built & {"mailer", "timers", "tokens", "contracts"}, built

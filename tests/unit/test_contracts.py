@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from supportflow.adapters.memory import InMemoryContracts
+from supportflow.adapters.memory.stores import InMemoryContracts
 from supportflow.contracts import ContractError, demo_versions
 from supportflow.services.admin.contracts import ContractBook, ManageContracts, read_contract
 

@@ -12,22 +12,21 @@ from typing import Any
 
 import pytest
 
-from supportflow.adapters.memory import (
+from supportflow.adapters.memory.fakes import RecordingMailer, RecordingTimers
+from supportflow.adapters.memory.stores import (
     InMemoryContracts,
     InMemoryFilings,
     InMemoryMailQuota,
     InMemoryPolicies,
-    InMemoryTickets,
-    RecordingMailer,
-    RecordingTimers,
 )
+from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.bootstrap import Container
 from supportflow.contracts import demo_versions
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.ticket import Busy, WaitingStep
-from supportflow.services.intake.open_ticket import NewTicket
-from supportflow.services.outbox.dispatch import Dispatcher
-from supportflow.services.ports.ports import ConcurrentUpdate, KeyReused
+from supportflow.services.intake.filing import NewTicket
+from supportflow.services.outbox.dispatch import Dispatch
+from supportflow.services.ports.tickets import ConcurrentUpdate, KeyReused
 from supportflow.services.workflow.steps import TimerPayload
 from supportflow.settings import Settings, load_settings
 
@@ -87,7 +86,7 @@ class StreamedTickets(InMemoryTickets):
 
     def __init__(self, clock: Clock) -> None:
         super().__init__(clock)
-        self.dispatcher: Dispatcher | None = None
+        self.dispatcher: Dispatch | None = None
         self._delivering = False
 
     def add(self, *args: Any, **kwargs: Any) -> Any:
@@ -139,7 +138,7 @@ def make_world(start: str = "2025-03-31T09:00:00+02:00") -> World:
         token_secret=b"test",
     )
     workflow.desk = desk
-    desk.tickets.dispatcher = desk.dispatcher()  # type: ignore[attr-defined]
+    desk.tickets.dispatcher = desk.dispatch()  # type: ignore[attr-defined]
     return desk, clock, timers, mailer, workflow
 
 

@@ -10,8 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from supportflow.contracts import Contract, ContractDirectory
+from supportflow.services.intake.filing import NewTicket
 from supportflow.services.intake.filings import FilingNotFound
-from supportflow.services.intake.open_ticket import Held, NewTicket, Opened
+from supportflow.services.intake.open_ticket import Held, Opened
 
 from .test_desk import form
 

@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from supportflow.domain.common.timeutil import parse_instant
-from supportflow.services.intake.open_ticket import NewTicket
+from supportflow.services.intake.filing import NewTicket
 from supportflow.services.mail import compose as mail
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 import supportflow.policies as packs
-from supportflow.adapters.memory import InMemoryPolicies
+from supportflow.adapters.memory.stores import InMemoryPolicies
 from supportflow.domain.policy.errors import PolicyError
 from supportflow.policies import LivePolicies, in_use, shipped, use
 from supportflow.services.admin.policies import PolicyBook, PublishPolicies

@@ -200,7 +200,7 @@ def test_a_high_tier_at_risk_warns_the_service_manager_once() -> None:
     """R004-5 with R004-6: a high incident whose response breaches puts the tier at 0% of 80%:
     one mail to the service support manager (the contract's address), in the contract's
     language; the same breach seen again, or another in the tier, sends nothing more."""
-    from supportflow.adapters.memory import InMemoryVerdicts
+    from supportflow.adapters.memory.stores import InMemoryVerdicts
 
     from .test_desk import form, make_world
 
@@ -214,7 +214,7 @@ def test_a_high_tier_at_risk_warns_the_service_manager_once() -> None:
     clock.advance(days=2)  # past the 9 support hours of response (due Tue 1 April 09:30)
     keep(ticket_id)
     assert warn(ticket_id) == 1 and warn(ticket_id) == 0
-    desk.dispatcher().pending(ticket_id)
+    desk.dispatch().pending(ticket_id)
     (mail,) = [m for m in mailer.sent if "SLA" in str(m["Subject"])]
     assert mail["To"] == "j.blanke@supportdesk.example"
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]

@@ -29,7 +29,7 @@ from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from moto import mock_aws
 
-from supportflow.adapters.dynamodb.items import bind_models
+from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.domain.common.timeutil import parse_instant
 

@@ -114,7 +114,7 @@ def test_a_step_that_fails_then_recovers_is_retried_by_the_workflow(desk: Desk) 
 
     def flaky(event: dict[str, Any], context: Any) -> Any:
         if len(failures) < 2:
-            from supportflow.services.ports.ports import TemporarilyUnavailable
+            from supportflow.services.ports.tickets import TemporarilyUnavailable
 
             failures.append(1)
             raise TemporarilyUnavailable("throttled")

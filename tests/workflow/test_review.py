@@ -17,7 +17,7 @@ from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.common.vocabulary import METRICS
 from supportflow.domain.review.compliance import build_report
 from supportflow.policies import shipped
-from supportflow.services.review.review_tickets import ticket_verdicts
+from supportflow.services.review.keep_verdicts import ticket_verdicts
 
 from .conftest import Desk
 

@@ -171,7 +171,7 @@ def test_a_failing_step_is_retried_then_caught(desk: Desk) -> None:
     calls: list[dict[str, Any]] = []
 
     def broken(event: dict[str, Any], context: Any) -> Any:
-        from supportflow.services.ports.ports import TemporarilyUnavailable
+        from supportflow.services.ports.tickets import TemporarilyUnavailable
 
         calls.append(event)
         raise TemporarilyUnavailable("table throttled")

@@ -16,7 +16,7 @@ from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.intake.filings import FilingNotFound
-from supportflow.services.ports.ports import (
+from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     KeyReused,
     TemporarilyUnavailable,

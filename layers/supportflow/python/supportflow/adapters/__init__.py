@@ -1,2 +1,3 @@
-"""Adapters: the ports of `supportflow.services.ports.ports` for AWS (DynamoDB via pynamodb, EventBridge
-Scheduler, SES, Step Functions) and in memory (for tests)."""
+"""Adapters: the ports of `supportflow.services.ports` for AWS (DynamoDB via pynamodb,
+EventBridge Scheduler, SES, Step Functions, S3) and in memory (for tests), built from settings
+in `build.py`."""

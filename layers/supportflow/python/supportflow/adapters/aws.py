@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 
 from supportflow.domain.ticket.timers import whole_second_up
-from supportflow.services.ports.ports import ExecutionState
+from supportflow.services.ports.external import ExecutionState
 
 log = logging.getLogger(__name__)
 

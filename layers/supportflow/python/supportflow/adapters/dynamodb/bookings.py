@@ -17,10 +17,10 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
-from supportflow.adapters.dynamodb.items import MODELS, _Base
+from supportflow.adapters.dynamodb.models import MODELS, _Base
 from supportflow.domain.billing.bookings import Booking
 from supportflow.domain.common.timeutil import format_instant, parse_instant
-from supportflow.services.ports.ports import TemporarilyUnavailable
+from supportflow.services.ports.tickets import TemporarilyUnavailable
 
 
 class BookingItem(_Base):

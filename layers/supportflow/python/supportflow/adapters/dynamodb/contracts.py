@@ -18,7 +18,8 @@ from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from supportflow.adapters.dynamodb.items import MODELS, _Base, add_version, revision_of
+from supportflow.adapters.dynamodb.models import MODELS, _Base
+from supportflow.adapters.dynamodb.transactions import add_version, revision_of
 from supportflow.contracts import Contract, ContractVersion
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 

@@ -16,8 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, UpdateError
 
-from supportflow.adapters.dynamodb.items import MODELS, _Base, utc_key
-from supportflow.services.ports.ports import HeldFiling, TemporarilyUnavailable
+from supportflow.adapters.dynamodb.codec import utc_key
+from supportflow.adapters.dynamodb.models import MODELS, _Base
+from supportflow.services.ports.stores import HeldFiling
+from supportflow.services.ports.tickets import TemporarilyUnavailable
 
 KEEP_HELD = timedelta(days=30)
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
-from supportflow.adapters.dynamodb.items import MODELS, _Base, add_version, revision_of
+from supportflow.adapters.dynamodb.models import MODELS, _Base
+from supportflow.adapters.dynamodb.transactions import add_version, revision_of
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.policy.policy import load_policy_text
 from supportflow.policies import PublishedPolicy

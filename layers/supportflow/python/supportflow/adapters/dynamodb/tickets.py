@@ -1,4 +1,4 @@
-"""The ticket repository on one DynamoDB table (items and keys: dynamodb_items.py).
+"""The ticket repository on one DynamoDB table (items and keys: models.py, codec.py).
 
 Saving a ticket is one transaction: the ticket conditioned on the version read (a concurrent
 change fails cleanly), its new events, and an outbox item per effect, so a change and what must
@@ -18,13 +18,7 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from supportflow.adapters.dynamodb.items import (
-    EventItem,
-    IntakeKeyItem,
-    OutboxItem,
-    SentItem,
-    TicketItem,
-    bind_models,
+from supportflow.adapters.dynamodb.codec import (
     event_item,
     event_of,
     outbox_entry,
@@ -32,18 +26,26 @@ from supportflow.adapters.dynamodb.items import (
     ticket_item,
     ticket_of,
     ticket_pk,
-    transaction_conflict,
     utc_key,
 )
+from supportflow.adapters.dynamodb.models import (
+    EventItem,
+    IntakeKeyItem,
+    OutboxItem,
+    SentItem,
+    TicketItem,
+    bind_models,
+)
+from supportflow.adapters.dynamodb.transactions import transaction_conflict
 from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.outbox.effects import Effect, OutboxEntry, encode
-from supportflow.services.ports.ports import (
+from supportflow.services.outbox.effects import encode
+from supportflow.services.ports.outbox import Effect, Lease, OutboxEntry
+from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     IntakeKey,
     KeyReused,
-    Lease,
     TemporarilyUnavailable,
     TicketNotFound,
 )
@@ -54,7 +56,7 @@ def _system_clock() -> datetime:
 
 
 class DynamoTickets:
-    """`TicketRepository` on DynamoDB."""
+    """`Tickets` on DynamoDB."""
 
     def __init__(
         self, connection: Connection | None = None, clock: Callable[[], datetime] = _system_clock

@@ -24,10 +24,13 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from supportflow.adapters.dynamodb.items import MODELS, _Base, ticket_pk, transaction_conflict
+from supportflow.adapters.dynamodb.codec import ticket_pk
+from supportflow.adapters.dynamodb.models import MODELS, _Base
+from supportflow.adapters.dynamodb.transactions import transaction_conflict
 from supportflow.domain.review.availability import Outage
 from supportflow.domain.review.verdicts import Verdict
-from supportflow.services.ports.ports import TemporarilyUnavailable, VerdictRow
+from supportflow.services.ports.stores import VerdictRow
+from supportflow.services.ports.tickets import TemporarilyUnavailable
 
 ATTEMPTS = 5
 

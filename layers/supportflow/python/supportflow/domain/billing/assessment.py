@@ -10,7 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.domain.billing.charges import Charge, ticket_charges
+from supportflow.domain.billing.charge_rules import ticket_charges
+from supportflow.domain.billing.charges import Charge
 from supportflow.domain.billing.entitlements import (
     Flag,
     PastTicket,

@@ -5,6 +5,9 @@ quantity, rate and amount (Decimal, rounded to the cent as an invoice line is).
     R003-5  work outside the contract at the hourly rate
     R002-6  after the warranty and beyond first line: the investigation fee (not with care)
     R001-5  live support beyond the monthly quota at the live-support rate
+
+The rules a ticket's events are charged by are in charge_rules.py (one function each, in a
+table); this module has the charge lines, the work logged, and the standby fee.
 """
 
 from __future__ import annotations
@@ -15,15 +18,12 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from supportflow.domain.billing.entitlements import Terms
 from supportflow.domain.common.money import cents, eur, number
 from supportflow.domain.common.timeutil import from_us, parse_duration, to_us
 from supportflow.domain.policy.policy import Policy
 from supportflow.domain.policy.priority import TicketError
-from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.sla_state import TicketEvent
 
-CHARGE_CODES = ("standby_call_work", "investigation", "out_of_contract_work", "live_support")
 LINES = ("first", "second")
 MAX_MINUTES = 31 * 24 * 60
 HOUR = Decimal(3600)
@@ -105,85 +105,6 @@ def work_of(events: Sequence[TicketEvent]) -> list[Work]:
             raise TicketError(f"event {n} (work_logged): outside_contract must be true or false")
         found.append(Work(event.at, minutes, str(line), outside))
     return found
-
-
-def ticket_charges(
-    policy: Policy,
-    terms: Terms,
-    ticket: TicketAttributes,
-    events: Sequence[TicketEvent],
-    priority: str | None,
-) -> list[Charge]:
-    """Every charge the ticket's events add up to so far, in a fixed order."""
-    opened = events[0].at
-    work = work_of(events)
-    outside = sum((w.minutes for w in work if w.outside_contract), Decimal(0))
-    inside = sum((w.minutes for w in work if not w.outside_contract), Decimal(0))
-    charges: list[Charge] = []
-    standby = policy.charges.standby
-    if standby is not None and priority == standby_priority(policy) and inside:
-        minimum = Decimal(parse_duration(standby.call_work_minimum)) / 60
-        charges.append(
-            hourly_charge(
-                standby.rule, "standby_call_work", max(inside, minimum), _rate(terms, standby.rule)
-            )
-        )
-    live = policy.entitlements.live_support
-    if live is not None and ticket.type == live.type and inside:
-        minimum = Decimal(parse_duration(live.minimum)) / 60
-        rate = terms.live_support_rate if terms.live_support_rate is not None else live.rate_eur
-        charges.append(hourly_charge(live.charge_rule, "live_support", max(inside, minimum), rate))
-    investigation = policy.charges.investigation
-    if investigation is not None and _investigation_due(policy, terms, events, opened, work):
-        fee = (
-            terms.investigation_fee
-            if terms.investigation_fee is not None
-            else investigation.fee_eur
-        )
-        charges.append(Charge(investigation.rule, "investigation", None, fee, cents(fee)))
-    out = policy.charges.out_of_contract
-    if out is not None and outside:
-        charges.append(
-            hourly_charge(out.rule, "out_of_contract_work", outside, _rate(terms, out.rule))
-        )
-    return charges
-
-
-def standby_priority(policy: Policy) -> str | None:
-    """The priority a standby call gets: the one the pack's `agreed` rule gives."""
-    for rule in policy.priorities.rules:
-        if rule.when.agreed == "standby":
-            return rule.priority
-    return None
-
-
-def _investigation_due(
-    policy: Policy,
-    terms: Terms,
-    events: Sequence[TicketEvent],
-    opened: datetime,
-    work: Sequence[Work],
-) -> bool:
-    """R002-6: past the warranty, without care, and either accepted by the customer or (no
-    choice recorded) investigated by second line. Declined: the ticket lapses, no fee."""
-    local_day = opened.astimezone(policy.calendar().zone).date()
-    if terms.warranty_until is not None and local_day <= terms.warranty_until:
-        return False
-    if terms.care_subscription:
-        return False
-    choice = None
-    for event in events:
-        if event.type in ("investigation_accepted", "investigation_declined"):
-            choice = event.type
-    if choice is not None:
-        return choice == "investigation_accepted"
-    return any(w.line == "second" for w in work)
-
-
-def _rate(terms: Terms, rule: str) -> Decimal:
-    if terms.hourly_rate is None:
-        raise ChargeError(f"{rule}: the contract's hourly rate (hourly_rate_eur) is needed")
-    return terms.hourly_rate
 
 
 def hourly_charge(rule: str, code: str, minutes: Decimal, rate: Decimal) -> Charge:

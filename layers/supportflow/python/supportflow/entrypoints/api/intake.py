@@ -23,7 +23,8 @@ from supportflow.services.intake.alerts import (
     alerts_in,
     customer_of_key,
 )
-from supportflow.services.intake.open_ticket import Held, NewTicket
+from supportflow.services.intake.filing import NewTicket
+from supportflow.services.intake.open_ticket import Held
 
 app = APIGatewayRestResolver(enable_validation=True)
 REPEATED = "this ticket was filed already; the link to follow it was mailed to its contact"

@@ -1,1 +1,1 @@
-"""TODO"""
+"""Contracts and policy packs as versioned, published data."""

@@ -22,7 +22,8 @@ from supportflow.contracts import (
 )
 from supportflow.policies import in_use
 from supportflow.services.admin.revisions import RevisionedCopy
-from supportflow.services.ports.ports import Clock, ConcurrentUpdate, ContractStore
+from supportflow.services.ports.stores import ContractStore
+from supportflow.services.ports.tickets import Clock, ConcurrentUpdate
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 5

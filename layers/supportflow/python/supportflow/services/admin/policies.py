@@ -26,7 +26,8 @@ from supportflow.policies import (
     with_published,
 )
 from supportflow.services.admin.revisions import RevisionedCopy
-from supportflow.services.ports.ports import Clock, ConcurrentUpdate, PolicyStore
+from supportflow.services.ports.stores import PolicyStore
+from supportflow.services.ports.tickets import Clock, ConcurrentUpdate
 
 log = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 month's sessions cost.
 
 A session is booked for a customer whose contract's policy has live-support sessions (the rules
-are in `domain/billing/bookings.py`). A repeated request (the same Idempotency-Key) answers the booking it
-made. A cancellation records when it came: in time it uses nothing, too late it counts as
-used; a no-show is recorded by the agent who waited (5 minutes past the start at the earliest).
+are in `domain/billing/bookings.py`). A repeated request (the same Idempotency-Key) answers the
+booking it made. A cancellation records when it came: in time it uses nothing, too late it counts
+as used; a no-show is recorded by the agent who waited (5 minutes past the start at the earliest).
 
 A month's sessions are charged together, in the order they were booked (first come, first
 served): under the contract version in force at the start of the month's first session, its
@@ -38,7 +38,8 @@ from supportflow.domain.common.periods import Month, ReportError
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.domain.policy.policy import Policy
 from supportflow.policies import PolicyRegistry
-from supportflow.services.ports.ports import BookingStore, Clock, ConcurrentUpdate, KeyReused
+from supportflow.services.ports.stores import BookingStore
+from supportflow.services.ports.tickets import Clock, ConcurrentUpdate, KeyReused
 
 
 class BookingNotFound(LookupError):

@@ -6,15 +6,21 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from supportflow.contracts import ContractDirectory
-from supportflow.domain.billing.entitlements import PastTicket, months_before
+from supportflow.domain.billing.assessment import DECISION_FLAGS
+from supportflow.domain.billing.entitlements import PastTicket, action_flag, months_before
 from supportflow.domain.policy.policy import Policy
-from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.ports.ports import TicketRepository
+from supportflow.domain.sla.sla_state import SlaState
+from supportflow.domain.ticket.ticket import Acted, Ticket
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.queue import Queue
+from supportflow.services.sla.deadlines import Deadlines
 
 AVERAGE_FOR_SECONDS = 3600  # the average of all organisations moves slowly: kept for an hour
 
@@ -30,7 +36,7 @@ def past(ticket: Ticket) -> PastTicket:
 
 @dataclass
 class Ledger:
-    tickets: TicketRepository
+    queue: Queue
     _averages: dict[tuple[str, str], tuple[float, Decimal | None]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -38,7 +44,7 @@ class Ledger:
         """The organisation's tickets opened in the `months` up to `before`."""
         since = months_before(before, months)
         return [
-            past(t) for t in self.tickets.by_customer(customer_id) if since < t.opened_at <= before
+            past(t) for t in self.queue.by_customer(customer_id) if since < t.opened_at <= before
         ]
 
     def average(self, policy: Policy, contracts: ContractDirectory, at: datetime) -> Decimal | None:
@@ -59,10 +65,33 @@ class Ledger:
         total = sum(
             1
             for customer in customers
-            for t in self.tickets.by_customer(customer)
+            for t in self.queue.by_customer(customer)
             if since < t.opened_at <= at
         )
         average = Decimal(total) / len(customers)
         with self._lock:
             self._averages[key] = (time.monotonic(), average)
         return average
+
+
+@dataclass(frozen=True)
+class DecisionFlags:
+    """An agent's decision that raises a flag (R001-5 consultancy, R004-1 outside standard
+    support), logged with the agent's reason and the pack's rule: flagged, the ticket stays
+    open. Registered as an action hook."""
+
+    deadlines: Deadlines
+
+    def before(
+        self, ticket: Ticket, action: str, data: Mapping[str, Any], actor: str, now: datetime
+    ) -> Sequence[Effect]:
+        return ()
+
+    def after(
+        self, ticket: Ticket, acted: Acted, state: SlaState, data: Mapping[str, Any], now: datetime
+    ) -> None:
+        code = DECISION_FLAGS.get(acted.event.type)
+        if code is not None:
+            policy = self.deadlines.policy(ticket)
+            flag = action_flag(policy, code, str(data.get("reason") or ""))
+            ticket.log("entitlement_flagged", acted.event.actor, flag.as_dict(), now)

@@ -5,27 +5,25 @@ workflow step completed when the stage changes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.domain.billing.assessment import DECISION_FLAGS
-from supportflow.domain.billing.entitlements import action_flag
 from supportflow.domain.common.text import OneLine, Text
 from supportflow.domain.common.timeutil import format_instant
+from supportflow.domain.common.vocabulary import Word
 from supportflow.domain.policy.priority import check_settable
 from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.conversation import already_logged
 from supportflow.domain.ticket.routing import customer_message_action
-from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.billing.billing import BILLING_EVENTS, Billing
-from supportflow.services.intake.open_ticket import Word
+from supportflow.domain.ticket.ticket import Acted, Ticket
 from supportflow.services.mail.conversation import CustomerMail
-from supportflow.services.outbox.effects import CompleteStep, Effect
-from supportflow.services.ports.ports import Clock, ConcurrentUpdate, TicketRepository
-from supportflow.services.review.problems import action_effects
+from supportflow.services.outbox.effects import CompleteStep
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.tickets import Clock, ConcurrentUpdate, Tickets
 from supportflow.services.sla.deadlines import Deadlines
 
 
@@ -59,13 +57,28 @@ class ActionTaken:
     effects: tuple[Effect, ...]
 
 
+class ActionHook(Protocol):
+    """A capability's part in an action on a ticket, registered in the composition root
+    (bootstrap.py: the charges, the entitlement flags, problem management). `before` checks
+    the action (it may refuse it) and returns the effects it wants on other tickets; `after`
+    logs on the ticket what follows from the action, once it is applied."""
+
+    def before(
+        self, ticket: Ticket, action: str, data: Mapping[str, Any], actor: str, now: datetime
+    ) -> Sequence[Effect]: ...
+
+    def after(
+        self, ticket: Ticket, acted: Acted, state: SlaState, data: Mapping[str, Any], now: datetime
+    ) -> None: ...
+
+
 @dataclass(frozen=True)
 class RecordAction:
     deadlines: Deadlines
-    tickets: TicketRepository
+    tickets: Tickets
     clock: Clock
     mails: CustomerMail | None = None  # the customer's mail for each public step
-    billing: Billing | None = None  # charges worked out again after a billing event
+    hooks: Sequence[ActionHook] = ()  # what other capabilities add to an action, in order
 
     def __call__(
         self,
@@ -82,12 +95,7 @@ class RecordAction:
             raise ConcurrentUpdate(
                 f"ticket {ticket_id} is at version {ticket.version}, not {expected_version}"
             )
-        policy = self.deadlines.policy(ticket)
-        if action == "change_priority" and data.get("priority"):
-            check_settable(policy, str(data["priority"]))
-        if action == "customer_message":  # wherever the ticket is: see customer_message_action
-            reopen = policy.conversation.reopen_on_reply
-            action = customer_message_action(ticket.stage, reopen_on_reply=reopen)
+        action = self._checked(ticket, action, data)
         mail_id = data.get("message_id")
         if mail_id and already_logged(ticket.events, str(mail_id)):
             return ActionTaken(ticket, ())  # the same mail delivered twice
@@ -98,20 +106,11 @@ class RecordAction:
         before = _reached(ticket, self.deadlines.state(ticket, now))
         if action == "log_work" and not data.get("line"):  # the line the ticket is at
             data = {**data, "line": "second" if ticket.stage == "second_line" else "first"}
-        linked = action_effects(self.tickets, ticket, action, dict(data), actor, now)
+        linked = [e for h in self.hooks for e in h.before(ticket, action, dict(data), actor, now)]
         acted = ticket.act(action, actor=actor, role=role, data=data, at=now)
-        state, effects = self.deadlines.refresh(ticket, now)
-        lost = before - _reached(ticket, state)
-        if lost:  # rare: log them, then plan again (these effects follow the first ones)
-            for metric, rung, due in sorted(lost):
-                ticket.owe(metric, rung, due, now)
-            effects += self.deadlines.refresh(ticket, now)[1]
-        code = DECISION_FLAGS.get(acted.event.type)
-        if code is not None:  # R001-5, R004-1: flagged with the agent's reason
-            flag = action_flag(policy, code, str(data.get("reason") or ""))
-            ticket.log("entitlement_flagged", actor, flag.as_dict(), now)
-        if self.billing is not None and acted.event.type in BILLING_EVENTS:
-            self.billing.update(ticket, state.priority, now)
+        state, effects = self._replanned(ticket, before, now)
+        for hook in self.hooks:
+            hook.after(ticket, acted, state, data, now)
         if acted.release is not None:
             effects.append(
                 CompleteStep(acted.release, {"ticket_id": ticket_id, "next": ticket.stage})
@@ -121,6 +120,30 @@ class RecordAction:
         if letter is not None:
             effects.append(letter)
         return ActionTaken(self.tickets.save(ticket, effects), tuple(effects))
+
+    def _checked(self, ticket: Ticket, action: str, data: Mapping[str, Any]) -> str:
+        """The action as the ticket takes it: a priority the policy lets an agent set; a
+        customer's message as the stage makes it (see customer_message_action)."""
+        policy = self.deadlines.policy(ticket)
+        if action == "change_priority" and data.get("priority"):
+            check_settable(policy, str(data["priority"]))
+        if action == "customer_message":
+            reopen = policy.conversation.reopen_on_reply
+            return customer_message_action(ticket.stage, reopen_on_reply=reopen)
+        return action
+
+    def _replanned(
+        self, ticket: Ticket, before: set[tuple[str, int, str]], now: datetime
+    ) -> tuple[SlaState, list[Effect]]:
+        """The SLA state after the action and the timer effects it asks for; rungs the action
+        un-reached are logged as owed first (rare), then planned again."""
+        state, effects = self.deadlines.refresh(ticket, now)
+        lost = before - _reached(ticket, state)
+        if lost:  # these effects follow the first ones
+            for metric, rung, due in sorted(lost):
+                ticket.owe(metric, rung, due, now)
+            effects += self.deadlines.refresh(ticket, now)[1]
+        return state, effects
 
 
 def _reached(ticket: Ticket, state: SlaState) -> set[tuple[str, int, str]]:

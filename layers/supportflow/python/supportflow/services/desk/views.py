@@ -16,7 +16,10 @@ from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.events import SYSTEM, LoggedEvent
 from supportflow.domain.ticket.routing import ACTIONS, OPEN_STAGES, Stage
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.ports.ports import Clock, MailStore, TicketNotFound, TicketRepository
+from supportflow.services.ports.external import MailStore
+from supportflow.services.ports.outbox import Outbox
+from supportflow.services.ports.queue import Queue
+from supportflow.services.ports.tickets import Clock, TicketNotFound, Tickets
 from supportflow.services.sla.deadlines import Deadlines
 
 # The queue: every open ticket past triage, and resolved ones awaiting confirmation.
@@ -35,7 +38,9 @@ CUSTOMER_EVENTS = (
 
 @dataclass(frozen=True)
 class TicketViews:
-    tickets: TicketRepository
+    tickets: Tickets
+    outbox: Outbox
+    lists: Queue
     contracts: ContractDirectory
     deadlines: Deadlines
     clock: Clock
@@ -55,7 +60,7 @@ class TicketViews:
                     f"by {shown['due_text']}"
                 )
         if not for_customer:  # what the desk still has to do for this ticket (mail, timers)
-            view["effects_pending"] = len(self.tickets.pending(ticket_id))
+            view["effects_pending"] = len(self.outbox.pending(ticket_id))
         return view
 
     def queue(
@@ -65,7 +70,7 @@ class TicketViews:
         deadline; `view` narrows it (breached, due_today, mine, unassigned, waiting) and
         `search` matches the id, subject, customer or contact."""
         now = self.clock()
-        rows = [self._row(ticket, now) for ticket in self.tickets.queue(QUEUE_STAGES)]
+        rows = [self._row(ticket, now) for ticket in self.lists.queue(QUEUE_STAGES)]
         rows = [r for r in rows if _in_view(r, view, agent) and _matches(r, search)]
         rows.sort(key=lambda r: (r["due"] is None, r["due_utc"] or "", r["ticket_id"]))
         return {"now": format_instant(now), "view": view, "search": search, "tickets": rows}
@@ -134,7 +139,7 @@ class Attachments:
     """Where an agent opens a ticket's attachment: a link the customer gave, as it is; a file
     kept from a mail through a short-lived address (the store is built only when asked)."""
 
-    tickets: TicketRepository
+    tickets: Tickets
     store: Callable[[], MailStore]
 
     def link(self, ticket_id: str, number: int) -> str:

@@ -23,8 +23,9 @@ from supportflow.contracts import Contract, ContractDirectory
 from supportflow.domain.common.text import OneLine, Text
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.domain.ticket.events import SYSTEM
-from supportflow.services.intake.open_ticket import NewTicket, OpenTicket, intake_key
-from supportflow.services.ports.ports import Clock, TicketRepository, retrying
+from supportflow.services.intake.filing import Filing, NewTicket
+from supportflow.services.intake.open_ticket import OpenTicket, intake_key
+from supportflow.services.ports.tickets import Clock, Tickets, retrying
 
 Fingerprint = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[\x21-\x7e]+$")]
 Label = Annotated[str, Field(max_length=500)]
@@ -122,7 +123,7 @@ class AlertOutcome:
 @dataclass(frozen=True)
 class ReceiveAlerts:
     open_ticket: OpenTicket
-    tickets: TicketRepository
+    tickets: Tickets
     clock: Clock
 
     def __call__(self, contract: Contract, alerts: list[Alert]) -> list[AlertOutcome]:
@@ -143,7 +144,7 @@ class ReceiveAlerts:
             if open_ticket is None:
                 return AlertOutcome(alert.fingerprint, "no_open_ticket")
             return self._log(open_ticket.ticket_id, "alert_recovered", alert, now)
-        opened = self.open_ticket.open(form, None, contract, now)
+        opened = self.open_ticket.open(Filing(form), contract, now)
         if opened.created:
             return AlertOutcome(alert.fingerprint, "opened", opened.ticket.ticket_id)
         return self._log(opened.ticket.ticket_id, "alert_repeated", alert, now)

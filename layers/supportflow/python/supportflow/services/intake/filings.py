@@ -9,8 +9,10 @@ from typing import Any
 
 from supportflow.contracts import ContractDirectory, ContractError
 from supportflow.domain.common.timeutil import format_instant
-from supportflow.services.intake.open_ticket import NewTicket, Opened, OpenTicket
-from supportflow.services.ports.ports import Clock, Filings, TicketNotFound
+from supportflow.services.intake.filing import MailFiling, NewTicket
+from supportflow.services.intake.open_ticket import Opened, OpenTicket
+from supportflow.services.ports.stores import Filings
+from supportflow.services.ports.tickets import Clock, TicketNotFound
 
 
 class FilingNotFound(TicketNotFound):
@@ -55,7 +57,8 @@ class HeldFilings:
             contract = self.contracts.get(str(form.customer))  # an unknown customer: 422, kept
             mail_id = held.get("message_id")
             key = filing.idempotency_key or (f"mail:{mail_id}" if mail_id else None)
-            return self.open_ticket.open(form, key, contract, self.clock(), mail_id=mail_id)
+            filed = MailFiling(form, key, mail_id=mail_id)
+            return self.open_ticket.open(filed, contract, self.clock())
         except Exception:
             self.filings.hold(filing)  # nothing is lost: it waits for the agent again
             raise

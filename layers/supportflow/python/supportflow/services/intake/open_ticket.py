@@ -1,4 +1,4 @@
-"""Opening a ticket: what a customer files (the web form, an e-mail, an alert), stored once per
+"""Opening a ticket: a filing by any channel (filing.py), stored once per
 idempotency key with its first event, its workflow started and a confirmation mailed (R002-1)."""
 
 from __future__ import annotations
@@ -8,12 +8,9 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.contracts import Contract, ContractDirectory
 from supportflow.domain.billing.assessment import judged_attributes
@@ -24,8 +21,6 @@ from supportflow.domain.billing.entitlements import (
     needs_history,
     opening_flags,
 )
-from supportflow.domain.common.text import EmailAddress, OneLine, Text
-from supportflow.domain.common.vocabulary import CHANNELS, DESK_TYPES, REQUEST_TYPES
 from supportflow.domain.policy.policy import Policy
 from supportflow.domain.policy.priority import decide_priority
 from supportflow.domain.policy.priority_rules import TicketAttributes
@@ -33,93 +28,16 @@ from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.billing.entitlements import Ledger
 from supportflow.services.intake.authority import judge
+from supportflow.services.intake.filing import Filing, NewTicket
 from supportflow.services.mail.conversation import CustomerMail
 from supportflow.services.mail.tokens import CustomerTokens, Links
-from supportflow.services.outbox.effects import Effect, StartWorkflow
-from supportflow.services.ports.ports import (
-    Clock,
-    Filings,
-    HeldFiling,
-    IntakeKey,
-    MailQuota,
-    TicketRepository,
-)
+from supportflow.services.outbox.effects import StartWorkflow
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.stores import Filings, HeldFiling, MailQuota
+from supportflow.services.ports.tickets import Clock, IntakeKey, Tickets
 from supportflow.services.sla.deadlines import Deadlines
 
-Channel = Literal["web", "email", "chat", "phone", "portal", "monitoring", "screen_share"]
-RequestType = Literal["incident", "information", "change", "live_booking", "advice", "training"]
-DeskType = Literal["problem", "rca"]
-assert set(Channel.__args__) == set(CHANNELS)  # type: ignore[attr-defined]
-assert set(RequestType.__args__) | set(DeskType.__args__) == set(REQUEST_TYPES)  # type: ignore[attr-defined]
-assert set(DeskType.__args__) == set(DESK_TYPES)  # type: ignore[attr-defined]
-
 log = logging.getLogger(__name__)
-Link = Annotated[str, Field(pattern=r"^https?://[^\s<>\"']+$", max_length=2048)]
-Word = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,40}$")]
-
-
-class NewTicket(BaseModel):
-    """A ticket as a customer files it (the web form, an e-mail, an alert)."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    customer: str | None = Field(
-        default=None,
-        pattern=r"^[a-z0-9][a-z0-9-]{1,62}$",
-        description="the customer id (a customer's own form link gives it; without it the "
-        "desk knows the customer from the contact's address)",
-    )
-    contact_email: EmailAddress
-    subject: OneLine = Field(min_length=1, max_length=200)
-    description: Text = Field(min_length=1, max_length=20_000)
-    urgency: Word | None = None
-    impact: Word | None = None
-    priority: Word | None = Field(default=None, description="the priority the customer proposes")
-    channel: Channel = "web"
-    type: RequestType = "incident"
-    category: Word | None = None
-    attachments: list[Link] = Field(default_factory=list, max_length=10)
-    form_key: str | None = Field(
-        default=None,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="the customer's form key, for a web form of theirs that files on behalf of "
-        "addresses the contract does not list",
-    )
-    fingerprint: str | None = Field(
-        default=None,
-        max_length=200,
-        pattern=r"^[\x21-\x7e]+$",
-        description="a monitoring alert's identity: the same alert while its ticket is open "
-        "adds nothing (default: its subject)",
-    )
-
-    def attributes(self) -> TicketAttributes:
-        return TicketAttributes(
-            priority=self.priority,
-            urgency=self.urgency,
-            impact=self.impact,
-            channel=self.channel,
-            type=self.type,
-            category=self.category,
-        )
-
-
-class DeskTicket(NewTicket):
-    """A ticket the desk opens itself (R004-8: a problem record, an RCA task): never a
-    customer's filing, so it may be of the desk's own types."""
-
-    type: RequestType | DeskType = "incident"  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class PhoneCall:
-    """A call an agent types up: who called, on which number, when, and who took it."""
-
-    name: str
-    number: str
-    at: datetime
-    agent: str
 
 
 @dataclass(frozen=True)
@@ -161,17 +79,6 @@ def new_ticket_id() -> str:
     return f"T-{secrets.token_hex(5).upper()}"
 
 
-def _first_event(
-    details: Mapping[str, Any] | None, mail_id: str | None, call: PhoneCall | None, now: datetime
-) -> tuple[dict[str, Any], datetime]:
-    """What the `opened` event carries besides its channel, and when the ticket opened: a
-    mail's Message-ID; the caller of a call typed up, at the time of the call."""
-    data = {**(details or {}), **({"message_id": mail_id} if mail_id else {})}
-    if call is None:
-        return data, now
-    return data | {"caller": call.name, "phone": call.number, "agent": call.agent}, call.at
-
-
 def intake_key(form: NewTicket, idempotency_key: str | None, now: datetime) -> IntakeKey:
     """What makes this filing the same as an earlier one (see IntakeKey)."""
     content = json.dumps(form.model_dump(exclude={"fingerprint", "form_key"}), sort_keys=True)
@@ -190,7 +97,7 @@ class OpenTicket:
     deadlines: Deadlines
     tokens: CustomerTokens
     links: Links
-    tickets: TicketRepository
+    tickets: Tickets
     filings: Filings
     quota: MailQuota
     clock: Clock
@@ -221,7 +128,7 @@ class OpenTicket:
         )
         if verdict.decision == "hold":
             return self._hold(form, idempotency_key, now, verdict.reason)
-        return self.open(form, idempotency_key, contract, now)
+        return self.open(Filing(form, idempotency_key), contract, now)
 
     def _judge(
         self,
@@ -271,34 +178,16 @@ class OpenTicket:
         self.filings.hold(HeldFiling(filing_id, now, held, idempotency_key))
         return Held(filing_id)
 
-    def open(
-        self,
-        form: NewTicket,
-        idempotency_key: str | None,
-        contract: Contract,
-        now: datetime,
-        *,
-        mail_id: str | None = None,
-        files: tuple[str, ...] = (),
-        call: PhoneCall | None = None,
-        details: Mapping[str, Any] | None = None,
-        also: Callable[[str], tuple[Effect, ...]] | None = None,
-        confirm: bool = True,
-        actor: str | None = None,
-    ) -> Opened:
-        """The same Idempotency-Key (24 h), the same content (minutes) or the same alert (while
-        its ticket is open) gives the same ticket: one ticket, one execution, one mail. A ticket
-        opened by mail keeps that mail's Message-ID (the conversation threads under it) and the
-        references of its stored attachments (`files`); one typed up from a call opens at the
-        time of the call, with the caller on its first event. The desk's own tickets (a problem
-        record, an RCA task) carry `details` on their first event and `also` the effects that
-        link them to other tickets, in the same write."""
-        details, opened_at = _first_event(details, mail_id, call, now)
-        key = intake_key(form, idempotency_key, now)
+    def open(self, filing: Filing, contract: Contract, now: datetime) -> Opened:
+        """One ticket, one execution, one mail per filing: a repeat (see `Filing`) gives the
+        ticket it repeats. The ticket is judged and charged by the contract version in force at
+        its opening (and that version's pack); what its channel adds comes from the filing."""
+        form = filing.form
+        details, opened_at = filing.first_event(now)
+        key = intake_key(form, filing.idempotency_key, now)
         repeat = self.tickets.repeat_of(key, now)
         if repeat is not None:  # the common repeat, answered before anything is counted
             return Opened(repeat, False, None, None, ())
-        # Judged and charged by the contract version in force at the opening (and its pack).
         version = self.contracts.as_of(contract.customer_id, opened_at)
         judged = version.contract
         policy = self.deadlines.policies.get(judged.policy, opened_at, judged.policy_version)
@@ -315,16 +204,21 @@ class OpenTicket:
             subject=form.subject,
             description=form.description,
             contact_email=form.contact_email,
-            attachments=[*form.attachments, *files],
+            attachments=[*form.attachments, *filing.files],
             channel=form.channel,
             at=opened_at,
             details=details,
-            actor=call.agent if call else actor,
+            actor=filing.actor,
         )
         self._judge(ticket, policy, terms, attributes, decided.priority, form.contact_email)
+        return self._store(ticket, filing, key, contract, now)
+
+    def _store(
+        self, ticket: Ticket, filing: Filing, key: IntakeKey, contract: Contract, now: datetime
+    ) -> Opened:
         token = self.tokens.sign(ticket.ticket_id)
-        effects = (StartWorkflow(ticket.ticket_id), *(also(ticket.ticket_id) if also else ()))
-        if confirm:  # a record of the desk's own mails the customer nothing
+        effects = (StartWorkflow(ticket.ticket_id), *filing.linked(ticket.ticket_id))
+        if filing.confirmed:  # a record of the desk's own mails the customer nothing
             effects += self._confirmation(ticket, contract, token, now)
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:

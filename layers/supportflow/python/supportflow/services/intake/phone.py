@@ -13,17 +13,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from supportflow.contracts import ContractDirectory
 from supportflow.domain.common.text import EmailAddress, OneLine, Text
+from supportflow.domain.common.vocabulary import RequestType, Word
 from supportflow.domain.policy.priority import TicketError
 from supportflow.services.intake.authority import judge
-from supportflow.services.intake.open_ticket import (
-    NewTicket,
-    Opened,
-    OpenTicket,
-    PhoneCall,
-    RequestType,
-    Word,
-)
-from supportflow.services.ports.ports import Clock
+from supportflow.services.intake.filing import CallFiling, NewTicket, PhoneCall
+from supportflow.services.intake.open_ticket import Opened, OpenTicket
+from supportflow.services.ports.tickets import Clock
 
 PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9][0-9 ()./-]{4,30}$")]
 OLDEST_CALL = timedelta(days=7)  # typed up later than this, it is a new request, not a call log
@@ -92,4 +87,4 @@ class FileCall:
         if verdict.decision == "hold":  # the agent cannot see who calls: ask for it in writing
             raise TicketError(verdict.reason)
         call = PhoneCall(note.caller_name, note.caller_phone, called_at, agent)
-        return self.open_ticket.open(form, idempotency_key, contract, now, call=call)
+        return self.open_ticket.open(CallFiling(form, idempotency_key, call=call), contract, now)

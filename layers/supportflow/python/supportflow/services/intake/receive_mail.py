@@ -24,16 +24,12 @@ from supportflow.domain.ticket.routing import ActionError, Stage
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.desk.record_action import RecordAction
 from supportflow.services.intake.authority import classify, judge
-from supportflow.services.intake.open_ticket import NewTicket, OpenTicket
+from supportflow.services.intake.filing import MailFiling, NewTicket
+from supportflow.services.intake.open_ticket import OpenTicket
 from supportflow.services.mail.inbound import InboundMail, parse
-from supportflow.services.ports.ports import (
-    Clock,
-    Filings,
-    HeldFiling,
-    MailStore,
-    TicketNotFound,
-    TicketRepository,
-)
+from supportflow.services.ports.external import MailStore
+from supportflow.services.ports.stores import Filings, HeldFiling
+from supportflow.services.ports.tickets import Clock, TicketNotFound, Tickets
 
 log = logging.getLogger(__name__)
 Outcome = Literal["opened", "threaded", "held", "ignored", "repeat"]
@@ -51,7 +47,7 @@ class Received:
 @dataclass(frozen=True)
 class ReceiveMail:
     contracts: ContractDirectory
-    tickets: TicketRepository
+    tickets: Tickets
     open_ticket: OpenTicket
     record_action: RecordAction
     filings: Filings
@@ -145,9 +141,8 @@ class ReceiveMail:
         if verdict.decision == "hold":
             return self._hold(mail, mail_id, key, contract, verdict.reason, category)
         files = self._keep_attachments(mail, mail_id)
-        opened = self.open_ticket.open(
-            form, f"mail:{mail_id}", contract, self.clock(), mail_id=mail_id, files=files
-        )
+        filed = MailFiling(form, f"mail:{mail_id}", mail_id=mail_id, stored=files)
+        opened = self.open_ticket.open(filed, contract, self.clock())
         outcome: Outcome = "opened" if opened.created else "repeat"
         return Received(outcome, opened.ticket.ticket_id)
 

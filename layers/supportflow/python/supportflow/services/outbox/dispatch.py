@@ -13,48 +13,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any
 
-from supportflow.services.outbox.effects import (
-    CancelTimer,
-    CompleteStep,
-    LogOnTicket,
-    OutboxEntry,
-    ScheduleTimer,
-    SendMail,
-    StartWorkflow,
-)
-from supportflow.services.ports.ports import (
+from supportflow.services.ports.external import Mailer, Timers, Workflow
+from supportflow.services.ports.outbox import Lease, Outbox, OutboxEntry
+from supportflow.services.ports.tickets import (
     Clock,
-    Lease,
-    Mailer,
     TemporarilyUnavailable,
     TicketNotFound,
-    TicketRepository,
-    Timers,
-    Workflow,
+    Tickets,
     retrying,
 )
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)
 DONE_TRIES = 6  # recording a performed effect is retried (~1.6 s) before the entry is left
-
-
-class Services(Protocol):
-    """Where effects go. Attributes, so a composition root may build each on first use."""
-
-    @property
-    def timers(self) -> Timers: ...
-
-    @property
-    def mailer(self) -> Mailer: ...
-
-    @property
-    def workflow(self) -> Workflow: ...
 
 
 @dataclass
@@ -72,10 +48,29 @@ def _real_time() -> datetime:
 
 
 @dataclass(frozen=True)
-class Dispatcher:
-    tickets: TicketRepository
-    services: Services
+class Dispatch:
+    """Performs outbox entries through the ports each kind of effect names (it is the
+    `Performers` they are performed through). The workflow, the timers and the mail service
+    are given as providers: a delivery builds only the client its effects use."""
+
+    tickets: Tickets
+    outbox: Outbox
+    workflow_of: Callable[[], Workflow]
+    timers_of: Callable[[], Timers]
+    mailer_of: Callable[[], Mailer]
     lease_clock: Clock = _real_time  # leases guard real concurrency: real time, even locally
+
+    @property
+    def workflow(self) -> Workflow:
+        return self.workflow_of()
+
+    @property
+    def timers(self) -> Timers:
+        return self.timers_of()
+
+    @property
+    def mailer(self) -> Mailer:
+        return self.mailer_of()
 
     def deliver(self, entries: Iterable[OutboxEntry]) -> Delivery:
         result = Delivery()
@@ -108,22 +103,22 @@ class Dispatcher:
 
     def pending(self, ticket_id: str) -> Delivery:
         """Deliver what one ticket has waiting (the sweep and tests use this)."""
-        return self.deliver(self.tickets.pending(ticket_id))
+        return self.deliver(self.outbox.pending(ticket_id))
 
     def _one(self, entry: OutboxEntry) -> Lease:
-        if isinstance(entry.effect, SendMail):  # the one effect that is not idempotent itself
+        if entry.effect.leased:  # not idempotent itself (a mail)
             now = self.lease_clock()
-            lease = self.tickets.lease(entry, now, now + LEASE)
+            lease = self.outbox.lease(entry, now, now + LEASE)
             if lease is not Lease.TAKEN:
                 return lease
         try:
-            receipt = self._perform(entry)
+            receipt = entry.effect.perform(self)
         except Exception:
             self._release(entry)
             raise
         for attempt in range(DONE_TRIES):  # performed: record it, or a retry repeats the effect
             try:
-                self.tickets.done(entry, receipt)
+                self.outbox.done(entry, receipt)
                 break
             except TemporarilyUnavailable:
                 if attempt == DONE_TRIES - 1:
@@ -133,35 +128,27 @@ class Dispatcher:
 
     def _release(self, entry: OutboxEntry) -> None:
         try:
-            self.tickets.release(entry)
+            self.outbox.release(entry)
         except Exception:  # the lease runs out by itself
             log.info("lease not released", extra={"ticket_id": entry.ticket_id})
 
-    def _perform(self, entry: OutboxEntry) -> str | None:
-        match entry.effect:
-            case StartWorkflow(ticket_id, execution):
-                self.services.workflow.start(execution or ticket_id, {"ticket_id": ticket_id})
-            case CompleteStep(token, output):
-                self.services.workflow.signal(token, output)
-            case ScheduleTimer(timer, schedule):
-                self.services.timers.schedule(schedule or timer.name, timer.at, timer.payload)
-            case CancelTimer(name):
-                self.services.timers.cancel(name)
-            case SendMail(ticket_id, key, raw):
-                receipt = self.tickets.sent(ticket_id, key)
-                return receipt if receipt is not None else self.services.mailer.send(raw)
-            case LogOnTicket() as logged:
-                retrying(lambda: self._log_on(logged))
-        return None
+    def receipt(self, ticket_id: str, key: str) -> str | None:
+        return self.outbox.sent(ticket_id, key)
 
-    def _log_on(self, effect: LogOnTicket) -> None:
-        """Log on another ticket once: a repeat finds the effect's key in that ticket's log."""
-        try:
-            ticket = self.tickets.get(effect.ticket_id)
-        except TicketNotFound:  # gone (erased): nothing to link
-            log.warning("ticket to log on is gone", extra={"ticket_id": effect.ticket_id})
-            return
-        if any(e.data.get("key") == effect.key for e in ticket.events if e.type == effect.kind):
-            return
-        ticket.log(effect.kind, effect.actor, {**effect.data, "key": effect.key}, effect.at)
-        self.tickets.save(ticket)
+    def log_on(
+        self, ticket_id: str, key: str, kind: str, actor: str, data: Mapping[str, Any], at: datetime
+    ) -> None:
+        """Log on another ticket once: a repeat finds the key in that ticket's log."""
+
+        def once() -> None:
+            try:
+                ticket = self.tickets.get(ticket_id)
+            except TicketNotFound:  # gone (erased): nothing to link
+                log.warning("ticket to log on is gone", extra={"ticket_id": ticket_id})
+                return
+            if any(e.data.get("key") == key for e in ticket.events if e.type == kind):
+                return
+            ticket.log(kind, actor, {**data, "key": key}, at)
+            self.tickets.save(ticket)
+
+        retrying(once)

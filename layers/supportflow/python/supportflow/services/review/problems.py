@@ -12,11 +12,10 @@ nothing is linked before the link was written, and nothing written stays unlinke
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from supportflow.contracts import ContractDirectory
 from supportflow.domain.policy.problems import Seen
@@ -28,7 +27,6 @@ from supportflow.domain.review.problems import (
     ProblemError,
     Suggestion,
     check_rca_request,
-    linked_incidents,
     links_of,
     needs_rca,
     recurrence,
@@ -36,18 +34,14 @@ from supportflow.domain.review.problems import (
 )
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.intake.open_ticket import DeskTicket, Opened, OpenTicket
-from supportflow.services.outbox.effects import Effect, LogOnTicket
-from supportflow.services.ports.ports import (
-    Clock,
-    KeyReused,
-    TicketNotFound,
-    TicketRepository,
-    retrying,
-)
+from supportflow.services.intake.filing import DeskFiling, DeskTicket
+from supportflow.services.intake.open_ticket import Opened, OpenTicket
+from supportflow.services.outbox.effects import LogOnTicket
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.queue import Queue
+from supportflow.services.ports.tickets import Clock, KeyReused, TicketNotFound, Tickets, retrying
+from supportflow.services.review.problem_links import checked_incident, link_to_problem
 from supportflow.services.sla.deadlines import Deadlines
-
-__all__ = ["ProblemError", "Problems", "Watched", "action_effects"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +54,8 @@ class Watched:
 
 @dataclass(frozen=True)
 class Problems:
-    tickets: TicketRepository
+    tickets: Tickets
+    queue: Queue
     open_ticket: OpenTicket
     contracts: Callable[[], ContractDirectory]
     deadlines: Deadlines
@@ -132,19 +127,11 @@ class Problems:
         key = key or f"problem:{digest}"
 
         def links(problem_id: str) -> tuple[Effect, ...]:
-            return tuple(_link(problem_id, t, actor, now) for t in ids)
+            return tuple(link_to_problem(problem_id, t, actor, now) for t in ids)
 
         try:
-            return self.open_ticket.open(
-                form,
-                key,
-                contract,
-                now,
-                details={"incidents": ids},
-                also=links,
-                confirm=False,
-                actor=actor,
-            )
+            filed = DeskFiling(form, key, by=actor, details={"incidents": ids}, links=links)
+            return self.open_ticket.open(filed, contract, now)
         except KeyReused:  # the same incidents a moment ago, under another subject
             raise ProblemError(
                 "a problem record for these incidents was just registered; reload the incident"
@@ -206,16 +193,15 @@ class Problems:
                 ),
             )
 
-        return self.open_ticket.open(
+        filed = DeskFiling(
             form,
             f"rca-{why}:{incident.ticket_id}",
-            contract,
-            now,
+            by=actor,
             details=details,
-            also=tell,
+            links=tell,
             confirm=why == REQUESTED,  # the customer who asked gets the link to follow it
-            actor=actor,
         )
+        return self.open_ticket.open(filed, contract, now)
 
     def _problem_of(self, incident: Ticket, actor: str) -> str:
         opened = self.register(
@@ -229,7 +215,7 @@ class Problems:
         return opened.ticket.ticket_id
 
     def _incident(self, customer_id: str, ticket_id: str) -> Ticket:
-        return _check_incident(self.tickets, customer_id, ticket_id)
+        return checked_incident(self.tickets, customer_id, ticket_id)
 
     def _seen(self, ticket: Ticket) -> Seen:
         priority = self.deadlines.state(ticket, max(self.clock(), ticket.last_at)).priority
@@ -242,7 +228,7 @@ class Problems:
         (read only for the few in the window)."""
         since = ticket.opened_at - timedelta(days=days)
         found = []
-        for other in self.tickets.by_customer(ticket.customer_id):
+        for other in self.queue.by_customer(ticket.customer_id):
             if other.ticket_id == ticket.ticket_id or other.attributes.get("type") not in (
                 None,
                 "incident",
@@ -264,55 +250,3 @@ class Problems:
             self.tickets.save(ticket)
 
         retrying(attempt)
-
-
-def action_effects(
-    tickets: TicketRepository,
-    ticket: Ticket,
-    action: str,
-    data: dict[str, object],
-    actor: str,
-    now: datetime,
-) -> list[Effect]:
-    """What an agent's action on a problem record or an RCA task tells other tickets: a linked
-    incident learns of its problem record; an RCA task's report (the message that resolves it)
-    goes onto the problem records of its incident. Checked before the action is logged."""
-    kind = ticket.attributes.get("type")
-    if action in ("link_incident", "attach_rca_report") and kind != PROBLEM:
-        raise ProblemError(f"{ticket.ticket_id} is not a problem record")
-    if action == "link_incident" and data.get("ticket"):  # without: the action says it needs one
-        incident_id = str(data["ticket"])
-        if incident_id in linked_incidents(ticket.events):
-            raise ProblemError(f"{incident_id} is linked to {ticket.ticket_id} already")
-        _check_incident(tickets, ticket.customer_id, incident_id)
-        return [_link(ticket.ticket_id, incident_id, actor, now)]
-    if action == "resolve" and kind == RCA:
-        opened = ticket.events[0].data if ticket.events else {}
-        about = str(opened.get("about") or "")
-        problems = [str(p) for p in opened.get("problems", [])]
-        with contextlib.suppress(TicketNotFound):  # its incident's records, linked since
-            linked = links_of(tickets.get(about).events)[0]
-            problems += [p for p in linked if p not in problems]
-        report = {"report": data.get("message"), "rca": ticket.ticket_id, "about": about}
-        return [
-            LogOnTicket(p, f"rca:{ticket.ticket_id}", "rca_report_attached", actor, report, now)
-            for p in problems
-        ]
-    return []
-
-
-def _check_incident(tickets: TicketRepository, customer_id: str, ticket_id: str) -> Ticket:
-    try:
-        ticket = tickets.get(ticket_id)
-    except TicketNotFound:
-        raise ProblemError(f"no incident {ticket_id}") from None
-    if ticket.customer_id != customer_id:
-        raise ProblemError(f"no incident {ticket_id}")  # another customer's: not told apart
-    if ticket.attributes.get("type", "incident") != "incident":
-        raise ProblemError(f"{ticket_id} is not an incident")
-    return ticket
-
-
-def _link(problem_id: str, incident_id: str, actor: str, now: datetime) -> LogOnTicket:
-    data = {"problem": problem_id}
-    return LogOnTicket(incident_id, f"problem:{problem_id}", "linked_to_problem", actor, data, now)

@@ -13,7 +13,8 @@ from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.domain.ticket.timers import plan_timers, sla_summary
 from supportflow.policies import PolicyRegistry
-from supportflow.services.outbox.effects import Effect, timer_effects
+from supportflow.services.outbox.effects import timer_effects
+from supportflow.services.ports.outbox import Effect
 
 
 @dataclass(frozen=True)

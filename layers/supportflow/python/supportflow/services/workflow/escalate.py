@@ -13,8 +13,9 @@ from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.mail import compose as mail
 from supportflow.services.mail.tokens import Links
-from supportflow.services.outbox.effects import Effect, SendMail
-from supportflow.services.ports.ports import Clock, TicketRepository, retrying
+from supportflow.services.outbox.effects import SendMail
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.tickets import Clock, Tickets, retrying
 from supportflow.services.sla.deadlines import Deadlines
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ class Escalate:
     contracts: ContractDirectory
     deadlines: Deadlines
     links: Links
-    tickets: TicketRepository
+    tickets: Tickets
     clock: Clock
 
     def __call__(self, ticket_id: str, metric: str, rung: int) -> Escalated:

@@ -14,8 +14,9 @@ from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Busy, PlannedTimer, Ticket
 from supportflow.domain.ticket.timers import AUTO_CLOSE, reached_at, whole_second_up
 from supportflow.services.desk.record_action import RecordAction
-from supportflow.services.outbox.effects import CompleteStep, Effect, ScheduleTimer
-from supportflow.services.ports.ports import Clock, TicketNotFound, TicketRepository, retrying
+from supportflow.services.outbox.effects import CompleteStep, ScheduleTimer
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.tickets import Clock, TicketNotFound, Tickets, retrying
 from supportflow.services.sla.deadlines import Deadlines
 from supportflow.services.workflow.steps import TimerPayload
 
@@ -40,7 +41,7 @@ def _stale(reason: str) -> TimerOutcome:
 @dataclass(frozen=True)
 class FireTimer:
     deadlines: Deadlines
-    tickets: TicketRepository
+    tickets: Tickets
     act: RecordAction
     clock: Clock
 

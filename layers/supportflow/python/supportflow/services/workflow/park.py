@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from supportflow.domain.ticket.routing import Stage
-from supportflow.services.outbox.effects import CompleteStep, Effect
-from supportflow.services.ports.ports import TicketRepository, retrying
+from supportflow.services.outbox.effects import CompleteStep
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.tickets import Tickets, retrying
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Parked:
 
 @dataclass(frozen=True)
 class Park:
-    tickets: TicketRepository
+    tickets: Tickets
 
     def __call__(self, ticket_id: str, stage: Stage, token: str) -> Parked:
         return retrying(lambda: self._attempt(ticket_id, stage, token))

@@ -18,16 +18,18 @@ from datetime import datetime, timedelta
 from supportflow.domain.ticket.routing import OPEN_STAGES, Stage
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.domain.ticket.timers import plan_timers
-from supportflow.services.outbox.dispatch import Dispatcher, Services
+from supportflow.services.outbox.dispatch import Dispatch
 from supportflow.services.outbox.effects import (
     CancelTimer,
     CompleteStep,
-    Effect,
     ScheduleTimer,
     StartWorkflow,
     timer_effects,
 )
-from supportflow.services.ports.ports import Clock, TicketRepository, retrying
+from supportflow.services.ports.external import Timers, Workflow
+from supportflow.services.ports.outbox import Effect, Outbox
+from supportflow.services.ports.queue import Queue
+from supportflow.services.ports.tickets import Clock, Tickets, retrying
 from supportflow.services.sla.deadlines import Deadlines
 
 log = logging.getLogger(__name__)
@@ -48,10 +50,13 @@ class Reconciled:
 
 @dataclass(frozen=True)
 class Reconcile:
-    tickets: TicketRepository
+    tickets: Tickets
+    outbox: Outbox
+    queue: Queue
     deadlines: Deadlines
-    services: Services
-    dispatcher: Dispatcher
+    timers: Timers
+    workflow: Workflow
+    dispatch: Dispatch
     clock: Clock
 
     def __call__(self, time_left: Callable[[], float] | None = None) -> Reconciled:
@@ -64,10 +69,10 @@ class Reconcile:
         def short() -> bool:
             return time_left is not None and time_left() < MARGIN
 
-        stale = self.tickets.stale(now - SETTLE)
-        swept = self.dispatcher.deliver(e for e in stale if not short())
+        stale = self.outbox.stale(now - SETTLE)
+        swept = self.dispatch.deliver(e for e in stale if not short())
         report.swept = len(swept.done)
-        listed_tickets = self.tickets.queue(CHECKED_STAGES)
+        listed_tickets = self.queue.queue(CHECKED_STAGES)
         for n, listed in enumerate(listed_tickets):
             if short():
                 report.unfinished = len(listed_tickets) - n
@@ -86,7 +91,7 @@ class Reconcile:
 
     def _ticket(self, ticket_id: str, now: datetime) -> list[str]:
         ticket = self.tickets.get(ticket_id)
-        if self.tickets.pending(ticket_id):  # effects on their way: the dispatcher goes first
+        if self.outbox.pending(ticket_id):  # effects on their way: the dispatcher goes first
             return []
         repairs: list[str] = []
         effects = self._timers(ticket, now, repairs) + self._workflow(ticket, repairs)
@@ -102,7 +107,7 @@ class Reconcile:
         effects = timer_effects(changes)
         if effects:
             repairs.append(f"timers re-planned (+{len(changes.create)} -{len(changes.cancel)})")
-        existing = self.services.timers.existing(f"{ticket.ticket_id}.")
+        existing = self.timers.existing(f"{ticket.ticket_id}.")
         created = {t.name for t in changes.create}
         stamp = int(now.timestamp())
         for timer in desired:
@@ -118,7 +123,7 @@ class Reconcile:
         return effects
 
     def _workflow(self, ticket: Ticket, repairs: list[str]) -> list[Effect]:
-        state = self.services.workflow.state(ticket.execution)
+        state = self.workflow.state(ticket.execution)
         if state is None or not state.running:
             if ticket.runs >= MAX_RUNS:
                 raise RuntimeError(f"its workflow ended {ticket.runs} times; look at it")
@@ -130,7 +135,7 @@ class Reconcile:
             return []  # between two steps
         waiting = ticket.waiting
         if waiting is not None and waiting.token == state.token:
-            self.services.workflow.heartbeat(state.token)  # consistent: still wanted
+            self.workflow.heartbeat(state.token)  # consistent: still wanted
             return []
         if state.stage == ticket.stage:
             ticket.park(Stage(state.stage), state.token)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supportflow.services.ports.ports import TicketRepository, retrying
+from supportflow.services.ports.tickets import Tickets, retrying
 
 
 @dataclass(frozen=True)
@@ -15,7 +15,7 @@ class FailureRecorded:
 
 @dataclass(frozen=True)
 class RecordFailure:
-    tickets: TicketRepository
+    tickets: Tickets
 
     def __call__(self, ticket_id: str, error: str, cause: str) -> FailureRecorded:
         def attempt() -> FailureRecorded:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from supportflow.services.outbox.effects import Effect
-from supportflow.services.ports.ports import Clock, TicketRepository, retrying
+from supportflow.services.ports.outbox import Effect
+from supportflow.services.ports.tickets import Clock, Tickets, retrying
 from supportflow.services.sla.deadlines import Deadlines
 
 
@@ -23,7 +23,7 @@ class Routed:
 @dataclass(frozen=True)
 class Triage:
     deadlines: Deadlines
-    tickets: TicketRepository
+    tickets: Tickets
     clock: Clock
 
     def __call__(self, ticket_id: str) -> Routed:

@@ -1,14 +1,7 @@
-"""Charges on tickets and a customer's monthly statement.
-
-After an action that can change what a ticket costs (work logged, an investigation accepted or
-declined, a priority change), the charges are worked out again from
-the ticket's events under the contract version that judges it, and each difference is logged as
-a `charged` event (a correction is a negative line): the log adds up to what is owed, and
-nothing logged is ever changed.
-
-The statement of a month lists every `charged` event in it (the customer's local month) and the
-fee of every agreed standby period that starts in it (R003-4).
-"""
+"""A customer's monthly statement: every `charged` event on its tickets in the month (the
+customer's local month; the charges are logged by `charges.Billing`), the fee of every agreed
+standby period that starts in it (R003-4), and the live-support sessions beyond the month's
+quota (R001-6)."""
 
 from __future__ import annotations
 
@@ -20,70 +13,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.contracts import Contract, ContractDirectory, ContractError
-from supportflow.domain.billing.charges import Charge, standby_fee, ticket_charges
+from supportflow.contracts import ContractDirectory, ContractError
+from supportflow.domain.billing.charges import Charge, standby_fee
 from supportflow.domain.common.money import cents, eur, number
-from supportflow.domain.policy.priority_rules import TicketAttributes
-from supportflow.domain.ticket.events import SYSTEM
-from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.billing.bookings import LiveSupport, parse_period
-from supportflow.services.ports.ports import TicketRepository
+from supportflow.services.ports.queue import Queue
+from supportflow.services.ports.tickets import Tickets
 from supportflow.services.sla.deadlines import Deadlines
-
-BILLING_EVENTS = (
-    "work_logged",
-    "investigation_accepted",
-    "investigation_declined",
-    "priority_changed",
-)
-
-
-@dataclass(frozen=True)
-class Billing:
-    contracts: Callable[[], ContractDirectory]
-    deadlines: Deadlines
-
-    def contract_of(self, ticket: Ticket) -> Contract:
-        return self.contracts().version_of(ticket.customer_id, ticket.contract_version).contract
-
-    def charges(self, ticket: Ticket, priority: str | None) -> list[Charge]:
-        """What the ticket costs by now, line by line."""
-        return ticket_charges(
-            self.deadlines.policy(ticket),
-            self.contract_of(ticket).terms(),
-            TicketAttributes(**ticket.attributes),
-            ticket.clock_events(),
-            priority,
-        )
-
-    def update(self, ticket: Ticket, priority: str | None, at: datetime) -> list[Charge]:
-        """Log the differences between what the ticket costs and what its log has charged."""
-        logged: dict[tuple[str, str], tuple[Decimal, Decimal | None]] = {}
-        for event in ticket.events:
-            if event.type == "charged":
-                line = Charge.from_event(event.as_clock_event())
-                amount, hours = logged.get((line.rule, line.code), (Decimal(0), None))
-                if line.hours is not None:
-                    hours = (hours or Decimal(0)) + line.hours
-                logged[(line.rule, line.code)] = (amount + line.amount, hours)
-        added = []
-        for charge in self.charges(ticket, priority):
-            amount, hours = logged.pop((charge.rule, charge.code), (Decimal(0), None))
-            if charge.amount != amount:
-                delta_hours = None if charge.hours is None else charge.hours - (hours or 0)
-                added.append(
-                    Charge(
-                        charge.rule, charge.code, delta_hours, charge.rate, charge.amount - amount
-                    )
-                )
-        for (rule, code), (amount, hours) in logged.items():  # no longer owed: credited
-            if amount:
-                added.append(
-                    Charge(rule, code, None if hours is None else -hours, Decimal(0), -amount)
-                )
-        for charge in added:
-            ticket.log("charged", SYSTEM, charge.event_data(), at)
-        return added
 
 
 @dataclass(frozen=True)
@@ -160,7 +96,8 @@ class Statement:
 @dataclass(frozen=True)
 class Statements:
     contracts: Callable[[], ContractDirectory]
-    tickets: TicketRepository
+    tickets: Tickets
+    queue: Queue
     deadlines: Deadlines
     live_support: LiveSupport | None = None
 
@@ -169,7 +106,7 @@ class Statements:
         directory = self.contracts()
         contract = directory.get(customer_id)
         lines: list[StatementLine] = []
-        for summary in self.tickets.by_customer(customer_id):
+        for summary in self.queue.by_customer(customer_id):
             ticket = self.tickets.get(summary.ticket_id)
             zone = self.deadlines.policy(ticket).calendar().zone
             for event in ticket.events:

@@ -1,0 +1,188 @@
+"""The desk's adapters, built once from a function's validated settings.
+
+Each is built on first use, so a function builds only what its use case touches (Park never
+creates an SES or Scheduler client) and nothing AWS is imported before it is needed; or given:
+tests and the local stack pass fakes, moto-backed adapters or a simulated clock. The table's
+models are bound to the configured table explicitly, once, before the first DynamoDB adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Protocol
+
+from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
+from supportflow.services.ports.outbox import Outbox
+from supportflow.services.ports.queue import Queue
+from supportflow.services.ports.stores import (
+    BookingStore,
+    ContractStore,
+    Filings,
+    MailQuota,
+    PolicyStore,
+    VerdictStore,
+)
+from supportflow.services.ports.tickets import Tickets
+from supportflow.settings import Settings
+
+
+class TicketStore(Tickets, Outbox, Queue, Protocol):
+    """One table holds the tickets, their outbox and the queue's index: one adapter implements
+    the three ports, and each use case is handed the one it needs."""
+
+
+class Adapters:
+    """The adapters of one function (see the module)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime],
+        tickets: TicketStore | None = None,
+        timers: Timers | None = None,
+        mailer: Mailer | None = None,
+        filings: Filings | None = None,
+        quota: MailQuota | None = None,
+        mail_store: MailStore | None = None,
+        workflow: Workflow | None = None,
+        contract_store: ContractStore | None = None,
+        bookings: BookingStore | None = None,
+        verdicts: VerdictStore | None = None,
+        policy_store: PolicyStore | None = None,
+    ) -> None:
+        self.settings, self.clock = settings, clock
+        given = {
+            "tickets": tickets,
+            "timers": timers,
+            "mailer": mailer,
+            "filings": filings,
+            "quota": quota,
+            "mail_store": mail_store,
+            "workflow": workflow,
+            "contract_store": contract_store,
+            "bookings": bookings,
+            "verdicts": verdicts,
+            "policy_store": policy_store,
+        }
+        self.__dict__.update({k: v for k, v in given.items() if v is not None})
+        self._table_bound = False
+
+    def _bind_table(self) -> None:
+        """Point the table's models at this function's table (once, before any DynamoDB
+        adapter is built)."""
+        if not self._table_bound:
+            from supportflow.adapters.dynamodb.models import bind_models
+
+            config = self.settings
+            bind_models(config.table_name, config.region, config.dynamodb_host)
+            self._table_bound = True
+
+    @cached_property
+    def tickets(self) -> TicketStore:
+        from supportflow.adapters.dynamodb.tickets import DynamoTickets
+
+        self._bind_table()
+        return DynamoTickets(clock=self.clock)
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.tickets
+
+    @property
+    def queue(self) -> Queue:
+        return self.tickets
+
+    @cached_property
+    def filings(self) -> Filings:
+        from supportflow.adapters.dynamodb.filings import DynamoFilings
+
+        self._bind_table()
+        return DynamoFilings()
+
+    @cached_property
+    def quota(self) -> MailQuota:
+        from supportflow.adapters.dynamodb.filings import DynamoMailQuota
+
+        self._bind_table()
+        return DynamoMailQuota()
+
+    @cached_property
+    def contract_store(self) -> ContractStore:
+        from supportflow.adapters.dynamodb.contracts import DynamoContracts
+
+        self._bind_table()
+        return DynamoContracts()
+
+    @cached_property
+    def policy_store(self) -> PolicyStore:
+        from supportflow.adapters.dynamodb.policies import DynamoPolicies
+
+        self._bind_table()
+        return DynamoPolicies()
+
+    @cached_property
+    def bookings(self) -> BookingStore:
+        from supportflow.adapters.dynamodb.bookings import DynamoBookings
+
+        self._bind_table()
+        return DynamoBookings()
+
+    @cached_property
+    def verdicts(self) -> VerdictStore:
+        from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts
+
+        self._bind_table()
+        return DynamoVerdicts()
+
+    @cached_property
+    def timers(self) -> Timers:
+        from supportflow.adapters.aws import SchedulerTimers
+
+        config = self.settings
+        return SchedulerTimers(
+            self._client("scheduler"),
+            config.schedule_group,
+            config.fire_timer_arn,
+            config.scheduler_role_arn,
+            config.timer_dead_letters_arn,
+        )
+
+    @cached_property
+    def mail_store(self) -> MailStore:
+        from supportflow.adapters.aws import S3MailStore
+
+        config = self.settings
+        return S3MailStore(self._client("s3"), config.mail_bucket, config.attachment_base)
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        if self.settings.outbox_dir:
+            from supportflow.adapters.file_outbox import FileOutbox
+
+            return FileOutbox(self.settings.outbox_dir)
+        from supportflow.adapters.aws import SesMailer
+
+        return SesMailer(self._client("ses"))
+
+    @cached_property
+    def workflow(self) -> Workflow:
+        from supportflow.adapters.aws import StepFunctionsWorkflow
+
+        return StepFunctionsWorkflow(self._client("stepfunctions"), self.settings.state_machine_arn)
+
+    def token_secret(self) -> bytes:
+        """The secret customer links are signed with: given, or from SSM (read on first use)."""
+        config = self.settings
+        if config.token_secret:
+            return config.token_secret.encode()
+        ssm = self._client("ssm")
+        value = ssm.get_parameter(Name=config.token_secret_parameter, WithDecryption=True)
+        return str(value["Parameter"]["Value"]).encode()
+
+    def _client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(service, region_name=self.settings.region)

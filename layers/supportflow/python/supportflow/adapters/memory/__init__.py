@@ -1,0 +1,27 @@
+"""In-memory adapters: a real repository with the same optimistic-lock and idempotency rules as
+the DynamoDB one (tickets.py), the small stores (stores.py), and recording fakes for timers,
+mail and the mail store (fakes.py), for unit tests."""
+
+from supportflow.adapters.memory.fakes import InMemoryMailStore, RecordingMailer, RecordingTimers
+from supportflow.adapters.memory.stores import (
+    InMemoryBookings,
+    InMemoryContracts,
+    InMemoryFilings,
+    InMemoryMailQuota,
+    InMemoryPolicies,
+    InMemoryVerdicts,
+)
+from supportflow.adapters.memory.tickets import InMemoryTickets
+
+__all__ = [
+    "InMemoryBookings",
+    "InMemoryContracts",
+    "InMemoryFilings",
+    "InMemoryMailQuota",
+    "InMemoryMailStore",
+    "InMemoryPolicies",
+    "InMemoryTickets",
+    "InMemoryVerdicts",
+    "RecordingMailer",
+    "RecordingTimers",
+]

@@ -1,0 +1,64 @@
+"""Recording fakes for the outside world: timers (EventBridge Scheduler), the mailer (SES) and
+the mail store (S3), for unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from typing import Any
+
+
+class RecordingTimers:
+    def __init__(self) -> None:
+        self.pending: dict[str, tuple[datetime, dict[str, Any]]] = {}
+        self.cancelled: list[str] = []
+
+    def schedule(self, name: str, at: datetime, payload: Mapping[str, Any]) -> None:
+        self.pending.setdefault(name, (at, dict(payload)))  # a name taken already: kept, as AWS
+
+    def cancel(self, name: str) -> None:
+        self.cancelled.append(name)
+        self.pending.pop(name, None)
+
+    def existing(self, prefix: str) -> set[str]:
+        return {name for name in self.pending if name.startswith(prefix)}
+
+    def due(self, now: datetime) -> list[dict[str, Any]]:
+        """Payloads of timers due at `now`, removed as a scheduler with DELETE would."""
+        fired = [
+            (n, p)
+            for n, (at, p) in sorted(self.pending.items(), key=lambda kv: kv[1][0])
+            if at <= now
+        ]
+        for name, _ in fired:
+            self.pending.pop(name)
+        return [p for _, p in fired]
+
+
+class RecordingMailer:
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    def send(self, raw: bytes) -> str:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        assert isinstance(message, EmailMessage)
+        self.sent.append(message)
+        return f"message-{len(self.sent)}"
+
+
+class InMemoryMailStore:
+    def __init__(self) -> None:
+        self.objects: dict[str, bytes] = {}
+
+    def raw(self, key: str) -> bytes:
+        return self.objects[key]
+
+    def keep(self, key: str, data: bytes, content_type: str) -> str:
+        self.objects[key] = data
+        return f"memory://{key}"
+
+    def link(self, reference: str) -> str:
+        return reference

@@ -1,0 +1,153 @@
+"""In-memory stores: held filings, the mail quota, contracts, verdicts, bookings and published
+policy packs, each with the rules of its DynamoDB counterpart."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from supportflow.contracts import ContractVersion
+from supportflow.domain.billing.bookings import Booking
+from supportflow.policies import PublishedPolicy
+from supportflow.services.ports.stores import HeldFiling, VerdictRow
+
+
+class InMemoryFilings:
+    def __init__(self) -> None:
+        self._held: dict[str, HeldFiling] = {}
+        self._lock = threading.Lock()
+
+    def hold(self, filing: HeldFiling) -> None:
+        with self._lock:
+            self._held[filing.filing_id] = filing
+
+    def held(self, limit: int = 100) -> list[HeldFiling]:
+        with self._lock:
+            return sorted(self._held.values(), key=lambda f: f.received_at)[:limit]
+
+    def take(self, filing_id: str) -> HeldFiling | None:
+        with self._lock:
+            return self._held.pop(filing_id, None)
+
+
+class InMemoryMailQuota:
+    def __init__(self) -> None:
+        self.used: dict[tuple[str, datetime], int] = {}
+        self._lock = threading.Lock()
+
+    def take(self, customer_id: str, hour: datetime, limit: int) -> bool:
+        start = hour.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        with self._lock:
+            used = self.used.get((customer_id, start), 0)
+            if used >= limit:
+                return False
+            self.used[(customer_id, start)] = used + 1
+            return True
+
+
+class InMemoryContracts:
+    """`ContractStore` in a list."""
+
+    def __init__(self, versions: Sequence[ContractVersion] = ()) -> None:
+        self._lock = threading.Lock()
+        self._versions = list(versions)
+
+    def all_versions(self) -> list[ContractVersion]:
+        with self._lock:
+            return list(self._versions)
+
+    def revision(self) -> int:
+        with self._lock:
+            return len(self._versions)
+
+    def add(self, version: ContractVersion) -> bool:
+        with self._lock:
+            taken = any(
+                v.customer_id == version.customer_id and v.version == version.version
+                for v in self._versions
+            )
+            if not taken:
+                self._versions.append(version)
+            return not taken
+
+
+class InMemoryVerdicts:
+    """`VerdictStore` in dicts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seq: dict[str, int] = {}
+        self._rows: dict[str, list[VerdictRow]] = {}
+
+    def record(self, ticket_id: str, seq: int, rows: Sequence[VerdictRow]) -> bool:
+        with self._lock:
+            if self._seq.get(ticket_id, -1) > seq:
+                return False
+            self._seq[ticket_id] = seq
+            self._rows[ticket_id] = list(rows)
+            return True
+
+    def month(self, customer_id: str, month: str) -> list[VerdictRow]:
+        with self._lock:
+            return [
+                r
+                for rows in self._rows.values()
+                for r in rows
+                if r.customer_id == customer_id and r.month == month
+            ]
+
+
+class InMemoryBookings:
+    """`BookingStore` in a dict."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bookings: dict[tuple[str, str], Booking] = {}
+
+    def of_customer(self, customer_id: str) -> list[Booking]:
+        with self._lock:
+            return [b for (c, _), b in self._bookings.items() if c == customer_id]
+
+    def get(self, customer_id: str, booking_id: str) -> Booking | None:
+        with self._lock:
+            return self._bookings.get((customer_id, booking_id))
+
+    def add(self, customer_id: str, booking: Booking) -> bool:
+        with self._lock:
+            if (customer_id, booking.booking_id) in self._bookings:
+                return False
+            self._bookings[(customer_id, booking.booking_id)] = booking
+            return True
+
+    def replace(self, customer_id: str, booking: Booking) -> bool:
+        with self._lock:
+            stored = self._bookings.get((customer_id, booking.booking_id))
+            if stored is None or stored.version != booking.version - 1:
+                return False
+            self._bookings[(customer_id, booking.booking_id)] = booking
+            return True
+
+
+class InMemoryPolicies:
+    """`PolicyStore` in a list."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: list[PublishedPolicy] = []
+
+    def all_versions(self) -> list[PublishedPolicy]:
+        with self._lock:
+            return list(self._versions)
+
+    def revision(self) -> int:
+        with self._lock:
+            return len(self._versions)
+
+    def add(self, published: PublishedPolicy) -> bool:
+        key = (published.policy.id, published.policy.version)
+        with self._lock:
+            if any((p.policy.id, p.policy.version) == key for p in self._versions):
+                return False
+            self._versions.append(published)
+            return True

@@ -1,0 +1,60 @@
+"""Billing's use cases wired (a mixin of the composition root, bootstrap.Container): the charges
+and the entitlement flags an action hooks in, statements, live-support sessions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from supportflow.contracts import ContractDirectory
+    from supportflow.policies import PolicyRegistry
+    from supportflow.services.billing.bookings import LiveSupport
+    from supportflow.services.billing.charges import Billing
+    from supportflow.services.billing.entitlements import DecisionFlags
+    from supportflow.services.billing.statements import Statements
+    from supportflow.services.ports.queue import Queue
+    from supportflow.services.ports.stores import BookingStore
+    from supportflow.services.ports.tickets import Clock, Tickets
+    from supportflow.services.sla.deadlines import Deadlines
+
+
+class Needs(Protocol):
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def tickets(self) -> Tickets: ...
+    @property
+    def queue(self) -> Queue: ...
+    @property
+    def bookings(self) -> BookingStore: ...
+    @property
+    def contracts(self) -> ContractDirectory: ...
+    @property
+    def policies(self) -> PolicyRegistry: ...
+    @property
+    def deadlines(self) -> Deadlines: ...
+    def live_support(self) -> LiveSupport: ...
+
+
+class BillingUseCases:
+    def billing(self: Needs) -> Billing:
+        from supportflow.services.billing.charges import Billing
+
+        return Billing(lambda: self.contracts, self.deadlines)
+
+    def decision_flags(self: Needs) -> DecisionFlags:
+        from supportflow.services.billing.entitlements import DecisionFlags
+
+        return DecisionFlags(self.deadlines)
+
+    def statements(self: Needs) -> Statements:
+        from supportflow.services.billing.statements import Statements
+
+        return Statements(
+            lambda: self.contracts, self.tickets, self.queue, self.deadlines, self.live_support()
+        )
+
+    def live_support(self: Needs) -> LiveSupport:
+        from supportflow.services.billing.bookings import LiveSupport
+
+        return LiveSupport(self.bookings, lambda: self.contracts, self.policies, self.clock)

@@ -1,0 +1,58 @@
+"""The desk's use cases wired (a mixin of the composition root, bootstrap.Container): an
+action on a ticket with the hooks other capabilities registered, and the agent's views."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from supportflow.contracts import ContractDirectory
+    from supportflow.services.desk.record_action import ActionHook, RecordAction
+    from supportflow.services.desk.views import Attachments, TicketViews
+    from supportflow.services.mail.conversation import CustomerMail
+    from supportflow.services.ports.external import MailStore
+    from supportflow.services.ports.outbox import Outbox
+    from supportflow.services.ports.queue import Queue
+    from supportflow.services.ports.tickets import Clock, Tickets
+    from supportflow.services.sla.deadlines import Deadlines
+
+
+class Needs(Protocol):
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def tickets(self) -> Tickets: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def queue(self) -> Queue: ...
+    @property
+    def mail_store(self) -> MailStore: ...
+    @property
+    def contracts(self) -> ContractDirectory: ...
+    @property
+    def deadlines(self) -> Deadlines: ...
+    @property
+    def customer_mail(self) -> CustomerMail: ...
+    def action_hooks(self) -> Sequence[ActionHook]: ...
+
+
+class DeskUseCases:
+    def record_action(self: Needs) -> RecordAction:
+        from supportflow.services.desk.record_action import RecordAction
+
+        hooks = tuple(self.action_hooks())
+        return RecordAction(self.deadlines, self.tickets, self.clock, self.customer_mail, hooks)
+
+    def views(self: Needs) -> TicketViews:
+        from supportflow.services.desk.views import TicketViews
+
+        return TicketViews(
+            self.tickets, self.outbox, self.queue, self.contracts, self.deadlines, self.clock
+        )
+
+    def attachments(self: Needs) -> Attachments:
+        from supportflow.services.desk.views import Attachments
+
+        return Attachments(self.tickets, lambda: self.mail_store)

@@ -1,0 +1,87 @@
+"""The workflow's use cases wired (a mixin of the composition root, bootstrap.Container): one
+per function of the state machine and its timers, each named as its function."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from supportflow.contracts import ContractDirectory
+    from supportflow.services.desk.record_action import RecordAction
+    from supportflow.services.mail.tokens import Links
+    from supportflow.services.outbox.dispatch import Dispatch
+    from supportflow.services.ports.external import Timers, Workflow
+    from supportflow.services.ports.outbox import Outbox
+    from supportflow.services.ports.queue import Queue
+    from supportflow.services.ports.tickets import Clock, Tickets
+    from supportflow.services.sla.deadlines import Deadlines
+    from supportflow.services.workflow.escalate import Escalate
+    from supportflow.services.workflow.fire_timer import FireTimer
+    from supportflow.services.workflow.park import Park
+    from supportflow.services.workflow.reconcile import Reconcile
+    from supportflow.services.workflow.record_failure import RecordFailure
+    from supportflow.services.workflow.triage import Triage
+
+
+class Needs(Protocol):
+    @property
+    def clock(self) -> Clock: ...
+    @property
+    def tickets(self) -> Tickets: ...
+    @property
+    def outbox(self) -> Outbox: ...
+    @property
+    def queue(self) -> Queue: ...
+    @property
+    def timers(self) -> Timers: ...
+    @property
+    def workflow(self) -> Workflow: ...
+    @property
+    def contracts(self) -> ContractDirectory: ...
+    @property
+    def deadlines(self) -> Deadlines: ...
+    @property
+    def links(self) -> Links: ...
+    def record_action(self) -> RecordAction: ...
+    def dispatch(self) -> Dispatch: ...
+
+
+class WorkflowUseCases:
+    def triage(self: Needs) -> Triage:
+        from supportflow.services.workflow.triage import Triage
+
+        return Triage(self.deadlines, self.tickets, self.clock)
+
+    def park(self: Needs) -> Park:
+        from supportflow.services.workflow.park import Park
+
+        return Park(self.tickets)
+
+    def fire_timer(self: Needs) -> FireTimer:
+        from supportflow.services.workflow.fire_timer import FireTimer
+
+        return FireTimer(self.deadlines, self.tickets, self.record_action(), self.clock)
+
+    def escalate(self: Needs) -> Escalate:
+        from supportflow.services.workflow.escalate import Escalate
+
+        return Escalate(self.contracts, self.deadlines, self.links, self.tickets, self.clock)
+
+    def record_failure(self: Needs) -> RecordFailure:
+        from supportflow.services.workflow.record_failure import RecordFailure
+
+        return RecordFailure(self.tickets)
+
+    def reconcile(self: Needs) -> Reconcile:
+        from supportflow.services.workflow.reconcile import Reconcile
+
+        return Reconcile(
+            self.tickets,
+            self.outbox,
+            self.queue,
+            self.deadlines,
+            self.timers,
+            self.workflow,
+            self.dispatch(),
+            self.clock,
+        )
