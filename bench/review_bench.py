@@ -39,7 +39,7 @@ from local.stack import MOTO_CONFIG, REGION, create_table
 
 from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts, month_pk
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.review.verdicts import Verdict
 from supportflow.policies import shipped
 from supportflow.services.review.compliance_review import ComplianceReview

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from supportflow.entrypoints.api import intake, tickets
+from supportflow.entrypoints.api import intake, ticket_api
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "openapi.json"
@@ -17,7 +17,7 @@ TARGET = ROOT / "openapi.json"
 
 def generate() -> dict[str, Any]:
     merged: dict[str, Any] | None = None
-    for module in (intake, tickets):
+    for module in (intake, ticket_api):
         schema = module.app.get_openapi_schema(
             title="supportflow API",
             version="0.1.0",

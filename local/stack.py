@@ -263,7 +263,7 @@ def load_demo_contracts(table_name: str) -> None:
     restored desk overwrites them with what it had stored."""
     from supportflow.adapters.dynamodb.contracts import DynamoContracts
     from supportflow.adapters.dynamodb.models import bind_models
-    from supportflow.contracts import demo_versions
+    from supportflow.contracts.demo_data import demo_versions
 
     bind_models(table_name, REGION)
     store = DynamoContracts()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from supportflow.bootstrap import Container, entry
-from supportflow.entrypoints.api import serve
 from supportflow.entrypoints.api.intake import app
+from supportflow.entrypoints.api.requests import serve
 from supportflow.observability import API_REQUEST_ID, Handler, instrument
 from supportflow.settings import IntakeSettings
 

@@ -10,7 +10,7 @@ from local.server import ROUTES
 from local.stack import load_template
 
 from supportflow.domain.ticket.routing import ACTIONS, ActionError, Stage, customer_message_action
-from supportflow.entrypoints.api.tickets import CUSTOMER_ACTIONS, AgentAction, CustomerAction
+from supportflow.entrypoints.api.ticket_api import CUSTOMER_ACTIONS, AgentAction, CustomerAction
 from supportflow.errors import HTTP, STEP_FAILURES, TIMER_RETRYABLE
 
 

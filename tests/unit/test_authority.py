@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from supportflow.adapters.memory.fakes import InMemoryMailStore
-from supportflow.contracts import ContractDirectory, demo
-from supportflow.domain.policy.priority import TicketError
+from supportflow.contracts.demo_data import demo
+from supportflow.contracts.directory import ContractDirectory
+from supportflow.domain.sla.priority import TicketError
 from supportflow.policies import shipped
 from supportflow.services.intake.authority import classify, judge
 from supportflow.services.intake.open_ticket import Held, Opened

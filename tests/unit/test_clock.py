@@ -10,9 +10,9 @@ import pytest
 
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.policy.policy import Policy, load_policy_text
-from supportflow.domain.policy.priority import TicketError
 from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.clock import compute_sla
+from supportflow.domain.sla.priority import TicketError
 from supportflow.domain.sla.sla_state import SlaState, TicketEvent
 from supportflow.policies import shipped
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from supportflow.adapters.memory.stores import InMemoryContracts
-from supportflow.contracts import ContractError, demo_versions
+from supportflow.contracts.contract import ContractError
+from supportflow.contracts.demo_data import demo_versions
 from supportflow.services.admin.contracts import ContractBook, ManageContracts, read_contract
 
 BAKKER: dict[str, Any] = {

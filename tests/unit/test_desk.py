@@ -21,7 +21,7 @@ from supportflow.adapters.memory.stores import (
 )
 from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.bootstrap import Container
-from supportflow.contracts import demo_versions
+from supportflow.contracts.demo_data import demo_versions
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.ticket import Busy, WaitingStep
 from supportflow.services.intake.filing import NewTicket

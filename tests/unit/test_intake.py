@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.services.intake.filing import NewTicket
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.open_ticket import Held, Opened

@@ -230,7 +230,7 @@ def test_a_high_tier_at_risk_warns_the_service_manager_once() -> None:
 def test_the_rca_level_is_given_only_by_its_rule() -> None:
     """A customer proposing `rca` for an incident gets the matrix or the default, never a
     month; an agent cannot set it by hand either."""
-    from supportflow.domain.policy.priority import TicketError, check_settable
+    from supportflow.domain.sla.priority import TicketError, check_settable
 
     proposed = run("integration-9x5", [("2027-05-03T09:00:00+02:00", "opened")],
                    "2027-05-03T10:00:00+02:00", priority="rca")  # fmt: skip

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from supportflow.adapters.build import Adapters
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.policies import LivePolicies, PolicyRegistry
 from supportflow.services.admin.wiring import AdminUseCases
 from supportflow.services.billing.wiring import BillingUseCases

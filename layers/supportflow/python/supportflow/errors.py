@@ -5,12 +5,12 @@ from these lists."""
 
 from __future__ import annotations
 
-from supportflow.contracts import ContractError
+from supportflow.contracts.contract import ContractError
 from supportflow.domain.billing.bookings import BookingError
 from supportflow.domain.common.periods import ReportError
 from supportflow.domain.policy.errors import PolicyError
-from supportflow.domain.policy.priority import TicketError
 from supportflow.domain.review.problems import ProblemError
+from supportflow.domain.sla.priority import TicketError
 from supportflow.domain.ticket.routing import ActionError
 from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies import UnknownPolicyError

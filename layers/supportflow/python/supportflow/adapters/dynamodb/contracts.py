@@ -20,7 +20,8 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from supportflow.adapters.dynamodb.models import MODELS, _Base
 from supportflow.adapters.dynamodb.transactions import add_version, revision_of
-from supportflow.contracts import Contract, ContractVersion
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 
 PK = "CONTRACTS"

@@ -91,6 +91,3 @@ class DynamoMailQuota:
                 return False
             raise TemporarilyUnavailable(str(exc)) from exc
         return True
-
-
-__all__ = ["DynamoFilings", "DynamoMailQuota"]

@@ -34,7 +34,6 @@ from supportflow.adapters.dynamodb.models import (
     OutboxItem,
     SentItem,
     TicketItem,
-    bind_models,
 )
 from supportflow.adapters.dynamodb.transactions import transaction_conflict
 from supportflow.domain.ticket.events import LoggedEvent
@@ -265,6 +264,3 @@ class DynamoTickets:
 
     def by_customer(self, customer_id: str) -> list[Ticket]:
         return [ticket_of(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
-
-
-__all__ = ["DynamoTickets", "bind_models"]

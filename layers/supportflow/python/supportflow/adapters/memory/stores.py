@@ -7,7 +7,7 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from supportflow.contracts import ContractVersion
+from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.billing.bookings import Booking
 from supportflow.policies import PublishedPolicy
 from supportflow.services.ports.stores import HeldFiling, VerdictRow

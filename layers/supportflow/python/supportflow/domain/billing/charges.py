@@ -21,7 +21,7 @@ from typing import Any
 from supportflow.domain.common.money import cents, eur, number
 from supportflow.domain.common.timeutil import from_us, parse_duration, to_us
 from supportflow.domain.policy.policy import Policy
-from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.sla.priority import TicketError
 from supportflow.domain.sla.sla_state import TicketEvent
 
 LINES = ("first", "second")

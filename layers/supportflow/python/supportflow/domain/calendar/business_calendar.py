@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from supportflow.domain.calendar.open_windows import OpenSegment, OpenWindows
 from supportflow.domain.calendar.opening_hours import (
     MINUTES_PER_DAY,
-    WEEKDAYS,
     CalendarError,
     Interval,
     check_day,
@@ -275,15 +274,3 @@ class BusinessCalendar:
             sub = f"-{self.holiday_subdivision}" if self.holiday_subdivision else ""
             hol = f", holidays {self.holiday_country}{sub}"
         return f"{week_text(self.weekly) or 'by overrides only'} ({self.timezone}{hol})"
-
-
-__all__ = [
-    "MINUTES_PER_DAY",
-    "US",
-    "WEEKDAYS",
-    "BusinessCalendar",
-    "CalendarError",
-    "Interval",
-    "OpenSegment",
-    "parse_intervals",
-]

@@ -166,6 +166,40 @@ def month_availability(
         if spec.restore_within is None
         else parse_duration(spec.restore_within, calendar.workday_seconds) * US
     )
+    counted, late, spans, interruptions = _walk(calendar, outages, lo, end, hi, now, restore_us)
+    down_all, down_open = _downtime(calendar, spans)
+    open_total = calendar.between_us(lo, hi)
+    closed_total = hi - lo - open_total
+    down_closed = down_all - down_open
+    return MonthAvailability(
+        period=str(month),
+        in_hours_percent=_share(open_total, down_open),
+        in_hours_target=None if spec.in_hours is None else spec.in_hours.percent,
+        outside_hours_percent=_share(closed_total, down_closed)
+        if spec.outside_hours is not None
+        else None,
+        outside_hours_target=None if spec.outside_hours is None else spec.outside_hours.percent,
+        interruptions=interruptions,
+        max_interruptions=spec.max_interruptions,
+        restore_target=spec.restore_within,
+        restored_late=late,
+        outages=counted,
+        downtime_in_hours_seconds=down_open / US,
+        downtime_outside_hours_seconds=down_closed / US,
+    )
+
+
+def _walk(
+    calendar: BusinessCalendar,
+    outages: Iterable[Outage],
+    lo: int,
+    end: int,
+    hi: int,
+    now: datetime,
+    restore_us: int | None,
+) -> tuple[list[Outage], list[str], list[tuple[int, int]], int]:
+    """The outages that overlap the month [lo, end): those counted, those restored late, the
+    down spans up to `hi` (now), and the interruptions that began in the month."""
     counted: list[Outage] = []
     late: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -187,26 +221,7 @@ def month_availability(
                 late.append(outage.ticket_id)
         if min(end_us, hi) > max(start_us, lo):
             spans.append((max(start_us, lo), min(end_us, hi)))
-    down_all, down_open = _downtime(calendar, spans)
-    open_total = calendar.between_us(lo, hi)
-    closed_total = hi - lo - open_total
-    down_closed = down_all - down_open
-    return MonthAvailability(
-        period=str(month),
-        in_hours_percent=_share(open_total, down_open),
-        in_hours_target=None if spec.in_hours is None else spec.in_hours.percent,
-        outside_hours_percent=_share(closed_total, down_closed)
-        if spec.outside_hours is not None
-        else None,
-        outside_hours_target=None if spec.outside_hours is None else spec.outside_hours.percent,
-        interruptions=interruptions,
-        max_interruptions=spec.max_interruptions,
-        restore_target=spec.restore_within,
-        restored_late=late,
-        outages=counted,
-        downtime_in_hours_seconds=down_open / US,
-        downtime_outside_hours_seconds=down_closed / US,
-    )
+    return counted, late, spans, interruptions
 
 
 def _share(total: int, down: int) -> float | None:

@@ -15,38 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from supportflow.domain.calendar.spans import Span
 from supportflow.domain.common.timeutil import format_instant, to_us
 from supportflow.domain.common.vocabulary import EVENT_TYPES, LOG_ONLY_EVENTS, METRICS
 from supportflow.domain.policy.policy import Policy
-from supportflow.domain.policy.priority import TicketError, check_priority, decide_priority
 from supportflow.domain.policy.priority_rules import TicketAttributes
-from supportflow.domain.sla.escalation_points import EscalationPoint
 from supportflow.domain.sla.metric_clock import PriorityHistory, metric_state
+from supportflow.domain.sla.priority import TicketError, check_priority, decide_priority
 from supportflow.domain.sla.sla_state import (
-    BREACHED,
-    MET,
-    NOT_STARTED,
-    PAUSED,
-    RUNNING,
-    MetricState,
     SlaState,
     TicketEvent,
 )
-
-__all__ = [
-    "BREACHED",
-    "MET",
-    "NOT_STARTED",
-    "PAUSED",
-    "RUNNING",
-    "EscalationPoint",
-    "MetricState",
-    "SlaState",
-    "Span",
-    "TicketEvent",
-    "compute_sla",
-]
 
 
 def compute_sla(

@@ -11,10 +11,7 @@ from typing import Any
 
 from supportflow.domain.common.timeutil import US, format_instant, from_us, to_us
 from supportflow.domain.sla.explanation import Explanation, MetricExplanation, Pause, Segment
-from supportflow.domain.sla.explanation_text import render_text
 from supportflow.domain.sla.sla_state import MetricState, SlaState
-
-__all__ = ["Explanation", "MetricExplanation", "Pause", "Segment", "explain", "render_text"]
 
 
 def explain(state: SlaState) -> Explanation:

@@ -15,16 +15,6 @@ from typing import Any
 
 from supportflow.domain.ticket.events import LoggedEvent
 
-__all__ = [
-    "ACTIONS",
-    "OPEN_STAGES",
-    "WORKING_STAGES",
-    "ActionError",
-    "Stage",
-    "apply_action",
-    "customer_message_action",
-]
-
 
 class Stage(StrEnum):
     TRIAGE = "triage"

@@ -18,32 +18,13 @@ from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.common.vocabulary import LOG_ONLY_EVENTS
 from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.domain.ticket.events import SYSTEM, LoggedEvent
+from supportflow.domain.ticket.planned import PlannedTimer, TimerChanges
 from supportflow.domain.ticket.routing import (
-    ACTIONS,
-    OPEN_STAGES,
     TRACKS,
-    WORKING_STAGES,
-    ActionError,
     Stage,
     Transition,
     apply_action,
 )
-
-__all__ = [
-    "ACTIONS",
-    "OPEN_STAGES",
-    "SYSTEM",
-    "WORKING_STAGES",
-    "ActionError",
-    "Busy",
-    "LoggedEvent",
-    "PlannedTimer",
-    "Stage",
-    "Ticket",
-    "TimerChanges",
-    "WaitingStep",
-    "apply_action",
-]
 
 
 class Busy(RuntimeError):
@@ -56,21 +37,6 @@ class WaitingStep:
 
     stage: Stage
     token: str
-
-
-@dataclass(frozen=True)
-class PlannedTimer:
-    """A timer the ticket should have: its unique name, when it fires and what it carries."""
-
-    name: str
-    at: datetime
-    payload: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class TimerChanges:
-    create: tuple[PlannedTimer, ...] = ()
-    cancel: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from supportflow.domain.policy.ladder import parse_ladder_at
 from supportflow.domain.policy.policy import Policy
 from supportflow.domain.sla.escalation_points import EscalationPoint
 from supportflow.domain.sla.sla_state import MetricState, SlaState
+from supportflow.domain.ticket.planned import PlannedTimer
 from supportflow.domain.ticket.routing import Stage
-from supportflow.domain.ticket.ticket import PlannedTimer, Ticket
+from supportflow.domain.ticket.ticket import Ticket
 
 ESCALATION, AUTO_CLOSE = "escalation", "auto_close"
 TIMER_KINDS = (ESCALATION, AUTO_CLOSE)

@@ -21,10 +21,10 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from supportflow.bootstrap import Container
-from supportflow.contracts import ContractError
+from supportflow.contracts.contract import ContractError
 from supportflow.domain.policy.errors import PolicyError
 from supportflow.domain.review.report_text import render_csv, render_html, render_text
-from supportflow.entrypoints.api import admin_calling, agent_calling, deps_of
+from supportflow.entrypoints.api.callers import admin_calling, agent_calling, deps_of
 from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
 from supportflow.services.admin.contracts import read_contract
 

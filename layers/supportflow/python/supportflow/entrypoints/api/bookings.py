@@ -18,8 +18,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.entrypoints.api import agent_calling, deps_of
 from supportflow.entrypoints.api.admin import CustomerId, Period
+from supportflow.entrypoints.api.callers import agent_calling, deps_of
 from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
 from supportflow.services.billing.bookings import LiveSupport
 

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
-from supportflow.entrypoints.api import deps_of, install_error_handlers
+from supportflow.entrypoints.api.callers import deps_of
+from supportflow.entrypoints.api.http_errors import install_error_handlers
 from supportflow.entrypoints.api.responses import (
     COMMON,
     Filed,

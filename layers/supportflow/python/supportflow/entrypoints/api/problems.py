@@ -7,7 +7,7 @@
     POST /tickets/{ticket_id}/rca_request           the customer's written request for an RCA
                                                     report after a breach, typed up by an agent
     POST /tickets/{ticket_id}/customer/request_rca  the same request from the customer's link
-                                                    (a customer action, entrypoints/api/tickets.py)
+                                                    (a customer action, ticket_api.py)
 
 An RCA request opens an RCA task due one calendar month later (tracked, escalated and reviewed
 like any ticket); asking again gives the same task. A request the contract or the ticket does
@@ -22,8 +22,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.domain.common.text import OneLine, Text
-from supportflow.entrypoints.api import agent_calling, deps_of
 from supportflow.entrypoints.api.admin import CustomerId
+from supportflow.entrypoints.api.callers import agent_calling, deps_of
 from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
 from supportflow.services.intake.open_ticket import Opened
 

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 import yaml
 
-from supportflow.contracts import ContractError
+from supportflow.contracts.contract import ContractError
 from supportflow.domain.policy.errors import PolicyError
 from supportflow.policies import load_policy_file
 from supportflow.services.admin.contracts import read_contract

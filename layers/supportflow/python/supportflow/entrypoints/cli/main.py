@@ -32,7 +32,7 @@ from supportflow.domain.common.money import AmountError
 from supportflow.domain.common.periods import ReportError
 from supportflow.domain.common.timeutil import TimeFormatError
 from supportflow.domain.policy.errors import PolicyError
-from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.sla.priority import TicketError
 from supportflow.entrypoints.cli.admin_commands import (
     contract_command,
     policy_admin_command,

@@ -12,14 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from supportflow.contracts import (
-    Contract,
-    ContractDirectory,
-    ContractError,
-    ContractVersion,
-    in_force,
-    reason_of,
-)
+from supportflow.contracts.contract import Contract, ContractError
+from supportflow.contracts.directory import ContractDirectory
+from supportflow.contracts.loading import reason_of
+from supportflow.contracts.versions import ContractVersion, in_force
 from supportflow.policies import in_use
 from supportflow.services.admin.revisions import RevisionedCopy
 from supportflow.services.ports.stores import ContractStore

@@ -23,7 +23,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.contracts import Contract, ContractDirectory, ContractError
+from supportflow.contracts.contract import Contract, ContractError
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.billing.bookings import (
     Booking,
     BookingError,

@@ -10,7 +10,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.billing.charge_rules import ticket_charges
 from supportflow.domain.billing.charges import Charge
 from supportflow.domain.policy.priority_rules import TicketAttributes

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.billing.assessment import DECISION_FLAGS
 from supportflow.domain.billing.entitlements import PastTicket, action_flag, months_before
 from supportflow.domain.policy.policy import Policy

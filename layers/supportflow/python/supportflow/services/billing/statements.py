@@ -13,7 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from supportflow.contracts import ContractDirectory, ContractError
+from supportflow.contracts.contract import ContractError
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.billing.charges import Charge, standby_fee
 from supportflow.domain.common.money import cents, eur, number
 from supportflow.services.billing.bookings import LiveSupport, parse_period

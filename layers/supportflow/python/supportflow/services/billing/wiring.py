@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from supportflow.contracts import ContractDirectory
+    from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies import PolicyRegistry
     from supportflow.services.billing.bookings import LiveSupport
     from supportflow.services.billing.charges import Billing

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportflow.domain.common.text import OneLine, Text
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.domain.common.vocabulary import Word
-from supportflow.domain.policy.priority import check_settable
+from supportflow.domain.sla.priority import check_settable
 from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.conversation import already_logged
 from supportflow.domain.ticket.routing import customer_message_action

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.review.problems import problem_view
 from supportflow.domain.sla.explain import explain

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from supportflow.contracts import ContractDirectory
+    from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.views import Attachments, TicketViews
     from supportflow.services.mail.conversation import CustomerMail

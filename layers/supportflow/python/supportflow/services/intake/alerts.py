@@ -19,7 +19,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.text import OneLine, Text
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.domain.ticket.events import SYSTEM

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from supportflow.contracts import Contract
+from supportflow.contracts.contract import Contract
 from supportflow.domain.policy.policy import Policy
-from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.sla.priority import TicketError
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from supportflow.contracts import ContractDirectory, ContractError
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.services.intake.filing import MailFiling, NewTicket
 from supportflow.services.intake.open_ticket import Opened, OpenTicket
@@ -71,6 +71,3 @@ class HeldFilings:
         if filing is None:
             raise FilingNotFound(f"no held filing {filing_id}")
         return filing
-
-
-__all__ = ["ContractError", "FilingNotFound", "HeldFilings"]

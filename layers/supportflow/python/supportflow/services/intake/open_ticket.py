@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.billing.assessment import judged_attributes
 from supportflow.domain.billing.entitlements import (
     Flag,
@@ -22,8 +23,8 @@ from supportflow.domain.billing.entitlements import (
     opening_flags,
 )
 from supportflow.domain.policy.policy import Policy
-from supportflow.domain.policy.priority import decide_priority
 from supportflow.domain.policy.priority_rules import TicketAttributes
+from supportflow.domain.sla.priority import decide_priority
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.billing.entitlements import Ledger

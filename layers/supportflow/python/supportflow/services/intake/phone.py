@@ -11,10 +11,10 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.text import EmailAddress, OneLine, Text
 from supportflow.domain.common.vocabulary import RequestType, Word
-from supportflow.domain.policy.priority import TicketError
+from supportflow.domain.sla.priority import TicketError
 from supportflow.services.intake.authority import judge
 from supportflow.services.intake.filing import CallFiling, NewTicket, PhoneCall
 from supportflow.services.intake.open_ticket import Opened, OpenTicket

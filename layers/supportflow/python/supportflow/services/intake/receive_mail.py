@@ -18,7 +18,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.ticket.conversation import ticket_in_reply
 from supportflow.domain.ticket.routing import ActionError, Stage
 from supportflow.domain.ticket.ticket import Ticket

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from supportflow.contracts import ContractDirectory
+    from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.billing.entitlements import Ledger
     from supportflow.services.desk.record_action import RecordAction
     from supportflow.services.intake.alerts import ReceiveAlerts

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from supportflow.contracts import Contract, ContractDirectory
+from supportflow.contracts.contract import Contract
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.review.problems import PROBLEM
 from supportflow.domain.ticket import conversation
 from supportflow.domain.ticket.events import LoggedEvent

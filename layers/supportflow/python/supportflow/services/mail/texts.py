@@ -105,5 +105,3 @@ PRIORITY_NAMES = {
         "other": "Overig",
     },
 }
-
-__all__ = ["PRIORITY_NAMES", "TEXTS"]

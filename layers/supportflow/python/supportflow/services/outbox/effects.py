@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from supportflow.domain.common.timeutil import format_instant, parse_instant
-from supportflow.domain.ticket.ticket import PlannedTimer, TimerChanges
+from supportflow.domain.ticket.planned import PlannedTimer, TimerChanges
 from supportflow.services.ports.outbox import Effect, Performers
 
 

@@ -12,7 +12,7 @@ from supportflow.domain.review.availability import Outage
 from supportflow.domain.review.verdicts import Verdict
 
 if TYPE_CHECKING:
-    from supportflow.contracts import ContractVersion
+    from supportflow.contracts.versions import ContractVersion
     from supportflow.domain.billing.bookings import Booking
     from supportflow.policies import PublishedPolicy
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from supportflow.contracts import ContractDirectory, ContractError
+from supportflow.contracts.contract import ContractError
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.periods import Month, ReportError
 from supportflow.domain.common.timeutil import to_us
 from supportflow.domain.common.vocabulary import METRICS

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.policy.problems import Seen
 from supportflow.domain.review.problems import (
     PROACTIVE,

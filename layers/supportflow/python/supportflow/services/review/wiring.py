@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from supportflow.contracts import ContractDirectory
+    from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies import PolicyRegistry
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.mail.tokens import Links

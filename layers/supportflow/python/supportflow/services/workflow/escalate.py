@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from supportflow.contracts import ContractDirectory
+from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.mail import compose as mail

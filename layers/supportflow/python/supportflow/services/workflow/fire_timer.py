@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from supportflow.domain.ticket.events import SYSTEM
+from supportflow.domain.ticket.planned import PlannedTimer
 from supportflow.domain.ticket.routing import Stage
-from supportflow.domain.ticket.ticket import Busy, PlannedTimer, Ticket
+from supportflow.domain.ticket.ticket import Busy, Ticket
 from supportflow.domain.ticket.timers import AUTO_CLOSE, reached_at, whole_second_up
 from supportflow.services.desk.record_action import RecordAction
 from supportflow.services.outbox.effects import CompleteStep, ScheduleTimer

@@ -7,9 +7,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportflow.entrypoints.api import agent_or_admin, deps_of, install_error_handlers
 from supportflow.entrypoints.api.admin import router as admin_router
 from supportflow.entrypoints.api.bookings import router as bookings_router
+from supportflow.entrypoints.api.callers import agent_or_admin, deps_of
+from supportflow.entrypoints.api.http_errors import install_error_handlers
 from supportflow.entrypoints.api.problems import rca_answer
 from supportflow.entrypoints.api.problems import router as problems_router
 from supportflow.entrypoints.api.responses import COMMON, Moved, answer, json_response, problems
