@@ -39,4 +39,4 @@ def cal_9x5() -> BusinessCalendar:
 
 
 # The desk's use cases over in-memory adapters (defined with the tests that built it).
-from tests.unit.test_desk import world  # noqa: E402, F401
+from tests.unit.desk.test_desk import world  # noqa: E402, F401

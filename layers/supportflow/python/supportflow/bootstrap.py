@@ -1,12 +1,7 @@
-"""The composition root: the desk's adapters, the services its use cases share, and the hooks
-capabilities register on an action; the use cases themselves are wired next to their
-capability (`services/<capability>/wiring.py`), mixed in here.
-
-Dependencies are parameters (as in Cosmic Python's `bootstrap`): tests and the local stack pass
-fakes, moto-backed adapters or a simulated clock; on Lambda each is built from the function's
-validated settings on first use (adapters/build.py), so a function builds only what its use
-case touches.
-"""
+"""The composition root: the adapters (adapters/build.py, built from settings on first use or
+given by tests and the local stack), the services the use cases share, the hooks capabilities
+register on an action, and the use cases, wired next to their capability
+(`services/<capability>/wiring.py`) and mixed in here."""
 
 from __future__ import annotations
 
@@ -74,17 +69,12 @@ class Container(
         self._fixed_contracts = contracts
 
     def action_hooks(self) -> Sequence[ActionHook]:
-        """What capabilities add to an action on a ticket, in this order (see ActionHook): the
-        entitlement flags an agent's decision raises, the charges worked out again, and the
-        links problem management makes."""
+        """What capabilities add to an action on a ticket, in order (see ActionHook)."""
         return (self.decision_flags(), self.billing(), self.problem_links())
-
-    # ----- contracts and packs: as they stand, read again when a version is published --------
 
     @property
     def contracts(self) -> ContractDirectory:
-        """The contracts as they stand: given (tests), a fixed file (CONTRACTS_FILE), or the
-        stored versions (reloaded when one is added)."""
+        """Given (tests), a fixed file (CONTRACTS_FILE), or the stored versions."""
         if self._fixed_contracts is not None:
             return self._fixed_contracts
         if self.settings.contracts_file:
@@ -98,13 +88,13 @@ class Container(
         self._fixed_contracts = directory
 
     @cached_property
-    def contract_book(self) -> ContractBook:
+    def contract_book(self) -> ContractBook:  # the stored versions, read again when one is added
         from supportflow.services.admin.contracts import ContractBook
 
         return ContractBook(self.contract_store, self.clock)
 
     @cached_property
-    def policy_book(self) -> PolicyBook:
+    def policy_book(self) -> PolicyBook:  # the published packs, read again when one is added
         from supportflow.services.admin.policies import PolicyBook
 
         return PolicyBook(self.policy_store)
@@ -113,8 +103,6 @@ class Container(
     def policies(self) -> PolicyRegistry:
         """The shipped packs and the published versions (read again when one is published)."""
         return LivePolicies(self.policy_book.registry)
-
-    # ----- the services the use cases share ---------------------------------------------------
 
     @cached_property
     def tokens(self) -> CustomerTokens:
@@ -151,8 +139,8 @@ Build = Callable[[Container], "Handler"]
 
 
 def entry(build: Build, settings: type[Settings]) -> Handler:
-    """A function's Lambda entry point: its settings are checked now (cold start), its
-    dependencies are built at the first invocation and kept while the instance is warm."""
+    """A function's Lambda entry point: settings checked at cold start, dependencies built at
+    the first invocation and kept while the instance is warm."""
     config = load_settings(settings)
     built: dict[str, Handler] = {}
 

@@ -103,10 +103,6 @@ class ReviewTicketsSettings(_SignsLinks):  # an RCA task is confirmed with its l
     pass
 
 
-class WatchProblemsSettings(_SignsLinks):  # an RCA task's confirmation carries the link
-    pass
-
-
 class DispatchSettings(_SetsTimers):
     state_machine_arn: str = Field(alias="STATE_MACHINE_ARN", min_length=1)
 

@@ -63,8 +63,13 @@ def _report_of_file(path: str, policy_ref: str, period: Month) -> dict[str, Any]
     return report_from_document(document, period, read_ticket, policy_at, now)
 
 
+# The checkout this package was installed from (editable): layers/supportflow/python/
+# supportflow/entrypoints/cli/ is six folders below it.
+CHECKOUT = Path(__file__).resolve().parents[6]
+
+
 def simulate_command(args: argparse.Namespace) -> int:
-    root = Path(__file__).resolve().parents[4]  # layers/supportflow/python/supportflow/cli.py
+    root = CHECKOUT
     if not (root / "local" / "simulate.py").is_file():
         raise UsageError("simulate runs the local stack: run it from a checkout (make run's)")
     if str(root) not in sys.path:
