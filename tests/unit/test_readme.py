@@ -76,3 +76,17 @@ def test_the_layout_names_every_module_of_the_package() -> None:
             assert f"{top.stem}.py" in layout, top.name
     for function in (README.parent / "functions").iterdir():
         assert function.name in layout, function.name
+
+
+def test_every_path_the_readme_names_exists() -> None:
+    """The layout, the table of where each rule lives and the notes name files that exist."""
+    root = README.parent
+    package = root / "layers" / "supportflow" / "python" / "supportflow"
+    named = set(re.findall(r"`((?:[\w-]+/)+[\w.-]+\.(?:py|yaml|json))[`.:]", README.read_text()))
+    assert len(named) > 40
+    missing = [
+        path
+        for path in sorted(named)
+        if "<" not in path and not (root / path).exists() and not (package / path).exists()
+    ]
+    assert not missing, missing
