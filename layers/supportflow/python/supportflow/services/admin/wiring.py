@@ -5,20 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from supportflow.services.ports.provided import Provided
+
 if TYPE_CHECKING:
     from supportflow.services.admin.contracts import ContractBook, ManageContracts
     from supportflow.services.admin.policies import PolicyBook, PublishPolicies
-    from supportflow.services.ports.stores import ContractStore, PolicyStore
-    from supportflow.services.ports.tickets import Clock
 
 
-class Needs(Protocol):
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def contract_store(self) -> ContractStore: ...
-    @property
-    def policy_store(self) -> PolicyStore: ...
+class Needs(Provided, Protocol):
     @property
     def contract_book(self) -> ContractBook: ...
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from supportflow.services.ports.provided import Provided
+
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies import PolicyRegistry
@@ -12,21 +14,10 @@ if TYPE_CHECKING:
     from supportflow.services.billing.charges import Billing
     from supportflow.services.billing.entitlements import DecisionFlags
     from supportflow.services.billing.statements import Statements
-    from supportflow.services.ports.queue import Queue
-    from supportflow.services.ports.stores import BookingStore
-    from supportflow.services.ports.tickets import Clock, Tickets
     from supportflow.services.sla.deadlines import Deadlines
 
 
-class Needs(Protocol):
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def tickets(self) -> Tickets: ...
-    @property
-    def queue(self) -> Queue: ...
-    @property
-    def bookings(self) -> BookingStore: ...
+class Needs(Provided, Protocol):
     @property
     def contracts(self) -> ContractDirectory: ...
     @property

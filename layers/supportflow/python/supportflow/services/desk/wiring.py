@@ -6,29 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from supportflow.services.ports.provided import Provided
+
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.views import Attachments, TicketViews
     from supportflow.services.mail.conversation import CustomerMail
-    from supportflow.services.ports.external import MailStore
-    from supportflow.services.ports.outbox import Outbox
-    from supportflow.services.ports.queue import Queue
-    from supportflow.services.ports.tickets import Clock, Tickets
     from supportflow.services.sla.deadlines import Deadlines
 
 
-class Needs(Protocol):
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def tickets(self) -> Tickets: ...
-    @property
-    def outbox(self) -> Outbox: ...
-    @property
-    def queue(self) -> Queue: ...
-    @property
-    def mail_store(self) -> MailStore: ...
+class Needs(Provided, Protocol):
     @property
     def contracts(self) -> ContractDirectory: ...
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from supportflow.services.ports.provided import Provided
+
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.billing.entitlements import Ledger
@@ -16,26 +18,10 @@ if TYPE_CHECKING:
     from supportflow.services.intake.receive_mail import ReceiveMail
     from supportflow.services.mail.conversation import CustomerMail
     from supportflow.services.mail.tokens import CustomerTokens, Links
-    from supportflow.services.ports.external import MailStore
-    from supportflow.services.ports.stores import Filings, MailQuota
-    from supportflow.services.ports.tickets import Clock, Tickets
     from supportflow.services.sla.deadlines import Deadlines
-    from supportflow.settings import Settings
 
 
-class Needs(Protocol):
-    @property
-    def settings(self) -> Settings: ...
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def tickets(self) -> Tickets: ...
-    @property
-    def filings(self) -> Filings: ...
-    @property
-    def quota(self) -> MailQuota: ...
-    @property
-    def mail_store(self) -> MailStore: ...
+class Needs(Provided, Protocol):
     @property
     def contracts(self) -> ContractDirectory: ...
     @property

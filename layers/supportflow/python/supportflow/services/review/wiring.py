@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from supportflow.services.ports.provided import Provided
+
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies import PolicyRegistry
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.mail.tokens import Links
-    from supportflow.services.ports.queue import Queue
-    from supportflow.services.ports.stores import VerdictStore
-    from supportflow.services.ports.tickets import Clock, Tickets
     from supportflow.services.review.compliance_review import ComplianceReview
     from supportflow.services.review.early_warnings import EarlyWarnings
     from supportflow.services.review.keep_verdicts import KeepVerdicts
@@ -23,15 +22,7 @@ if TYPE_CHECKING:
     from supportflow.services.sla.deadlines import Deadlines
 
 
-class Needs(Protocol):
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def tickets(self) -> Tickets: ...
-    @property
-    def queue(self) -> Queue: ...
-    @property
-    def verdicts(self) -> VerdictStore: ...
+class Needs(Provided, Protocol):
     @property
     def contracts(self) -> ContractDirectory: ...
     @property

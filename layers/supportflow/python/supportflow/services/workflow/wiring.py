@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
+from supportflow.services.ports.provided import Provided
+
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.record_action import RecordAction
     from supportflow.services.mail.tokens import Links
     from supportflow.services.outbox.dispatch import Dispatch
-    from supportflow.services.ports.external import Timers, Workflow
-    from supportflow.services.ports.outbox import Outbox
-    from supportflow.services.ports.queue import Queue
-    from supportflow.services.ports.tickets import Clock, Tickets
     from supportflow.services.sla.deadlines import Deadlines
     from supportflow.services.workflow.escalate import Escalate
     from supportflow.services.workflow.fire_timer import FireTimer
@@ -23,19 +21,7 @@ if TYPE_CHECKING:
     from supportflow.services.workflow.triage import Triage
 
 
-class Needs(Protocol):
-    @property
-    def clock(self) -> Clock: ...
-    @property
-    def tickets(self) -> Tickets: ...
-    @property
-    def outbox(self) -> Outbox: ...
-    @property
-    def queue(self) -> Queue: ...
-    @property
-    def timers(self) -> Timers: ...
-    @property
-    def workflow(self) -> Workflow: ...
+class Needs(Provided, Protocol):
     @property
     def contracts(self) -> ContractDirectory: ...
     @property
