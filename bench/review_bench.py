@@ -41,7 +41,7 @@ from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.verdicts import DynamoVerdicts, month_pk
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.review.verdicts import Verdict
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 from supportflow.services.review.compliance_review import ComplianceReview
 
 TABLE = "supportflow-bench-review"

@@ -73,7 +73,7 @@ from moto.dynamodb.models import dynamodb_backends
 from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.domain.common.timeutil import parse_instant
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "workflow.json"

@@ -33,7 +33,7 @@ from local.review_page import ReviewError, review_page
 from local.runtime import Runtime, Stopping
 from local.serial import LOCK
 from local.stack import REGION, load_template
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 log = logging.getLogger(__name__)
 PAGES = Path(__file__).resolve().parent / "pages"

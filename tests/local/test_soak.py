@@ -19,7 +19,7 @@ from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.sla.sla_state import TicketEvent
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 from tests.browser.conftest import start_server
 from tests.local.test_concurrency import AGENT, request
 

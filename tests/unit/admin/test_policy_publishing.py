@@ -14,7 +14,7 @@ import yaml
 import supportflow.policies as packs
 from supportflow.adapters.memory.stores import InMemoryPolicies
 from supportflow.domain.policy.errors import PolicyError
-from supportflow.policies import LivePolicies, in_use, shipped, use
+from supportflow.policies.registry import LivePolicies, in_use, shipped, use
 from supportflow.services.admin.policies import PolicyBook, PublishPolicies
 
 NOW = datetime(2025, 3, 31, 7, 0, tzinfo=UTC)  # Monday 09:00 in Amsterdam

@@ -17,7 +17,7 @@ from supportflow.domain.billing.bookings import (
     check_no_show,
     month_charges,
 )
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 SAAS = shipped().get("saas-basic")
 FRIDAY_10 = datetime.fromisoformat("2027-05-14T10:00:00+02:00")

@@ -15,7 +15,7 @@ from supportflow.adapters.memory.fakes import InMemoryMailStore
 from supportflow.contracts.demo_data import demo
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.sla.priority import TicketError
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 from supportflow.services.intake.authority import classify, judge
 from supportflow.services.intake.open_ticket import Held, Opened
 from supportflow.services.intake.phone import PhoneNote

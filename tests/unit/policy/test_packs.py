@@ -9,7 +9,7 @@ import json
 import pytest
 
 from supportflow.entrypoints.cli.main import main
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 PACKS = ["best-effort", "hosting-standby", "integration-9x5", "saas-basic", "web-agency"]
 

@@ -13,7 +13,7 @@ from supportflow.domain.policy.errors import PolicyError
 from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.sla.sla_state import TicketEvent
-from supportflow.policies import PolicyRegistry, UnknownPolicyError
+from supportflow.policies.registry import PolicyRegistry, UnknownPolicyError
 
 PACKS = Path(supportflow.policies.__file__).parent
 

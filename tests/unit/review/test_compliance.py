@@ -22,7 +22,7 @@ from supportflow.domain.review.verdicts import Verdict, verdicts_of
 from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.entrypoints.cli.main import main
 from supportflow.entrypoints.cli.report import report_from_document
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 H = 3600
 NOW = "2027-06-10T12:00:00+02:00"

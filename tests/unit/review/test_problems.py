@@ -21,7 +21,7 @@ from supportflow.domain.review.problems import (
     recurrence,
 )
 from supportflow.domain.ticket.events import LoggedEvent
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 from tests.unit.sla.test_clock import run
 
 RCA = {"type": "rca", "category": "requested"}

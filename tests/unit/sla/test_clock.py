@@ -14,7 +14,7 @@ from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.sla.priority import TicketError
 from supportflow.domain.sla.sla_state import SlaState, TicketEvent
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 HOUR = 3600
 

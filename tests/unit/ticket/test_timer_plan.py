@@ -15,7 +15,7 @@ from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.ticket.routing import ActionError, Stage
 from supportflow.domain.ticket.ticket import Busy, Ticket
 from supportflow.domain.ticket.timers import AUTO_CLOSE, ESCALATION, plan_timers
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 
 POLICY = shipped().get("integration-9x5")
 START = parse_instant("2025-03-31T08:00:00+02:00")

@@ -16,7 +16,7 @@ from supportflow.domain.common.periods import Month
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.common.vocabulary import METRICS
 from supportflow.domain.review.compliance import build_report
-from supportflow.policies import shipped
+from supportflow.policies.registry import shipped
 from supportflow.services.review.keep_verdicts import ticket_verdicts
 from tests.workflow.conftest import Desk
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from supportflow.adapters.build import Adapters
 from supportflow.contracts.directory import ContractDirectory
-from supportflow.policies import LivePolicies, PolicyRegistry
+from supportflow.policies.registry import LivePolicies, PolicyRegistry
 from supportflow.services.admin.wiring import AdminUseCases
 from supportflow.services.billing.wiring import BillingUseCases
 from supportflow.services.desk.wiring import DeskUseCases

@@ -13,7 +13,7 @@ from supportflow.domain.review.problems import ProblemError
 from supportflow.domain.sla.priority import TicketError
 from supportflow.domain.ticket.routing import ActionError
 from supportflow.domain.ticket.ticket import Busy
-from supportflow.policies import UnknownPolicyError
+from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.ports.tickets import (

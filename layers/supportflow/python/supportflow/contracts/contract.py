@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from supportflow.domain.billing.entitlements import Period, Terms
 from supportflow.domain.common.money import parse_eur
 from supportflow.domain.common.text import EmailAddress, OneLine
-from supportflow.policies import in_use
+from supportflow.policies.registry import in_use
 
 
 class ContractError(ValueError):

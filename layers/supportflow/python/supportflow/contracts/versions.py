@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from supportflow.contracts.contract import Contract
-from supportflow.policies import in_use
+from supportflow.policies.registry import in_use
 
 
 @dataclass(frozen=True)

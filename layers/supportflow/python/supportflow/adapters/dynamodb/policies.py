@@ -17,7 +17,7 @@ from supportflow.adapters.dynamodb.models import MODELS, _Base
 from supportflow.adapters.dynamodb.transactions import add_version, revision_of
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.policy.policy import load_policy_text
-from supportflow.policies import PublishedPolicy
+from supportflow.policies.registry import PublishedPolicy
 
 PK = "POLICIES"
 REVISION = "POLICIES#REVISION"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.billing.bookings import Booking
-from supportflow.policies import PublishedPolicy
+from supportflow.policies.registry import PublishedPolicy
 from supportflow.services.ports.stores import HeldFiling, VerdictRow
 
 

@@ -28,7 +28,7 @@ import yaml
 
 from supportflow.contracts.contract import ContractError
 from supportflow.domain.policy.errors import PolicyError
-from supportflow.policies import load_policy_file
+from supportflow.policies.registry import load_policy_file
 from supportflow.services.admin.contracts import read_contract
 
 LOCAL_API = "http://localhost:8080/api"

@@ -14,7 +14,7 @@ from supportflow.domain.policy.policy import Policy
 from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.entrypoints.cli.usage import UsageError
-from supportflow.policies import load_policy_file, shipped
+from supportflow.policies.registry import load_policy_file, shipped
 
 
 def policy_of(ref: str, on: datetime | None) -> Policy:

@@ -52,7 +52,7 @@ from supportflow.entrypoints.cli.sla_commands import (
     validate_command,
 )
 from supportflow.entrypoints.cli.usage import EXIT_USAGE, UsageError
-from supportflow.policies import UnknownPolicyError
+from supportflow.policies.registry import UnknownPolicyError
 
 # Bad input, each with its own one-line message: exit 2.
 BAD_INPUT = (

@@ -24,7 +24,7 @@ from supportflow.domain.sla.sla_state import SlaState, TicketEvent
 from supportflow.entrypoints.cli.inputs import policy_of, read_instant, read_json, replay_input
 from supportflow.entrypoints.cli.output import print_json
 from supportflow.entrypoints.cli.usage import UsageError
-from supportflow.policies import load_policy_file, shipped
+from supportflow.policies.registry import load_policy_file, shipped
 
 
 def policies_command(args: argparse.Namespace) -> int:

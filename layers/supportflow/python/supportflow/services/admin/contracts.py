@@ -16,7 +16,7 @@ from supportflow.contracts.contract import Contract, ContractError
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.contracts.loading import reason_of
 from supportflow.contracts.versions import ContractVersion, in_force
-from supportflow.policies import in_use
+from supportflow.policies.registry import in_use
 from supportflow.services.admin.revisions import RevisionedCopy
 from supportflow.services.ports.stores import ContractStore
 from supportflow.services.ports.tickets import Clock, ConcurrentUpdate

@@ -17,7 +17,7 @@ from typing import Any
 
 from supportflow.domain.policy.errors import PolicyError
 from supportflow.domain.policy.policy import Policy, load_policy_text
-from supportflow.policies import (
+from supportflow.policies.registry import (
     PolicyRegistry,
     PublishedPolicy,
     UnknownPolicyError,

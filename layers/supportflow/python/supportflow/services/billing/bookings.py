@@ -38,7 +38,7 @@ from supportflow.domain.common.money import eur, number
 from supportflow.domain.common.periods import Month, ReportError
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.domain.policy.policy import Policy
-from supportflow.policies import PolicyRegistry
+from supportflow.policies.registry import PolicyRegistry
 from supportflow.services.ports.stores import BookingStore
 from supportflow.services.ports.tickets import Clock, ConcurrentUpdate, KeyReused
 

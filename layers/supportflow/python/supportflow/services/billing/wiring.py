@@ -9,7 +9,7 @@ from supportflow.services.ports.provided import Provided
 
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
-    from supportflow.policies import PolicyRegistry
+    from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.billing.bookings import LiveSupport
     from supportflow.services.billing.charges import Billing
     from supportflow.services.billing.entitlements import DecisionFlags

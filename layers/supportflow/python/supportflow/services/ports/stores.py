@@ -14,7 +14,7 @@ from supportflow.domain.review.verdicts import Verdict
 if TYPE_CHECKING:
     from supportflow.contracts.versions import ContractVersion
     from supportflow.domain.billing.bookings import Booking
-    from supportflow.policies import PublishedPolicy
+    from supportflow.policies.registry import PublishedPolicy
 
 
 @dataclass(frozen=True)

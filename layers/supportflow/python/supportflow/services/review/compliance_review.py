@@ -20,7 +20,7 @@ from supportflow.domain.review.verdicts import (
     Verdict,
 )
 from supportflow.domain.review.warnings import ThresholdWarning, threshold_warnings
-from supportflow.policies import PolicyRegistry
+from supportflow.policies.registry import PolicyRegistry
 from supportflow.services.ports.stores import VerdictRow, VerdictStore
 from supportflow.services.ports.tickets import Clock
 

@@ -14,7 +14,7 @@ from supportflow.domain.review.verdicts import (
 from supportflow.domain.review.warnings import ThresholdWarning
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.policies import PolicyRegistry
+from supportflow.policies.registry import PolicyRegistry
 from supportflow.services.mail import compose as mail
 from supportflow.services.mail.tokens import Links
 from supportflow.services.outbox.effects import SendMail

@@ -22,7 +22,7 @@ from supportflow.domain.review.verdicts import (
 from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.policies import PolicyRegistry
+from supportflow.policies.registry import PolicyRegistry
 from supportflow.services.ports.stores import VerdictRow, VerdictStore
 from supportflow.services.ports.tickets import Clock, TicketNotFound, Tickets
 

@@ -10,7 +10,7 @@ from supportflow.services.ports.provided import Provided
 
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
-    from supportflow.policies import PolicyRegistry
+    from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.mail.tokens import Links
     from supportflow.services.review.compliance_review import ComplianceReview

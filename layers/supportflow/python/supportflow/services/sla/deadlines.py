@@ -12,7 +12,7 @@ from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.domain.ticket.timers import plan_timers, sla_summary
-from supportflow.policies import PolicyRegistry
+from supportflow.policies.registry import PolicyRegistry
 from supportflow.services.outbox.effects import timer_effects
 from supportflow.services.ports.outbox import Effect
 
