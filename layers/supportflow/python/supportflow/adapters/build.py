@@ -11,26 +11,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
-from supportflow.services.ports.outbox import Outbox
-from supportflow.services.ports.queue import Queue
-from supportflow.services.ports.stores import (
-    BookingStore,
-    ContractStore,
-    Filings,
-    MailQuota,
-    PolicyStore,
-    VerdictStore,
-)
-from supportflow.services.ports.tickets import Tickets
 from supportflow.settings import Settings
 
+if TYPE_CHECKING:
+    from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
+    from supportflow.services.ports.outbox import Outbox
+    from supportflow.services.ports.queue import Queue
+    from supportflow.services.ports.stores import (
+        BookingStore,
+        ContractStore,
+        Filings,
+        MailQuota,
+        PolicyStore,
+        VerdictStore,
+    )
+    from supportflow.services.ports.tickets import Tickets
 
-class TicketStore(Tickets, Outbox, Queue, Protocol):
-    """One table holds the tickets, their outbox and the queue's index: one adapter implements
-    the three ports, and each use case is handed the one it needs."""
+    class TicketStore(Tickets, Outbox, Queue, Protocol):
+        """One table holds the tickets, their outbox and the queue's index: one adapter implements
+        the three ports, and each use case is handed the one it needs."""
 
 
 class Adapters:

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from supportflow.services.ports.provided import Provided
-
 if TYPE_CHECKING:
     from supportflow.services.admin.contracts import ContractBook, ManageContracts
     from supportflow.services.admin.policies import PolicyBook, PublishPolicies
+    from supportflow.services.ports.provided import Provided
 
-
-class Needs(Provided, Protocol):
-    @property
-    def contract_book(self) -> ContractBook: ...
-    @property
-    def policy_book(self) -> PolicyBook: ...
+    class Needs(Provided, Protocol):
+        @property
+        def contract_book(self) -> ContractBook: ...
+        @property
+        def policy_book(self) -> PolicyBook: ...
 
 
 class AdminUseCases:

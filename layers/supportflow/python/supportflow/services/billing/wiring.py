@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from supportflow.services.ports.provided import Provided
-
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies.registry import PolicyRegistry
@@ -14,17 +12,17 @@ if TYPE_CHECKING:
     from supportflow.services.billing.charges import Billing
     from supportflow.services.billing.entitlements import DecisionFlags
     from supportflow.services.billing.statements import Statements
+    from supportflow.services.ports.provided import Provided
     from supportflow.services.sla.deadlines import Deadlines
 
-
-class Needs(Provided, Protocol):
-    @property
-    def contracts(self) -> ContractDirectory: ...
-    @property
-    def policies(self) -> PolicyRegistry: ...
-    @property
-    def deadlines(self) -> Deadlines: ...
-    def live_support(self) -> LiveSupport: ...
+    class Needs(Provided, Protocol):
+        @property
+        def contracts(self) -> ContractDirectory: ...
+        @property
+        def policies(self) -> PolicyRegistry: ...
+        @property
+        def deadlines(self) -> Deadlines: ...
+        def live_support(self) -> LiveSupport: ...
 
 
 class BillingUseCases:

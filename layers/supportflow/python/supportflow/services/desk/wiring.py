@@ -6,24 +6,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from supportflow.services.ports.provided import Provided
-
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.views import Attachments, TicketViews
     from supportflow.services.mail.conversation import CustomerMail
+    from supportflow.services.ports.provided import Provided
     from supportflow.services.sla.deadlines import Deadlines
 
-
-class Needs(Provided, Protocol):
-    @property
-    def contracts(self) -> ContractDirectory: ...
-    @property
-    def deadlines(self) -> Deadlines: ...
-    @property
-    def customer_mail(self) -> CustomerMail: ...
-    def action_hooks(self) -> Sequence[ActionHook]: ...
+    class Needs(Provided, Protocol):
+        @property
+        def contracts(self) -> ContractDirectory: ...
+        @property
+        def deadlines(self) -> Deadlines: ...
+        @property
+        def customer_mail(self) -> CustomerMail: ...
+        def action_hooks(self) -> Sequence[ActionHook]: ...
 
 
 class DeskUseCases:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from supportflow.services.ports.provided import Provided
-
 if TYPE_CHECKING:
     from supportflow.services.outbox.dispatch import Dispatch
+    from supportflow.services.ports.provided import Provided
 
 
 class OutboxUseCases:

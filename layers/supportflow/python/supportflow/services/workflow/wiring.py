@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from supportflow.services.ports.provided import Provided
-
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.record_action import RecordAction
     from supportflow.services.mail.tokens import Links
     from supportflow.services.outbox.dispatch import Dispatch
+    from supportflow.services.ports.provided import Provided
     from supportflow.services.sla.deadlines import Deadlines
     from supportflow.services.workflow.escalate import Escalate
     from supportflow.services.workflow.fire_timer import FireTimer
@@ -20,16 +19,15 @@ if TYPE_CHECKING:
     from supportflow.services.workflow.record_failure import RecordFailure
     from supportflow.services.workflow.triage import Triage
 
-
-class Needs(Provided, Protocol):
-    @property
-    def contracts(self) -> ContractDirectory: ...
-    @property
-    def deadlines(self) -> Deadlines: ...
-    @property
-    def links(self) -> Links: ...
-    def record_action(self) -> RecordAction: ...
-    def dispatch(self) -> Dispatch: ...
+    class Needs(Provided, Protocol):
+        @property
+        def contracts(self) -> ContractDirectory: ...
+        @property
+        def deadlines(self) -> Deadlines: ...
+        @property
+        def links(self) -> Links: ...
+        def record_action(self) -> RecordAction: ...
+        def dispatch(self) -> Dispatch: ...
 
 
 class WorkflowUseCases:
