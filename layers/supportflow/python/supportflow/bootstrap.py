@@ -1,36 +1,31 @@
-"""The composition root: the adapters (adapters/build.py, built from settings on first use or
-given by tests and the local stack), the services the use cases share, the hooks capabilities
-register on an action, and the use cases, wired next to their capability
-(`services/<capability>/wiring.py`) and mixed in here."""
+"""The composition root: the adapters (adapters/build.py: built from settings on first use, or
+given by tests and the local stack), the contracts as they stand, the hooks capabilities
+register on an action, and the services and use cases of every capability, each wired next to
+it (`services/<capability>/wiring.py`) and mixed in here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from supportflow.adapters.build import Adapters
 from supportflow.contracts.directory import ContractDirectory
-from supportflow.policies.registry import LivePolicies, PolicyRegistry
 from supportflow.services.admin.wiring import AdminUseCases
 from supportflow.services.billing.wiring import BillingUseCases
 from supportflow.services.desk.wiring import DeskUseCases
 from supportflow.services.intake.wiring import IntakeUseCases
+from supportflow.services.mail.wiring import MailServices
 from supportflow.services.outbox.wiring import OutboxUseCases
 from supportflow.services.review.wiring import ReviewUseCases
+from supportflow.services.sla.wiring import SlaServices
 from supportflow.services.workflow.wiring import WorkflowUseCases
 from supportflow.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from supportflow.observability import Handler
-    from supportflow.services.admin.contracts import ContractBook
-    from supportflow.services.admin.policies import PolicyBook
-    from supportflow.services.billing.entitlements import Ledger
+    from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.desk.record_action import ActionHook
-    from supportflow.services.mail.conversation import CustomerMail
-    from supportflow.services.mail.tokens import CustomerTokens, Links
-    from supportflow.services.sla.deadlines import Deadlines
 
 
 def system_clock() -> datetime:
@@ -39,13 +34,15 @@ def system_clock() -> datetime:
 
 class Container(
     Adapters,
+    SlaServices,
+    MailServices,
+    AdminUseCases,
     OutboxUseCases,
     WorkflowUseCases,
     DeskUseCases,
     IntakeUseCases,
     BillingUseCases,
     ReviewUseCases,
-    AdminUseCases,
 ):
     """What one function needs: its adapters, the shared services, and its use cases."""
 
@@ -69,12 +66,14 @@ class Container(
         self._fixed_contracts = contracts
 
     def action_hooks(self) -> Sequence[ActionHook]:
-        """What capabilities add to an action on a ticket, in order (see ActionHook)."""
+        """What capabilities add to an action on a ticket, in order (see ActionHook): the flags
+        an agent's decision raises, the charges worked out again, problem management's links."""
         return (self.decision_flags(), self.billing(), self.problem_links())
 
     @property
     def contracts(self) -> ContractDirectory:
-        """Given (tests), a fixed file (CONTRACTS_FILE), or the stored versions."""
+        """The contracts as they stand: given (tests), a fixed file (CONTRACTS_FILE), or the
+        stored versions (read again when one is added)."""
         if self._fixed_contracts is not None:
             return self._fixed_contracts
         if self.settings.contracts_file:
@@ -87,60 +86,13 @@ class Container(
         """A fixed set of contracts from now on (tests)."""
         self._fixed_contracts = directory
 
-    @cached_property
-    def contract_book(self) -> ContractBook:  # the stored versions, read again when one is added
-        from supportflow.services.admin.contracts import ContractBook
-
-        return ContractBook(self.contract_store, self.clock)
-
-    @cached_property
-    def policy_book(self) -> PolicyBook:  # the published packs, read again when one is added
-        from supportflow.services.admin.policies import PolicyBook
-
-        return PolicyBook(self.policy_store)
-
-    @cached_property
-    def policies(self) -> PolicyRegistry:
-        """The shipped packs and the published versions (read again when one is published)."""
-        return LivePolicies(self.policy_book.registry)
-
-    @cached_property
-    def tokens(self) -> CustomerTokens:
-        from supportflow.services.mail.tokens import CustomerTokens
-
-        return CustomerTokens(self.token_secret)  # read on first use
-
-    @cached_property
-    def links(self) -> Links:
-        from supportflow.services.mail.tokens import Links
-
-        return Links.under(self.settings.link_base)
-
-    @cached_property
-    def deadlines(self) -> Deadlines:
-        from supportflow.services.sla.deadlines import Deadlines
-
-        return Deadlines(self.policies)
-
-    @cached_property
-    def ledger(self) -> Ledger:  # one per function: it keeps the averages a while
-        from supportflow.services.billing.entitlements import Ledger
-
-        return Ledger(self.queue)
-
-    @property
-    def customer_mail(self) -> CustomerMail:
-        from supportflow.services.mail.conversation import CustomerMail
-
-        return CustomerMail(self.contracts, self.deadlines, self.tokens, self.links)
-
 
 Build = Callable[[Container], "Handler"]
 
 
 def entry(build: Build, settings: type[Settings]) -> Handler:
-    """A function's Lambda entry point: settings checked at cold start, dependencies built at
-    the first invocation and kept while the instance is warm."""
+    """A function's Lambda entry point: its settings are checked now (cold start), its
+    dependencies are built at the first invocation and kept while the instance is warm."""
     config = load_settings(settings)
     built: dict[str, Handler] = {}
 

@@ -3,9 +3,11 @@ bootstrap.Container): the books every function reads, and the admin's use cases.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.admin.contracts import ContractBook, ManageContracts
     from supportflow.services.admin.policies import PolicyBook, PublishPolicies
     from supportflow.services.ports.provided import Provided
@@ -15,9 +17,32 @@ if TYPE_CHECKING:
         def contract_book(self) -> ContractBook: ...
         @property
         def policy_book(self) -> PolicyBook: ...
+        @property
+        def policies(self) -> PolicyRegistry: ...
 
 
 class AdminUseCases:
+    @cached_property
+    def contract_book(
+        self: Needs,
+    ) -> ContractBook:  # the stored versions, read again when one is added
+        from supportflow.services.admin.contracts import ContractBook
+
+        return ContractBook(self.contract_store, self.clock)
+
+    @cached_property
+    def policy_book(self: Needs) -> PolicyBook:  # read again when a version is published
+        from supportflow.services.admin.policies import PolicyBook
+
+        return PolicyBook(self.policy_store)
+
+    @cached_property
+    def policies(self: Needs) -> PolicyRegistry:
+        """The shipped packs and the published versions (read again when one is published)."""
+        from supportflow.policies.registry import LivePolicies
+
+        return LivePolicies(self.policy_book.registry)
+
     def manage_contracts(self: Needs) -> ManageContracts:
         from supportflow.services.admin.contracts import ManageContracts
 

@@ -1,8 +1,10 @@
 """Billing's use cases wired (a mixin of the composition root, bootstrap.Container): the charges
-and the entitlement flags an action hooks in, statements, live-support sessions."""
+and the entitlement flags an action hooks in, statements, live-support sessions,
+and the organisations' ledger."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -10,7 +12,7 @@ if TYPE_CHECKING:
     from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.billing.bookings import LiveSupport
     from supportflow.services.billing.charges import Billing
-    from supportflow.services.billing.entitlements import DecisionFlags
+    from supportflow.services.billing.entitlements import DecisionFlags, Ledger
     from supportflow.services.billing.statements import Statements
     from supportflow.services.ports.provided import Provided
     from supportflow.services.sla.deadlines import Deadlines
@@ -47,3 +49,9 @@ class BillingUseCases:
         from supportflow.services.billing.bookings import LiveSupport
 
         return LiveSupport(self.bookings, lambda: self.contracts, self.policies, self.clock)
+
+    @cached_property
+    def ledger(self: Needs) -> Ledger:  # one per function: it keeps the averages a while
+        from supportflow.services.billing.entitlements import Ledger
+
+        return Ledger(self.queue)
