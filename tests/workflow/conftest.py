@@ -21,10 +21,12 @@ from typing import Any
 
 import boto3
 import pytest
+from local.aws_calls import Call, recording
 from local.faults import FAULTS
+from local.iam_policies import grants, names_of, refused, translated
 from local.lambda_shim import FakeContext, installed
 from local.serial import serialized
-from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
+from local.stack import ACCOUNT, MOTO_CONFIG, REGION, STACK, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from moto import mock_aws
@@ -34,6 +36,7 @@ from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.domain.common.timeutil import parse_instant
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
+TOKEN_PARAMETER = "/supportflow/token-secret"  # the template's default TokenSecretParameterName
 
 
 def set_headers(event: dict[str, Any], **headers: str) -> None:
@@ -249,12 +252,53 @@ def delivering(stack: LocalStack) -> Iterator[StreamPump]:
         thread.join(timeout=5)
 
 
+GRANTS: dict[str, list[str]] = {}  # function -> its statements' Sids (the report below)
+USED: set[tuple[str, str]] = set()  # (function, Sid) that granted a call in some test
+
+
+def check_least_privilege(stack: LocalStack, calls: list[Call]) -> None:
+    """Every AWS call a function made in the test is one its role in template.yaml allows
+    (moto checks no IAM): the function, the action and the resource of each that is not."""
+    functions = {arn.rsplit(":", 1)[-1]: logical for logical, arn in stack.function_arns.items()}
+    names = names_of(stack, REGION, ACCOUNT, STACK)
+    cfn = translated()
+    for logical in functions.values():
+        GRANTS.setdefault(logical, grants(cfn, logical, names))
+    refusals = refused(calls, functions, names, cfn, USED)
+    if refusals:
+        pytest.fail("not allowed by template.yaml:\n" + "\n".join(map(str, refusals)))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """test-artifacts/least-privilege.json: per function, the statements that granted a call in
+    the tests and those no test exercised (on AWS only: see the README)."""
+    if not GRANTS:
+        return
+    report = {
+        function: {
+            "used": sorted(sid for sid in sids if (function, sid) in USED),
+            "not_exercised": sorted(sid for sid in sids if (function, sid) not in USED),
+        }
+        for function, sids in sorted(GRANTS.items())
+    }
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "least-privilege.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=1) + "\n")
+
+
 @pytest.fixture
 def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
     FAULTS.clear()
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
         monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
         stack = provision()
+        # the token secret from SSM, as on AWS (the calls are checked against the roles)
+        secret = stack.env.pop("TOKEN_SECRET")
+        boto3.client("ssm", region_name=REGION).put_parameter(
+            Name=TOKEN_PARAMETER, Value=secret, Type="SecureString"
+        )
+        stack.env["TOKEN_SECRET_PARAMETER"] = TOKEN_PARAMETER
+        monkeypatch.delenv("TOKEN_SECRET", raising=False)
         for key, value in stack.env.items():
             monkeypatch.setenv(key, value)
         clock = Clock("2025-03-31T09:00:00+02:00")
@@ -262,10 +306,11 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
         bind_models(stack.table_name, REGION)
         sfn = boto3.client("stepfunctions", region_name=REGION)
         pump = stack.timer_pump()
-        with installed(stack.registry), delivering(stack):
+        with installed(stack.registry), delivering(stack), recording() as calls:
             try:
                 ses = boto3.client("ses", region_name=REGION)
                 yield Desk(stack, clock, pump, sfn, ses, DynamoTickets())
+                check_least_privilege(stack, calls.take())
             finally:
                 for page in sfn.get_paginator("list_executions").paginate(
                     stateMachineArn=stack.state_machine_arn, statusFilter="RUNNING"
