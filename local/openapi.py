@@ -10,28 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from supportflow.entrypoints.api import intake, ticket_api
+from supportflow.entrypoints.api.openapi import merged
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "openapi.json"
 
 
 def generate() -> dict[str, Any]:
-    merged: dict[str, Any] | None = None
-    for module in (intake, ticket_api):
-        schema = module.app.get_openapi_schema(
-            title="supportflow API",
-            version="0.1.0",
-            description="Tickets in, SLA deadlines out: intake, agent and customer actions.",
-        ).model_dump(mode="json", by_alias=True, exclude_none=True)
-        if merged is None:
-            merged = schema
-        else:
-            merged["paths"].update(schema["paths"])
-            merged.setdefault("components", {}).setdefault("schemas", {}).update(
-                schema.get("components", {}).get("schemas", {})
-            )
-    assert merged is not None
-    return merged
+    return merged([intake.app, ticket_api.app])
 
 
 def render() -> str:

@@ -39,3 +39,15 @@ def test_every_route_is_documented() -> None:
     }
     body = paths["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/NewTicket")
+
+
+def test_a_held_filing_is_documented() -> None:
+    responses = generate()["paths"]["/tickets"]["post"]["responses"]
+    assert {"200", "201", "202"} <= set(responses)
+    assert "held for an agent" in responses["202"]["description"]
+
+
+def test_the_ticket_api_serves_the_same_document() -> None:
+    from supportflow.entrypoints.api.ticket_api import openapi
+
+    assert openapi() == generate()

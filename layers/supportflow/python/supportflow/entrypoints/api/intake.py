@@ -11,6 +11,7 @@ from supportflow.entrypoints.api.http_errors import install_error_handlers
 from supportflow.entrypoints.api.responses import (
     COMMON,
     Filed,
+    Held202,
     Repeated,
     answer,
     json_response,
@@ -42,6 +43,11 @@ install_error_handlers(app)
         201: answer("filed", Filed),
         200: answer(
             "the same ticket again (no token: the link was mailed to its contact)", Repeated
+        ),
+        202: answer(
+            "held for an agent to check (an address or a customer the desk does not know: "
+            "answered alike, nothing is mailed)",
+            Held202,
         ),
         **problems(*COMMON),
     },

@@ -11,6 +11,7 @@ from supportflow.entrypoints.api.admin import router as admin_router
 from supportflow.entrypoints.api.bookings import router as bookings_router
 from supportflow.entrypoints.api.callers import agent_or_admin, deps_of
 from supportflow.entrypoints.api.http_errors import install_error_handlers
+from supportflow.entrypoints.api.openapi import merged
 from supportflow.entrypoints.api.problems import rca_answer
 from supportflow.entrypoints.api.problems import router as problems_router
 from supportflow.entrypoints.api.responses import COMMON, Moved, answer, json_response, problems
@@ -266,4 +267,7 @@ def decide_filing(
 
 @app.get("/openapi.json", summary="This API's OpenAPI document", include_in_schema=False)
 def openapi() -> dict[str, Any]:
-    return app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
+    """The whole API's document (openapi.json): the intake's routes too."""
+    from supportflow.entrypoints.api import intake  # the intake's app, only when asked
+
+    return merged([intake.app, app])
