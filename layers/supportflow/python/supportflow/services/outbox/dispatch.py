@@ -6,7 +6,8 @@ marked done: starting an execution, creating or deleting a named schedule and co
 are safe to repeat; a mail is not, so a mail's entry is leased first (two deliverers never send
 it at once) and recorded as sent with the mail service's message id, never before it was
 accepted. A failure
-leaves the entry pending and holds back the ticket's later entries, so effects keep their order.
+leaves the entry pending and holds back the ticket's later entries, so effects keep their order;
+a failing mail holds back only the ticket's later mails (its timers and steps go on).
 """
 
 from __future__ import annotations
@@ -73,10 +74,15 @@ class Dispatch:
         return self.mailer_of()
 
     def deliver(self, entries: Iterable[OutboxEntry]) -> Delivery:
+        """Perform the entries in order. One that fails holds back what follows it on its
+        ticket, except that a mail holds back only the ticket's later mails: a mail service
+        that refuses never stops a ticket's timers and workflow steps."""
         result = Delivery()
-        blocked: set[str] = set()
+        blocked: set[str] = set()  # a ticket whose effect failed: its later effects wait
+        mail_blocked: set[str] = set()  # a ticket whose mail failed: its later mails wait
         for entry in entries:
-            if entry.ticket_id in blocked:
+            leased = entry.effect.leased
+            if entry.ticket_id in blocked or (leased and entry.ticket_id in mail_blocked):
                 result.left.append(entry)
                 continue
             try:
@@ -97,7 +103,7 @@ class Dispatch:
             elif outcome is Lease.GONE:
                 result.skipped.append(entry)
             else:  # failed, or another deliverer holds it: keep the order, try later
-                blocked.add(entry.ticket_id)
+                (mail_blocked if leased else blocked).add(entry.ticket_id)
                 result.left.append(entry)
         return result
 
