@@ -254,8 +254,23 @@ class Runtime:
         self._loop("persistence", 1.0, self._checkpoint)
 
     def deliver_effects(self) -> int:
+        """Deliver the outbox from the table's stream. A pass that leaves an entry undelivered
+        (an AWS call refused it: the dispatcher tries again) shows on every page as the outbox
+        failing, until a pass delivers again (on AWS: the EffectsFailed alarm)."""
         assert self.effects is not None
-        return self.effects.pump()
+        before = self.effects.errors
+        moved = self.effects.pump()
+        outbox = self.health.setdefault("outbox", {"runs": 0, "errors": 0, "last_error": None})
+        outbox["runs"] += 1
+        if self.effects.errors > before:
+            outbox["errors"] += self.effects.errors - before
+            outbox["ok"] = False
+            outbox["last_error"] = (
+                "effects not delivered: an AWS call was refused (retried; the log says which)"
+            )
+        elif moved:
+            outbox["ok"] = True
+        return moved
 
     def reconcile(self) -> dict[str, Any]:
         """One reconciliation round, as the scheduled function runs it on AWS."""
