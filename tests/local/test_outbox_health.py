@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ def _wait(what: Callable[[], bool], timeout: float = 30.0) -> None:
 
 def test_undelivered_effects_show_on_the_pages_until_delivered(tmp_path: Path) -> None:
     FAULTS.clear()
+    environment = dict(os.environ)  # the runtime sets the functions' settings in os.environ
     runtime = Runtime(data_dir=tmp_path, smtp_port=0, timer_loop=False, reconcile_every=3600.0)
     with contextlib.redirect_stdout(io.StringIO()):  # the handlers' metrics
         runtime.up()
@@ -56,3 +58,5 @@ def test_undelivered_effects_show_on_the_pages_until_delivered(tmp_path: Path) -
         finally:
             FAULTS.clear()
             runtime.down()
+            os.environ.clear()
+            os.environ.update(environment)
