@@ -49,11 +49,9 @@ class Recorder:
         self.calls: list[Call] = []
         self._lock = threading.Lock()
 
-    def add(self, service: str, operation: str, params: Mapping[str, Any]) -> None:
-        function = CALLER.get()
-        if function is not None:
-            with self._lock:
-                self.calls.append(Call(function, service, operation, dict(params)))
+    def add(self, function: str, service: str, operation: str, params: Mapping[str, Any]) -> None:
+        with self._lock:
+            self.calls.append(Call(function, service, operation, dict(params)))
 
     def take(self) -> list[Call]:
         with self._lock:
@@ -74,10 +72,11 @@ def _install() -> None:
         return
 
     def recording(self: Any, operation_name: str, api_params: Mapping[str, Any]) -> Any:
-        if _ACTIVE and CALLER.get() is not None:
+        function = CALLER.get()
+        if _ACTIVE and function is not None:
             service = self.meta.service_model.service_name
             for recorder in list(_ACTIVE):
-                recorder.add(service, operation_name, api_params)
+                recorder.add(function, service, operation_name, api_params)
         return original(self, operation_name, api_params)
 
     recording._records_calls = True  # type: ignore[attr-defined]
@@ -113,8 +112,12 @@ def attributed(function: str, handler: Callable[[Any, Any], Any]) -> Callable[[A
 
 # ----- a call as IAM sees it ------------------------------------------------------------------
 
-_TRANSACT = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem"}
-_TRANSACT["ConditionCheck"] = "ConditionCheckItem"
+_TRANSACT = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+}
 _DYNAMODB_ITEM = (
     "GetItem",
     "PutItem",

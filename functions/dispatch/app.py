@@ -13,7 +13,7 @@ SETTINGS = DispatchSettings
 
 
 def build(deps: Container) -> Handler:
-    from supportflow.adapters.dynamodb.stream import stream_entries
+    from supportflow.adapters.dynamodb.stream import stream_entries  # pynamodb: at first use
 
     dispatcher = deps.dispatch()
 

@@ -17,7 +17,7 @@ SETTINGS = ReviewTicketsSettings
 
 
 def build(deps: Container) -> Handler:
-    from supportflow.adapters.dynamodb.stream import changed_tickets
+    from supportflow.adapters.dynamodb.stream import changed_tickets  # pynamodb: at first use
 
     review = deps.review_tickets()
 

@@ -12,8 +12,6 @@ from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.bootstrap import Container, entry
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.routing import Stage
-from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.ports.tickets import IntakeKey
 from supportflow.settings import (
     DispatchSettings,
     IntakeSettings,
@@ -22,6 +20,7 @@ from supportflow.settings import (
     TicketApiSettings,
     load_settings,
 )
+from tests.unit.conftest import stored_ticket
 
 BASE = {"TABLE_NAME": "tickets"}
 TIMERS = {"SCHEDULE_GROUP": "g", "SCHEDULER_ROLE_ARN": "arn:role", "FIRE_TIMER_ARN": "arn:fn"}
@@ -62,19 +61,7 @@ class Signals:
 def test_park_builds_no_mailer_and_no_timers() -> None:
     tickets, workflow = InMemoryTickets(), Signals()
     deps = Container(load_settings(ParkSettings, BASE), tickets=tickets, workflow=workflow)
-    ticket = Ticket.open(
-        ticket_id="T-0000000001",
-        customer_id="c1",
-        policy_id="integration-9x5",
-        policy_version=1,
-        attributes={},
-        subject="s",
-        description="d",
-        contact_email="a@b.example",
-        channel="web",
-        at=parse_instant("2025-03-31T09:00:00+02:00"),
-    )
-    tickets.add(ticket, IntakeKey("k", "f", None), (), ticket.opened_at)
+    stored_ticket(tickets, "T-0000000001", parse_instant("2025-03-31T09:00:00+02:00"))
     assert deps.park()("T-0000000001", Stage.FIRST_LINE, "token-1").parked is False
     assert workflow.sent == []  # the step is completed through the outbox
     assert not set(vars(deps)) & {"mailer", "timers", "tokens", "contracts"}, vars(deps)

@@ -10,11 +10,10 @@ from typing import Any
 from supportflow.adapters.memory.fakes import RecordingMailer, RecordingTimers
 from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.domain.ticket.planned import PlannedTimer
-from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.outbox.dispatch import Dispatch
 from supportflow.services.outbox.effects import CompleteStep, ScheduleTimer, SendMail
 from supportflow.services.ports.outbox import OutboxEntry
-from supportflow.services.ports.tickets import IntakeKey
+from tests.unit.conftest import stored_ticket
 
 NOW = datetime(2025, 3, 31, 9, 0, tzinfo=UTC)
 RAW = b"From: desk@acme.example\r\nTo: a@b.example\r\nSubject: s\r\n\r\nbody"
@@ -47,19 +46,7 @@ class FailingTimers(RecordingTimers):
 
 def _stored(tickets: InMemoryTickets, *effects: Any) -> list[OutboxEntry]:
     """A ticket stored with `effects` in its outbox: its pending entries, in order."""
-    ticket = Ticket.open(
-        ticket_id="T-1",
-        customer_id="c1",
-        policy_id="integration-9x5",
-        policy_version=1,
-        attributes={},
-        subject="s",
-        description="d",
-        contact_email="a@b.example",
-        channel="web",
-        at=NOW,
-    )
-    tickets.add(ticket, IntakeKey("k", "f", None), effects, NOW)
+    stored_ticket(tickets, "T-1", NOW, *effects)
     return tickets.pending("T-1")
 
 

@@ -29,16 +29,8 @@ class Charged:
     events: Sequence[TicketEvent]
     priority: str | None
     work: Sequence[Work]
-
-    @property
-    def inside(self) -> Decimal:
-        """Minutes worked within the contract."""
-        return sum((w.minutes for w in self.work if not w.outside_contract), Decimal(0))
-
-    @property
-    def outside(self) -> Decimal:
-        """Minutes worked outside the contract (R003-5)."""
-        return sum((w.minutes for w in self.work if w.outside_contract), Decimal(0))
+    inside: Decimal  # minutes worked within the contract
+    outside: Decimal  # minutes worked outside it (R003-5)
 
 
 def standby_call_work(c: Charged) -> Charge | None:
@@ -94,7 +86,10 @@ def ticket_charges(
     priority: str | None,
 ) -> list[Charge]:
     """Every charge the ticket's events add up to so far, in the order of CHARGE_RULES."""
-    charged = Charged(policy, terms, ticket, events, priority, work_of(events))
+    work = work_of(events)
+    inside = sum((w.minutes for w in work if not w.outside_contract), Decimal(0))
+    outside = sum((w.minutes for w in work if w.outside_contract), Decimal(0))
+    charged = Charged(policy, terms, ticket, events, priority, work, inside, outside)
     return [line for rule in CHARGE_RULES if (line := rule(charged)) is not None]
 
 

@@ -159,7 +159,7 @@ class LogOnTicket(Effect):
         to.log_on(self.ticket_id, self.key, self.event, self.actor, self.data, self.at)
 
 
-KINDS: dict[str, Any] = {
+KINDS: dict[str, type[Effect]] = {
     kind.kind: kind
     for kind in (StartWorkflow, CompleteStep, ScheduleTimer, CancelTimer, SendMail, LogOnTicket)
 }
@@ -184,5 +184,4 @@ def decode(text: str) -> Effect:
     kind = KINDS.get(data.get("kind"))
     if kind is None:
         raise ValueError(f"unknown effect {data.get('kind')!r}")
-    effect: Effect = kind.from_json(data)
-    return effect
+    return kind.from_json(data)

@@ -48,6 +48,11 @@ class Effect(ABC):
     def as_json(self) -> dict[str, Any]:
         """Its fields as JSON (without `kind`)."""
 
+    @classmethod
+    @abstractmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Effect:
+        """The effect its JSON form describes."""
+
     @abstractmethod
     def perform(self, to: Performers) -> str | None:
         """Do it; returns a receipt to record (a mail's message id), or None."""
