@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: install tools test lint bench run clean openapi build
+.PHONY: install tools test lint bench run clean openapi build deploy
 
 install: $(STAMP)
 
@@ -36,6 +36,18 @@ $(CHECKOV_STAMP): tools/requirements-checkov.txt
 # with is the tools virtualenv's, first on PATH.
 build: $(SAM_STAMP)
 	PATH="$(CURDIR)/$(SAM_VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam build --parallel
+
+# The desk on AWS (needs AWS credentials): the token secret if missing, `sam deploy` (guided the
+# first time: it asks for the stack name, region and parameters and keeps them in
+# samconfig.toml), then the pages and their config.json into the site bucket (tools/deploy.py).
+deploy: $(STAMP) build
+	$(BIN)/python tools/deploy.py prepare $(if $(wildcard samconfig.toml),,--region $${AWS_REGION:-eu-west-1})
+	if [ -f samconfig.toml ]; then \
+		SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam deploy --no-fail-on-empty-changeset; \
+	else \
+		SAM_CLI_TELEMETRY=0 $(SAM_VENV)/bin/sam deploy --guided --capabilities CAPABILITY_IAM; \
+	fi
+	$(BIN)/python tools/deploy.py publish
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -32,6 +32,7 @@ from local.lambda_shim import FakeContext, installed
 from local.mail_server import DeskMailbox
 from local.mail_server import start as start_mailbox
 from local.serial import JOURNALS, LOCK, serialized
+from local.sign_in import ManagedLogin
 from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
@@ -94,6 +95,7 @@ class Runtime:
     health: dict[str, dict[str, Any]] = field(default_factory=dict)  # shown on the pages
     _function_locks: dict[str, threading.Lock] = field(default_factory=dict)
     mailbox: DeskMailbox | None = None
+    sign_in: ManagedLogin | None = None  # the agents' sign-in pages (Cognito's, locally)
     _smtp: Any = None
 
     @property
@@ -112,6 +114,11 @@ class Runtime:
             token_secret=self._secret(),
             agent_token=self.agent_token,
             link_base=f"http://localhost:{self.port}",
+            site=True,
+        )
+        assert self.stack.sign_in is not None
+        self.sign_in = ManagedLogin(
+            self.stack.sign_in, boto3.client("cognito-idp", region_name=REGION)
         )
         os.environ.update(self.stack.env)
         os.environ["OUTBOX_DIR"] = str(self.data_dir / "outbox")

@@ -11,7 +11,6 @@ DATA_DIR (local-data/), SEED (1: file sample tickets into an empty desk).
 from __future__ import annotations
 
 import faulthandler
-import hmac
 import json
 import logging
 import os
@@ -32,17 +31,35 @@ import boto3
 from local.review_page import ReviewError, review_page
 from local.runtime import Runtime, Stopping
 from local.serial import LOCK
-from local.stack import REGION, load_template
-from supportflow.policies.registry import shipped
+from local.sign_in import (
+    DEMO_AGENTS,
+    TokenRefused,
+    authorizer_claims,
+    jwks,
+    pool_keys,
+    verify_id_token,
+)
+from local.site import page_key, page_paths
+from local.stack import REGION, SITE_BUCKET, load_template
 
 log = logging.getLogger(__name__)
-PAGES = Path(__file__).resolve().parent / "pages"
+LOCAL_PAGES_DIR = Path(__file__).resolve().parent / "pages"
+LOCAL_ADMIN_TOKEN = "local-admin-token"  # the local stack's documented script token (admins)
+POOL_KEYS = pool_keys()
+# What the distribution's response-headers policy (SiteHeaders) adds to the pages.
+SITE_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 SLOW = 5.0  # seconds: a request this slow is logged
 MAX_BODY = 1024 * 1024  # the API refuses more than 64 KiB; the server reads at most this
 
 
-def api_routes() -> list[tuple[str, str, str]]:
-    """(method, resource, function) for every API event in template.yaml: one list of routes."""
+def api_routes() -> list[tuple[str, str, str, bool]]:
+    """(method, resource, function, signed in) for every API event in template.yaml: one list of
+    routes. `signed in`: the API's default Cognito authorizer guards the route (no
+    `Auth: Authorizer: NONE`)."""
     routes = []
     for logical_id, resource in load_template()["Resources"].items():
         if resource["Type"] != "AWS::Serverless::Function":
@@ -50,27 +67,23 @@ def api_routes() -> list[tuple[str, str, str]]:
         for event in resource["Properties"].get("Events", {}).values():
             if event["Type"] == "Api":
                 props = event["Properties"]
-                routes.append((props["Method"].upper(), props["Path"], logical_id))
+                public = (props.get("Auth") or {}).get("Authorizer") == "NONE"
+                routes.append((props["Method"].upper(), props["Path"], logical_id, not public))
     return routes
 
 
 ROUTES = api_routes()
-STATIC = {
-    "/": ("index.html", "text/html; charset=utf-8"),
-    "/status": ("index.html", "text/html; charset=utf-8"),
-    "/agent": ("agent.html", "text/html; charset=utf-8"),
-    "/outbox": ("outbox.html", "text/html; charset=utf-8"),
-    "/static/app.css": ("app.css", "text/css; charset=utf-8"),
-    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
-}
+PAGE_PATHS = page_paths()
+LOCAL_PAGES = {"/outbox": "outbox.html"}  # the local stack's own pages (never published)
 
 
-def match_route(method: str, path: str) -> tuple[str, str, dict[str, str]] | None:
-    for route_method, resource, function in ROUTES:
+def match_route(method: str, path: str) -> tuple[str, str, dict[str, str], bool] | None:
+    for route_method, resource, function, signed_in in ROUTES:
         pattern = "^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", resource) + "$"
         found = re.match(pattern, path)
         if route_method == method and found:
-            return resource, function, {k: unquote(v) for k, v in found.groupdict().items()}
+            params = {k: unquote(v) for k, v in found.groupdict().items()}
+            return resource, function, params, signed_in
     return None
 
 
@@ -146,16 +159,15 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if path.startswith("/api/"):
                 return self._api(method, path[4:], url.query)
-            if method == "GET" and path in STATIC:
-                name, content_type = STATIC[path]
-                text = (
-                    (PAGES / name).read_text().replace("{{AGENT_TOKEN}}", self.runtime.agent_token)
-                )
-                return self._send(200, text.encode(), content_type)
+            if path.startswith("/local/auth/"):
+                return self._sign_in(method, path.removeprefix("/local/auth"), url.query)
+            if method == "GET" and path in LOCAL_PAGES:
+                page = (LOCAL_PAGES_DIR / LOCAL_PAGES[path]).read_bytes()
+                return self._send(200, page, "text/html; charset=utf-8")
             if method == "GET" and path == "/review":
                 return self._review(parse_qs(url.query))
-            if method == "GET" and path == "/local/config.json":
-                return self._json(200, self._config(parse_qs(url.query)))
+            if method == "GET" and path == "/local/status.json":
+                return self._json(200, self._status())
             if method == "GET" and path.startswith("/local/attachments/"):
                 return self._attachment(unquote(path.removeprefix("/local/attachments/")))
             if method == "GET" and path == "/local/outbox.json":
@@ -166,6 +178,8 @@ class Handler(BaseHTTPRequestHandler):
                 file = self.runtime.outbox.folder / Path(unquote(path)).name
                 if file.is_file():
                     return self._send(200, file.read_bytes(), "message/rfc822")
+            if method in ("GET", "HEAD") and not path.startswith("/local/"):
+                return self._page(path)
             return self._json(404, {"message": f"nothing at {path}"})
         except BrokenPipeError:
             return None
@@ -177,7 +191,7 @@ class Handler(BaseHTTPRequestHandler):
         found = match_route(method, path)
         if found is None:
             return self._json(404, {"message": f"no route {method} {path}"})
-        resource, function, params = found
+        resource, function, params, signed_in = found
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
             return self._refuse(400, "send the body with a Content-Length, not chunked")
         text = (self.headers.get("Content-Length") or "0").strip()
@@ -191,6 +205,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._refuse(400, "the body ended before Content-Length bytes")
         headers = {k: v for k, v in self.headers.items()}
         event = proxy_event(method, path, query, headers, body, resource, params)
+        if signed_in:
+            claims = self._authorized(headers)
+            if claims is None:
+                return self._json(401, {"message": "Unauthorized"})
+            if claims:
+                event["requestContext"]["authorizer"] = {"claims": claims}
         started = time.monotonic()
         try:
             response = self.runtime.call(function, event)
@@ -230,41 +250,70 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(503, {"message": str(exc)}, {"Retry-After": "5"})
         self._send(200, page.encode(), "text/html; charset=utf-8")
 
-    def _config(self, query: dict[str, list[str]]) -> dict[str, Any]:
-        """The clock, the loops' health, and the customers' form fields: every customer for an
-        agent, the one a customer's own form link names for anyone else (the public form lists
-        no customers)."""
+    def _status(self) -> dict[str, Any]:
+        """The local stack's own state for its pages: the simulated clock and the loops' health."""
         assert self.runtime.clock is not None
-        agent = hmac.compare_digest(
-            (self.headers.get("Authorization") or "").encode("utf-8", "surrogateescape"),
-            f"Bearer {self.runtime.agent_token}".encode(),
-        )
-        named = (query.get("customer") or [""])[0]
-        customers = []
-        assert self.runtime.contracts is not None
-        for contract in self.runtime.contracts.directory().all():
-            if not agent and contract.customer_id != named:
-                continue
-            policy = shipped().get(contract.policy)
-            matrix = policy.priorities.matrix
-            customers.append(
-                {
-                    "id": contract.customer_id,
-                    "name": contract.name,
-                    "policy": policy.id,
-                    "priorities": [
-                        p for p in policy.priorities.ids if p not in policy.priorities.by_rule_only
-                    ],
-                    "urgency": matrix.urgency if matrix else None,
-                    "impact": matrix.impact if matrix else None,
-                }
-            )
         return {
             "now": self.runtime.clock().isoformat(),
             "speed": self.runtime.speed,
             "health": self.runtime.health,
-            "customers": customers,
         }
+
+    def _page(self, path: str) -> None:
+        """A file of the site from the site bucket, at the address CloudFront would serve it."""
+        key = page_key(path, PAGE_PATHS)
+        s3 = boto3.client("s3", region_name=REGION)
+        try:
+            if key is None:
+                raise s3.exceptions.NoSuchKey({}, "GetObject")
+            found = s3.get_object(Bucket=SITE_BUCKET, Key=key)
+        except (s3.exceptions.NoSuchKey, s3.exceptions.ClientError):
+            return self._json(404, {"message": f"nothing at {path}"})
+        body = found["Body"].read()
+        self._send(200, body, found.get("ContentType") or "application/octet-stream", SITE_HEADERS)
+        return None
+
+    def _authorized(self, headers: dict[str, str]) -> dict[str, str] | None:
+        """What API Gateway's Cognito authorizer does: the claims of a valid ID token ({} for the
+        local-only bearer tokens, which the function checks itself; None: 401)."""
+        given = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
+        if given in (f"Bearer {self.runtime.agent_token}", f"Bearer {LOCAL_ADMIN_TOKEN}"):
+            return {}
+        assert self.runtime.stack is not None and self.runtime.stack.sign_in is not None
+        token = given.removeprefix("Bearer ").strip()
+        try:
+            claims = verify_id_token(token, self.runtime.stack.sign_in, time.time(), POOL_KEYS)
+        except TokenRefused as exc:
+            log.info("API request refused: %s", exc)
+            return None
+        return authorizer_claims(claims)
+
+    def _sign_in(self, method: str, path: str, query: str) -> None:
+        """The stand-in for Cognito's managed login (local/sign_in.py)."""
+        login = self.runtime.sign_in
+        assert login is not None
+        args = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
+        if method == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > 64 * 1024:
+                return self._refuse(413, "the request body is too large")
+            posted = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
+            form = {k: v[-1] for k, v in posted.items()}
+            if path == "/login":
+                return self._sign_in_answer(*login.login(form))
+            if path == "/oauth2/token":  # called by the pages' script: CORS, as Cognito does
+                status, tokens = login.token(form)
+                return self._json(status, tokens, login.cors(self.headers.get("Origin") or ""))
+        if method == "GET" and path == "/oauth2/authorize":
+            return self._sign_in_answer(*login.authorize(args))
+        if method == "GET" and path == "/logout":
+            return self._sign_in_answer(*login.logout(args))
+        if method == "GET" and path == "/.well-known/jwks.json":
+            return self._json(200, jwks())
+        return self._json(404, {"message": f"nothing at /local/auth{path}"})
+
+    def _sign_in_answer(self, status: int, headers: dict[str, str], page: str) -> None:
+        self._send(status, page.encode(), "text/html; charset=utf-8", {**headers, **SITE_HEADERS})
 
     def _attachment(self, key: str) -> None:
         """A kept attachment from moto's S3 (on AWS a presigned URL serves it): only under
@@ -398,7 +447,7 @@ def main() -> int:
     print(
         f"supportflow is running (moto in-process, no AWS account, no Docker)\n"
         f"  web form (customers)  {base}/\n"
-        f"  agent view            {base}/agent   (bearer token: {runtime.agent_token})\n"
+        f"  agent view            {base}/agent   (sign in as one of the demo agents below)\n"
         f"  SLA review            {base}/review  (a customer's month: charts, breaches, print)\n"
         f"  outbox                {base}/outbox  (files: {runtime.outbox.folder})\n"
         f"  mail to the desk      {_smtp_line(runtime)}\n"
@@ -408,6 +457,11 @@ def main() -> int:
         f"  data                  {runtime.data_dir} "
         f"({'new' if fresh else f'restored, {runtime.restored} open tickets'}"
         f"{f', {seeded} sample tickets' if seeded else ''})\n"
+        f"demo agents (the local Cognito pool; admins manage contracts and packs):\n"
+        + "".join(
+            f"  {a.email:<22}{a.password}{'  (admin)' if a.admin else ''}\n" for a in DEMO_AGENTS
+        )
+        + f"scripts may send 'Authorization: Bearer {runtime.agent_token}' (local only)\n"
         f"Ctrl-C stops.",
         flush=True,
     )

@@ -22,6 +22,7 @@ import boto3
 import yaml
 
 from local.lambda_shim import HandlerRegistry, InProcessLambda
+from local.sign_in import SignInPool
 from local.stream_pump import StreamPump, new_events
 from local.timer_pump import TimerPump
 from supportflow.bootstrap import Container
@@ -32,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
 STACK = "supportflow"
+SITE_BUCKET = f"{STACK}-{ACCOUNT}-site"  # SiteBucket's name in the template
+DESK_URL_PARAMETER = f"/{STACK}/desk-url"  # DeskUrlParameter's name in the template
 MOTO_CONFIG: dict[str, Any] = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
@@ -85,6 +88,7 @@ def create_table(client: Any, name: str, *, stream: bool = False, root: Path = R
 
 @dataclass
 class LocalStack:
+    sign_in: SignInPool | None  # the agents' pool (with site=True)
     table_name: str
     stream_arn: str
     state_machine_arn: str
@@ -152,7 +156,10 @@ def provision(
     agent_token: str = "local-agent-token",
     admin_token: str = "local-admin-token",
     link_base: str = "http://localhost:8080",
+    site: bool = False,
 ) -> LocalStack:
+    """The stack in moto. `site`: also the agents' user pool and the pages' bucket, published as
+    `make deploy` publishes them (the local stack; the workflow tests call handlers only)."""
     template = load_template(root / "template.yaml")
     resources: dict[str, Any] = template["Resources"]
     session = boto3.session.Session(region_name=REGION)
@@ -224,8 +231,28 @@ def provision(
         Bucket=mail_bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
 
+    # The desk's URL, where the mails link: the stack writes it to SSM (DeskUrlParameter).
+    session.client("ssm").put_parameter(Name=DESK_URL_PARAMETER, Value=link_base, Type="String")
     load_demo_contracts(table_name)
+    sign_in = None
+    if site:
+        from local.sign_in import provision_pool
+        from local.site import publish_outputs
+
+        sign_in = provision_pool(session.client("cognito-idp"), REGION, STACK, link_base)
+        s3 = session.client("s3")
+        s3.create_bucket(
+            Bucket=SITE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        outputs = {  # the template's Outputs, as the local stack has them
+            "SiteBucketName": SITE_BUCKET,
+            "SignInDomain": f"{link_base}/local/auth",  # the stand-in for the managed login
+            "AgentUserPoolClientId": sign_in.client_id,
+            "DeskUrl": link_base,
+        }
+        publish_outputs(s3, outputs, local=True)
     stack = LocalStack(
+        sign_in=sign_in,
         table_name=table_name,
         stream_arn=stream_arn,
         state_machine_arn=state_machine_arn,
@@ -243,7 +270,7 @@ def provision(
         "TOKEN_SECRET": token_secret,
         "AGENT_TOKEN": agent_token,
         "ADMIN_TOKEN": admin_token,
-        "LINK_BASE": link_base,
+        "LINK_BASE_PARAMETER": DESK_URL_PARAMETER,
         "MAIL_BUCKET": mail_bucket,
         "ATTACHMENT_BASE": f"{link_base}/local/attachments",
         "DESK_DOMAIN": "supportflow.example",

@@ -82,7 +82,7 @@ def start_server(data_dir: Path, **env: str) -> Server:
         if process.poll() is not None:
             raise RuntimeError(f"the local stack exited: {log.read_text(errors='replace')}")
         try:
-            urllib.request.urlopen(base + "/local/config.json", timeout=1).read()
+            urllib.request.urlopen(base + "/local/status.json", timeout=1).read()
             return Server(base, process, data_dir, full_env, log)
         except OSError:
             time.sleep(0.2)
@@ -119,3 +119,18 @@ def page(server: Server) -> Iterator[Any]:
         finally:
             context.close()
             browser.close()
+
+
+def sign_in(page: Any, base: str, email: str = "anna@desk.example", password: str = "") -> None:
+    """An agent signs in as a person does: the agent page, its Sign in button, the sign-in form
+    (the local stand-in for Cognito's managed login), and back on the queue."""
+    from local.sign_in import DEMO_AGENTS
+
+    password = password or next(a.password for a in DEMO_AGENTS if a.email == email)
+    page.goto(base + "/agent")
+    page.click("#sign-in-button")
+    page.wait_for_url("**/local/auth/oauth2/authorize**")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#who-am-i:not([hidden])")

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.error import HTTPError
 
-from .conftest import Server
+import pytest
+
+from .conftest import Server, sign_in
 
 
 def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, page: Any) -> None:
@@ -34,7 +37,7 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     assert promise.startswith("within 1h of support time (mon-fri 08:30-17:30")
 
     # The agent's queue shows it with the same deadline and the business time left.
-    page.goto(server.base + "/agent")
+    sign_in(page, server.base)
     row = page.locator(f"#queue tr[data-id='{ticket_id}']")
     row.wait_for()
     assert due_text in row.inner_text()
@@ -99,10 +102,12 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
     page.goto(server.base + "/")
     assert page.locator("select#customer").count() == 0  # no list of customers and packs
     assert "integratie-noord" not in page.content() and "Gemeente Noord" not in page.content()
-    assert server.get("/local/config.json")["customers"] == []  # nor does its config
-    assert [
-        c["id"] for c in server.get("/local/config.json?customer=webshop-bakker")["customers"]
-    ] == ["webshop-bakker"]
+    with pytest.raises(HTTPError) as refused:  # nor does the API without an agent's sign-in
+        server.get("/api/forms")
+    assert refused.value.code == 401
+    assert [c["id"] for c in server.get("/api/forms/webshop-bakker")["customers"]] == [
+        "webshop-bakker"
+    ]
     # A stranger's address: the same quiet answer as for anyone unknown.
     page.fill("#contact_email", "someone@elsewhere.example")
     page.fill("#subject", "Wie zijn jullie klanten?")
@@ -132,7 +137,7 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
 
 
 def test_an_agent_books_a_live_support_session_and_cancels_it(server: Server, page: Any) -> None:
-    page.goto(server.base + "/agent")
+    sign_in(page, server.base)
     page.click("#live-support summary")
     page.select_option("#b-customer", "verband-digital")  # saas-basic: no hours included
     page.fill("#b-start", "2025-04-01T10:00")  # the clock says Monday 31 March: too soon

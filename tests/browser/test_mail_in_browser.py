@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
-from .conftest import Server
+from .conftest import Server, sign_in
 
 
 def _outbox(server: Server) -> list[EmailMessage]:
@@ -31,7 +31,7 @@ def test_a_mail_becomes_a_ticket_and_the_answer_threads_under_it(server: Server,
     with smtplib.SMTP("127.0.0.1", int(server.env["SMTP_PORT"]), timeout=30) as smtp:
         smtp.send_message(mail)  # 250 once the desk has taken it
 
-    page.goto(server.base + "/agent")
+    sign_in(page, server.base)
     row = page.locator("#queue tr", has_text="Tracking portal answers 502")
     row.wait_for(timeout=30_000)
     row.click()

@@ -37,13 +37,16 @@ def test_the_api_offers_exactly_the_domain_actions() -> None:
 
 def test_the_local_routes_are_the_template_routes() -> None:
     resources = load_template()["Resources"]
-    for method, path, function in ROUTES:
+    for method, path, function, signed_in in ROUTES:
         events = resources[function]["Properties"]["Events"].values()
         assert any(
-            e["Properties"]["Path"] == path and e["Properties"]["Method"].upper() == method
+            e["Properties"]["Path"] == path
+            and e["Properties"]["Method"].upper() == method
+            and ((e["Properties"].get("Auth") or {}).get("Authorizer") != "NONE") == signed_in
             for e in events
         )
-    assert ("POST", "/tickets", "IntakeFunction") in ROUTES
+    assert ("POST", "/tickets", "IntakeFunction", False) in ROUTES
+    assert ("GET", "/queue", "TicketApiFunction", True) in ROUTES
 
 
 def test_every_named_error_has_an_http_meaning() -> None:

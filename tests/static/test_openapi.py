@@ -23,6 +23,8 @@ def test_every_route_is_documented() -> None:
         "/tickets/{ticket_id}/actions/{action}",
         "/tickets/{ticket_id}/customer/{action}",
         "/queue",
+        "/forms",
+        "/forms/{customer_id}",
         "/filings",
         "/filings/{filing_id}/{decision}",
         "/contracts",

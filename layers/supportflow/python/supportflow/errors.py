@@ -16,6 +16,7 @@ from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.intake.filings import FilingNotFound
+from supportflow.services.intake.forms import NoSuchForm
 from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     KeyReused,
@@ -61,6 +62,7 @@ TIMER_RETRYABLE: tuple[type[Exception], ...] = (TemporarilyUnavailable, Busy, Co
 HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketNotFound: (404, "", False),
     FilingNotFound: (404, "", False),
+    NoSuchForm: (404, "", False),
     BookingNotFound: (404, "", False),
     Unauthorized: (401, "", False),
     Forbidden: (403, "", False),

@@ -36,7 +36,12 @@ class Settings(BaseModel):
     admin_group: str = Field(
         default="admins", alias="ADMIN_GROUP", description="the Cognito group of the admin role"
     )
-    link_base: str = Field(default="http://localhost:8080", alias="LINK_BASE")
+    link_base: str = Field(default="", alias="LINK_BASE", description="the desk's URL, if given")
+    link_base_parameter: str = Field(
+        default="",
+        alias="LINK_BASE_PARAMETER",
+        description="AWS: the SSM parameter holding the desk's URL (the stack writes it)",
+    )
     contracts_file: str = Field(default="", alias="CONTRACTS_FILE")
     region: str = Field(default="eu-west-1", alias="AWS_REGION")
     dynamodb_host: str | None = Field(default=None, alias="DYNAMODB_HOST")

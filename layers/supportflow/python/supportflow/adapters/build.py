@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from supportflow.settings import Settings
 
+LOCAL_DESK = "http://localhost:8080"  # the local stack's pages, when no desk URL is given
+
 if TYPE_CHECKING:
     from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
@@ -182,6 +184,15 @@ class Adapters:
         ssm = self._client("ssm")
         value = ssm.get_parameter(Name=config.token_secret_parameter, WithDecryption=True)
         return str(value["Parameter"]["Value"]).encode()
+
+    def link_base(self) -> str:
+        """Where the desk's pages are (mails link there): given, or from the SSM parameter the
+        stack writes (its CloudFront URL, or the custom domain), read on first use."""
+        config = self.settings
+        if config.link_base or not config.link_base_parameter:
+            return config.link_base or LOCAL_DESK
+        value = self._client("ssm").get_parameter(Name=config.link_base_parameter)
+        return str(value["Parameter"]["Value"]).rstrip("/")
 
     def _client(self, service: str) -> Any:
         import boto3

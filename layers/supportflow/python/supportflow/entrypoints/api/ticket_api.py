@@ -66,6 +66,7 @@ CUSTOMER_ACTIONS = {  # request_rca is not an action on the ticket: it opens an 
     "decline_investigation": "decline_investigation",
 }
 TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
+CustomerId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
 def _agent() -> str:
@@ -122,6 +123,25 @@ def get_status(
 ) -> dict[str, Any]:
     _customer(ticket_id, header_token or token)
     return deps_of(app).views().ticket(ticket_id, for_customer=True)
+
+
+@app.get(
+    "/forms",
+    summary="Every customer's web-form fields (agents: filing for a customer)",
+    responses={200: answer("the forms"), **problems(401, *COMMON)},
+)
+def get_forms() -> dict[str, Any]:
+    _agent()
+    return {"customers": deps_of(app).customer_forms().every()}
+
+
+@app.get(
+    "/forms/<customer_id>",
+    summary="One customer's web-form fields (public: the customer's own form link)",
+    responses={200: answer("the form"), **problems(404, *COMMON)},
+)
+def get_form(customer_id: CustomerId) -> dict[str, Any]:
+    return {"customers": [deps_of(app).customer_forms().one(customer_id)]}
 
 
 @app.get(

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
+    from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.billing.entitlements import Ledger
     from supportflow.services.desk.record_action import RecordAction
     from supportflow.services.intake.alerts import ReceiveAlerts
     from supportflow.services.intake.filings import HeldFilings
+    from supportflow.services.intake.forms import CustomerForms
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.intake.phone import FileCall
     from supportflow.services.intake.receive_mail import ReceiveMail
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     class Needs(Provided, Protocol):
         @property
         def contracts(self) -> ContractDirectory: ...
+        @property
+        def policies(self) -> PolicyRegistry: ...
         @property
         def deadlines(self) -> Deadlines: ...
         @property
@@ -58,6 +62,11 @@ class IntakeUseCases:
         from supportflow.services.intake.filings import HeldFilings
 
         return HeldFilings(self.filings, self.contracts, self.open_ticket(), self.clock)
+
+    def customer_forms(self: Needs) -> CustomerForms:
+        from supportflow.services.intake.forms import CustomerForms
+
+        return CustomerForms(self.contracts, self.policies)
 
     def file_call(self: Needs) -> FileCall:
         from supportflow.services.intake.phone import FileCall

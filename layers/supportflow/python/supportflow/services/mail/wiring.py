@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         @property
         def links(self) -> Links: ...
         def token_secret(self) -> bytes: ...
+        def link_base(self) -> str: ...
 
 
 class MailServices:
@@ -37,7 +38,7 @@ class MailServices:
     def links(self: Needs) -> Links:
         from supportflow.services.mail.tokens import Links
 
-        return Links.under(self.settings.link_base)
+        return Links.under(self.link_base())  # read on first use
 
     @property
     def customer_mail(self: Needs) -> CustomerMail:

@@ -1,0 +1,46 @@
+"""The web form's fields per customer: which priorities a customer may pick (the pack's, less
+those only a rule sets), or the urgency and impact of a matrix pack. The public form shows one
+customer (the one its link names); an agent's page lists every customer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from supportflow.contracts.contract import Contract
+    from supportflow.contracts.directory import ContractDirectory
+    from supportflow.policies.registry import PolicyRegistry
+
+
+class NoSuchForm(LookupError):
+    """No contract for the customer: there is no form to fill in."""
+
+
+@dataclass(frozen=True)
+class CustomerForms:
+    contracts: ContractDirectory
+    policies: PolicyRegistry
+
+    def one(self, customer_id: str) -> dict[str, Any]:
+        for contract in self.contracts.all():
+            if contract.customer_id == customer_id:
+                return self._form(contract)
+        raise NoSuchForm(f"no contract for customer {customer_id!r}")
+
+    def every(self) -> list[dict[str, Any]]:
+        return [self._form(c) for c in self.contracts.all()]
+
+    def _form(self, contract: Contract) -> dict[str, Any]:
+        policy = self.policies.get(contract.policy)
+        matrix = policy.priorities.matrix
+        return {
+            "id": contract.customer_id,
+            "name": contract.name,
+            "policy": policy.id,
+            "priorities": [
+                p for p in policy.priorities.ids if p not in policy.priorities.by_rule_only
+            ],
+            "urgency": matrix.urgency if matrix else None,
+            "impact": matrix.impact if matrix else None,
+        }
