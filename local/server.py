@@ -140,11 +140,16 @@ class Handler(BaseHTTPRequestHandler):
 
     def _not_allowed(self) -> None:
         self._json(
-            405, {"message": f"{self.command} is not supported here"}, {"Allow": "GET, POST, PUT"}
+            405,
+            {"message": f"{self.command} is not supported here"},
+            {"Allow": "GET, POST, PUT, OPTIONS"},
         )
 
     def do_POST(self) -> None:
         self._handle("POST")
+
+    def do_OPTIONS(self) -> None:  # a browser's CORS preflight (answered by the function)
+        self._handle("OPTIONS")
 
     def do_PUT(self) -> None:
         self._handle("PUT")

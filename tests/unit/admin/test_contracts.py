@@ -82,6 +82,10 @@ def test_history_is_not_rewritten_and_a_repeat_records_nothing() -> None:
         ),
         ({"effective_from": "someday"}, "effective_from"),
         ({"surprise": 1}, "surprise"),
+        ({"allowed_origins": ["https://shop.example/form"]}, "allowed_origins"),  # a path
+        ({"allowed_origins": ["http://shop.example"]}, "allowed_origins"),  # no TLS
+        ({"allowed_origins": ["*"]}, "allowed_origins"),
+        ({"allowed_origins": ["null"]}, "allowed_origins"),
     ],
 )
 def test_a_bad_contract_names_the_path_and_the_reason(change: dict[str, Any], reason: str) -> None:
@@ -120,3 +124,14 @@ def test_the_cli_leaves_a_pack_it_does_not_ship_to_the_desk(tmp_path: Any) -> No
     path.write_text(json.dumps({**base, "policy": "web-agency", "contacts": "not a list"}))
     with pytest.raises(ContractCommandError, match="contacts"):
         read_file(str(path))
+
+
+def test_a_contract_lists_its_sites_as_origins() -> None:
+    contract = read_contract(
+        {**BAKKER, "allowed_origins": ["https://WWW.Bakker.example", "http://localhost:9000"]}
+    ).contract
+    assert contract.allowed_origins == ["https://www.bakker.example", "http://localhost:9000"]
+    assert contract.allows_origin("https://www.bakker.example")
+    assert not contract.allows_origin("https://bakker.example")  # another host: another site
+    assert not contract.allows_origin("https://www.bakker.example:8443")
+    assert read_contract(BAKKER).contract.allowed_origins == []  # none by default

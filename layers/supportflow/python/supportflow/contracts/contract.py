@@ -4,6 +4,7 @@ against its pack when read."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,12 @@ from supportflow.domain.billing.entitlements import Period, Terms
 from supportflow.domain.common.money import parse_eur
 from supportflow.domain.common.text import EmailAddress, OneLine
 from supportflow.policies.registry import in_use
+
+# A web origin: https with a host name (and a port), or http on this machine (a developer's site).
+ORIGIN = re.compile(
+    r"https://(?=.{1,253}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*"
+    r"(:[0-9]{1,5})?|http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?"
+)
 
 
 class ContractError(ValueError):
@@ -89,6 +96,12 @@ class Contract(BaseModel):
         default_factory=list,
         description="SHA-256 (hex) of the keys a customer's own web forms file with",
     )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        max_length=20,
+        description="the customer's own sites (https://host[:port]) whose pages may file tickets "
+        "and show their status through the API from the browser (CORS); none by default",
+    )
     policy_version: int | None = Field(
         default=None,
         ge=1,
@@ -140,6 +153,23 @@ class Contract(BaseModel):
             if self.standby is None
             else tuple(Period(p.start, p.end) for p in self.standby),
         )
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        out = []
+        for value in values:
+            origin = value.strip().lower()
+            if not ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"{value!r} is not a site's origin: https://host or https://host:port, no "
+                    "path (http only for localhost)"
+                )
+            out.append(origin)
+        return list(dict.fromkeys(out))
+
+    def allows_origin(self, origin: str) -> bool:
+        return origin.lower() in self.allowed_origins
 
     @field_validator("policy")
     @classmethod

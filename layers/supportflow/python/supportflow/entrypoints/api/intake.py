@@ -7,7 +7,9 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
 from supportflow.entrypoints.api.callers import deps_of
+from supportflow.entrypoints.api.cors import cross_site_filing, is_same_site, origin_of
 from supportflow.entrypoints.api.http_errors import install_error_handlers
+from supportflow.entrypoints.api.requests import is_form_post
 from supportflow.entrypoints.api.responses import (
     COMMON,
     Filed,
@@ -37,9 +39,13 @@ install_error_handlers(app)
 @app.post(
     "/tickets",
     summary="File a ticket",
-    description="JSON or an HTML form post (application/x-www-form-urlencoded, the same fields). "
-    "The same Idempotency-Key, or without one the same content, gives the same ticket.",
+    description="JSON or an HTML form post (application/x-www-form-urlencoded, the same fields: "
+    "answered with a redirect to the status page, or a page saying why it was not filed). "
+    "The same Idempotency-Key, or without one the same content, gives the same ticket. From "
+    "another site (an Origin not the desk's) the customer's contract must list that site "
+    "(allowed_origins), else 403 and nothing is stored.",
     responses={
+        303: {"description": "a form post: to the status page (or the page saying it is held)"},
         201: answer("filed", Filed),
         200: answer(
             "the same ticket again (no token: the link was mailed to its contact)", Repeated
@@ -49,7 +55,7 @@ install_error_handlers(app)
             "answered alike, nothing is mailed)",
             Held202,
         ),
-        **problems(*COMMON),
+        **problems(403, *COMMON),
     },
 )
 def file_ticket(
@@ -57,16 +63,27 @@ def file_ticket(
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", max_length=128, pattern=r"^[\x21-\x7e]*$")
     ] = None,
-) -> Response[dict[str, Any]]:
-    opened = deps_of(app).open_ticket()(ticket, idempotency_key or None)  # "" is no key
+) -> Response[Any]:
+    deps = deps_of(app)
+    event = app.current_event.raw_event
+    if not is_same_site(event, deps.link_base()):  # a form on a customer's own site
+        cross_site_filing(deps.contracts, ticket.customer, ticket.contact_email, origin_of(event))
+    opened = deps.open_ticket()(ticket, idempotency_key or None)  # "" is no key
+    plain_form = is_form_post(event)  # a browser's HTML form: it lands on the status page
     if isinstance(opened, Held):  # unknown sender or customer: the same answer, no mail
         count("FilingsHeld")
+        if plain_form:
+            return see_other(f"{deps.link_base()}/status#/filed?held")
         return json_response(202, {"message": HELD})
     ticket_id = opened.ticket.ticket_id
     logger.info("ticket filed", extra={"ticket_id": ticket_id, "new_ticket": opened.created})
     if not opened.created:  # a repeat: whoever sends it gets no token (it was mailed)
+        if plain_form:
+            return see_other(f"{deps.link_base()}/status#/filed?repeated")
         return json_response(200, {"ticket_id": ticket_id, "created": False, "message": REPEATED})
     count("TicketsOpened")
+    if plain_form:
+        return see_other(opened.status_url or f"{deps.link_base()}/status#/filed?held")
     return json_response(
         201,
         {
@@ -76,6 +93,10 @@ def file_ticket(
             "created": True,
         },
     )
+
+
+def see_other(location: str) -> Response[Any]:
+    return Response(status_code=303, headers={"Location": location}, body="")
 
 
 @app.post(

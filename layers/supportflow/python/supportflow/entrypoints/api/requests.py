@@ -8,11 +8,13 @@ import base64
 import binascii
 import json
 import logging
+from html import escape
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
+from supportflow.entrypoints.api.cors import preflight, with_cors
 from supportflow.entrypoints.api.http_errors import raw_error
 from supportflow.errors import HTTP, BadRequest, TooLarge, UnsupportedMediaType
 
@@ -24,6 +26,7 @@ MAX_BODY = 64 * 1024
 MAX_DEPTH = 20  # nesting of JSON bodies (ours are at most 2 deep)
 LIST_FIELDS = ("attachments",)
 JSON, FORM = "application/json", "application/x-www-form-urlencoded"
+FORM_POST = "supportflowFormPost"  # set on an event whose body came as a form
 
 
 def checked(event: dict[str, Any]) -> dict[str, Any]:
@@ -60,7 +63,24 @@ def _form(event: dict[str, Any], body: str) -> dict[str, Any]:
     if "attachments" in data:  # one link per line in a textarea
         data["attachments"] = [u for v in data["attachments"] for u in v.split() if u]
     headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
-    return {**event, "body": json.dumps(data), "headers": {**headers, "Content-Type": JSON}}
+    context = {**(event.get("requestContext") or {}), FORM_POST: True}
+    return {
+        **event,
+        "body": json.dumps(data),
+        "headers": {**headers, "Content-Type": JSON},
+        "requestContext": context,
+    }
+
+
+def is_form_post(event: dict[str, Any]) -> bool:
+    """A browser's plain HTML form post, which wants pages back (its Accept names text/html), not
+    JSON; a script posting a form (curl -d) still gets JSON."""
+    if not (event.get("requestContext") or {}).get(FORM_POST):
+        return False
+    accept = next(
+        (str(v) for k, v in (event.get("headers") or {}).items() if k.lower() == "accept"), ""
+    )
+    return "text/html" in accept.lower()
 
 
 def _depth(text: str) -> int:
@@ -86,15 +106,40 @@ def _depth(text: str) -> int:
 
 
 def serve(app: APIGatewayRestResolver, deps: Container, event: dict[str, Any], context: Any) -> Any:
-    """Resolve one API Gateway event with the function's dependencies in the router's context."""
+    """Resolve one API Gateway event with the function's dependencies in the router's context;
+    a browser's preflight answered, and CORS headers on the public routes (cors.py)."""
+    if event.get("httpMethod") == "OPTIONS":
+        return preflight(event, deps.contracts)
     try:
         event = checked(event)
     except (BadRequest, TooLarge, UnsupportedMediaType) as exc:
-        return raw_error(HTTP[type(exc)][0], str(exc))
+        return with_cors(raw_error(HTTP[type(exc)][0], str(exc)), event, deps.contracts)
     app.append_context(deps=deps)
     try:
-        return app.resolve(event, context)
+        response = app.resolve(event, context)
     except Exception:  # a bug, never a traceback to the caller
         log.exception("unhandled error")
         app.clear_context()
-        return raw_error(500, "something went wrong on our side; it was logged")
+        response = raw_error(500, "something went wrong on our side; it was logged")
+    if is_form_post(event) and int(response.get("statusCode", 500)) >= 400:
+        response = form_refused(response)
+    return with_cors(response, event, deps.contracts)
+
+
+def form_refused(response: dict[str, Any]) -> dict[str, Any]:
+    """A refused plain HTML form post: a page saying why, not JSON."""
+    try:
+        message = str(json.loads(response.get("body") or "{}").get("message") or "")
+    except ValueError:
+        message = ""
+    page = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Not filed</title></head><body><h1>Your ticket was not filed</h1>"
+        f"<p>{escape(message or 'The desk could not take this form.')}</p>"
+        "<p>Go back to the form, correct it and send it again.</p></body></html>"
+    )
+    return {
+        "statusCode": response["statusCode"],
+        "headers": {"Content-Type": "text/html; charset=utf-8"},
+        "body": page,
+    }
