@@ -28,7 +28,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import boto3
 
-from local.review_page import ReviewError, review_page
 from local.runtime import Runtime, Stopping
 from local.serial import LOCK
 from local.sign_in import (
@@ -169,8 +168,6 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET" and path in LOCAL_PAGES:
                 page = (LOCAL_PAGES_DIR / LOCAL_PAGES[path]).read_bytes()
                 return self._send(200, page, "text/html; charset=utf-8")
-            if method == "GET" and path == "/review":
-                return self._review(parse_qs(url.query))
             if method == "GET" and path == "/local/status.json":
                 return self._json(200, self._status())
             if method == "GET" and path.startswith("/local/attachments/"):
@@ -234,26 +231,6 @@ class Handler(BaseHTTPRequestHandler):
             content_type,
             out_headers,
         )
-
-    def _review(self, query: dict[str, list[str]]) -> None:
-        """The SLA review dashboard (local/review_page.py)."""
-        assert self.runtime.contracts is not None and self.runtime.clock is not None
-        customers = [(c.customer_id, c.name) for c in self.runtime.contracts.directory().all()]
-        now = self.runtime.clock()
-        try:
-            page = review_page(
-                self.runtime,
-                customers,
-                (query.get("customer") or [None])[0],
-                (query.get("period") or [None])[0],
-                f"{now.year:04d}-{now.month:02d}",
-                proxy_event,
-            )
-        except ReviewError as exc:
-            return self._json(exc.status, {"message": str(exc)})
-        except Stopping as exc:
-            return self._json(503, {"message": str(exc)}, {"Retry-After": "5"})
-        self._send(200, page.encode(), "text/html; charset=utf-8")
 
     def _status(self) -> dict[str, Any]:
         """The local stack's own state for its pages: the simulated clock and the loops' health."""
