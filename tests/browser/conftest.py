@@ -121,13 +121,15 @@ def page(server: Server) -> Iterator[Any]:
             browser.close()
 
 
-def sign_in(page: Any, base: str, email: str = "anna@desk.example", password: str = "") -> None:
+def sign_in(
+    page: Any, base: str, email: str = "anna@desk.example", password: str = "", path: str = "/agent"
+) -> None:
     """An agent signs in as a person does: the agent page, its Sign in button, the sign-in form
     (the local stand-in for Cognito's managed login), and back on the queue."""
     from local.sign_in import DEMO_AGENTS
 
     password = password or next(a.password for a in DEMO_AGENTS if a.email == email)
-    page.goto(base + "/agent")
+    page.goto(base + path)
     page.click("#sign-in-button")
     page.wait_for_url("**/local/auth/oauth2/authorize**")
     page.fill("input[name=username]", email)

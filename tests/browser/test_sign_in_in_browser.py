@@ -59,14 +59,16 @@ def test_an_agent_signs_in_works_a_ticket_and_signs_out(server: Server, page: An
     page.wait_for_selector("#sign-in-button")
     assert page.locator("main").first.is_hidden()
     assert "local-agent-token" not in page.content()
-    sign_in(page, server.base)
+    # The escalation mail's link: after signing in, the agent is at that ticket.
+    sign_in(page, server.base, path=f"/agent#/tickets/{ticket_id}")
     assert page.inner_text("#who-am-i .name") == DEMO_AGENTS[0].email
-    assert page.url == server.base + "/agent"  # the code and state are gone from the address
+    # the code and state are gone from the address; the ticket's place is kept
+    assert page.url == f"{server.base}/agent#/tickets/{ticket_id}"
+    page.wait_for_function(f"document.querySelector('#d-id')?.textContent === '{ticket_id}'")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "signed-in-agent.png"), full_page=True)
 
     # Work a ticket: take it; the log names the signed-in agent (the token's email claim).
-    page.locator(f"#queue tr[data-id='{ticket_id}']").click()
     page.click("#actions button[data-action='take'], #talk button[data-action='take']")
     page.wait_for_function(
         "document.querySelector('#detail').textContent.includes('anna@desk.example')"
