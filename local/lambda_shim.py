@@ -25,7 +25,7 @@ from typing import Any
 
 from moto.awslambda_simple.models import LambdaSimpleBackend
 
-from local.aws_calls import attributed
+from local.aws_calls import CALLER, attributed
 from local.serial import LOCK
 
 Handler = Callable[[Any, Any], Any]
@@ -78,11 +78,15 @@ class HandlerRegistry:
             if name not in self._handlers:
                 path = self._paths[name] / "app.py"
                 module = _load(f"functions_{self._paths[name].name}_app", path)
-                built = (
-                    module.build(self.dependencies(module.SETTINGS))
-                    if self.dependencies is not None
-                    else module.lambda_handler
-                )
+                cold_start = CALLER.set(name)  # what a cold start calls is the function's too
+                try:
+                    built = (
+                        module.build(self.dependencies(module.SETTINGS))
+                        if self.dependencies is not None
+                        else module.lambda_handler
+                    )
+                finally:
+                    CALLER.reset(cold_start)
                 self._handlers[name] = attributed(name, built)  # its AWS calls are its own
             return self._handlers[name]
 
