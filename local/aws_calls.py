@@ -11,6 +11,7 @@ authorized against "*"). An operation not in the table is an error of its own: a
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -59,6 +60,29 @@ class Recorder:
         return calls
 
 
+class Enforcer(Recorder):
+    """Refuses, as AWS would, a call its function's role does not allow (`check` names why),
+    and keeps each refusal as a JSON line in `log` (the local stack run by the tests)."""
+
+    def __init__(self, check: Callable[[Call], str | None], log: Any) -> None:
+        super().__init__()
+        self.check, self.log = check, log
+
+    def add(self, function: str, service: str, operation: str, params: Mapping[str, Any]) -> None:
+        call = Call(function, service, operation, dict(params))
+        why = self.check(call)
+        if why is None:
+            return
+        with self._lock:
+            self.calls.append(call)
+            with open(self.log, "a", encoding="utf-8") as out:
+                out.write(json.dumps({"refused": why}) + "\n")
+        from botocore.exceptions import ClientError
+
+        error = {"Code": "AccessDeniedException", "Message": f"not authorized: {why}"}
+        raise ClientError({"Error": error}, operation)
+
+
 _ACTIVE: list[Recorder] = []
 _PATCH_LOCK = threading.Lock()
 
@@ -84,11 +108,11 @@ def _install() -> None:
 
 
 @contextmanager
-def recording() -> Iterator[Recorder]:
-    """Record the functions' AWS calls while the context is open."""
+def recording(recorder: Recorder | None = None) -> Iterator[Recorder]:
+    """Record the functions' AWS calls while the context is open (or enforce: an Enforcer)."""
+    recorder = recorder or Recorder()
     with _PATCH_LOCK:
         _install()
-        recorder = Recorder()
         _ACTIVE.append(recorder)
     try:
         yield recorder

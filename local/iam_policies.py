@@ -253,3 +253,19 @@ def grants(cfn: Mapping[str, Any], function_id: str, names: Names) -> list[str]:
 def label(statement: Mapping[str, Any]) -> str:
     """A statement's Sid, or its actions when it has none (SAM's own, from an event source)."""
     return str(statement.get("Sid") or ",".join(_listed(statement.get("Action", []))))
+
+
+class RoleCheck:
+    """One call against its function's role, for the local stack (`local.aws_calls.Enforcer`):
+    None when allowed, else what was refused."""
+
+    def __init__(self, stack: LocalStack, region: str, account: str, name: str) -> None:
+        self.functions = {arn.rsplit(":", 1)[-1]: lid for lid, arn in stack.function_arns.items()}
+        self.names = names_of(stack, region, account, name)
+        self.cfn = translated()
+
+    def __call__(self, call: Call) -> str | None:
+        if call.function not in self.functions:
+            return None
+        found = refused([call], self.functions, self.names, self.cfn)
+        return "; ".join(map(str, found)) or None

@@ -33,7 +33,7 @@ from local.mail_server import DeskMailbox
 from local.mail_server import start as start_mailbox
 from local.serial import JOURNALS, LOCK, serialized
 from local.sign_in import ManagedLogin
-from local.stack import MOTO_CONFIG, REGION, LocalStack, provision
+from local.stack import ACCOUNT, MOTO_CONFIG, REGION, STACK, LocalStack, provision
 from local.stream_pump import StreamPump
 from local.timer_pump import TimerPump
 from supportflow.adapters.dynamodb.contracts import DynamoContracts
@@ -44,6 +44,7 @@ from supportflow.domain.ticket.routing import OPEN_STAGES, Stage
 from supportflow.services.admin.contracts import ContractBook
 
 log = logging.getLogger(__name__)
+TOKEN_PARAMETER = "/supportflow/token-secret"  # the template's TokenSecretParameterName default
 # Tickets whose workflow still runs (and is started again after a restart).
 RUNNING_STAGES = {s.value for s in (*OPEN_STAGES, Stage.RESOLVED)}
 
@@ -96,6 +97,7 @@ class Runtime:
     _function_locks: dict[str, threading.Lock] = field(default_factory=dict)
     mailbox: DeskMailbox | None = None
     sign_in: ManagedLogin | None = None  # the agents' sign-in pages (Cognito's, locally)
+    _iam: Any = None  # the roles enforced (SUPPORTFLOW_IAM=enforce)
     _smtp: Any = None
 
     @property
@@ -116,6 +118,15 @@ class Runtime:
             link_base=f"http://localhost:{self.port}",
             site=True,
         )
+        # The token secret from SSM, as on AWS (TOKEN_SECRET_PARAMETER).
+        secret = self.stack.env.pop("TOKEN_SECRET")
+        boto3.client("ssm", region_name=REGION).put_parameter(
+            Name=TOKEN_PARAMETER, Value=secret, Type="SecureString", Overwrite=True
+        )
+        self.stack.env["TOKEN_SECRET_PARAMETER"] = TOKEN_PARAMETER
+        os.environ.pop("TOKEN_SECRET", None)
+        if os.environ.get("SUPPORTFLOW_IAM") == "enforce":
+            self._enforce_roles()
         assert self.stack.sign_in is not None
         self.sign_in = ManagedLogin(
             self.stack.sign_in, boto3.client("cognito-idp", region_name=REGION)
@@ -203,6 +214,8 @@ class Runtime:
             sfn.stop_execution(executionArn=execution["executionArn"])
         if self._shim is not None:
             self._shim.__exit__(None, None, None)
+        if self._iam is not None:
+            self._iam.__exit__(None, None, None)
         if self._serial is not None:
             self._serial.__exit__(None, None, None)
         if self._mock is not None:
@@ -392,6 +405,17 @@ class Runtime:
                     name = body["ticket_id"] if runs == 1 else f"{body['ticket_id']}.{runs}"
                     running.append((body["ticket_id"], name))
         return running
+
+    def _enforce_roles(self) -> None:
+        """SUPPORTFLOW_IAM=enforce (the tests): a call a function's role in template.yaml would
+        not allow is refused as AWS refuses it, and listed in least-privilege-refusals.jsonl."""
+        from local.aws_calls import Enforcer, recording
+        from local.iam_policies import RoleCheck
+
+        assert self.stack is not None
+        check = RoleCheck(self.stack, REGION, ACCOUNT, STACK)
+        self._iam = recording(Enforcer(check, self.data_dir / "least-privilege-refusals.jsonl"))
+        self._iam.__enter__()
 
     def _secret(self) -> str:
         path = self.data_dir / "token-secret"

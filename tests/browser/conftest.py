@@ -51,9 +51,19 @@ class Server:
             return json.loads(response.read())
 
     def stop(self) -> str:
+        """Stop the stack; fails if a function's role refused a call while it ran."""
         self.process.send_signal(signal.SIGINT)
         self.process.wait(timeout=30)
+        refusals = self.refusals()
+        assert not refusals, "not allowed by template.yaml:\n" + "\n".join(sorted(set(refusals)))
         return self.log.read_text(errors="replace")
+
+    def refusals(self) -> list[str]:
+        """What the functions' roles refused while the stack ran (template.yaml's statements)."""
+        found = self.data_dir / "least-privilege-refusals.jsonl"
+        if not found.exists():
+            return []
+        return [json.loads(line)["refused"] for line in found.read_text().splitlines() if line]
 
 
 def start_server(data_dir: Path, **env: str) -> Server:
@@ -63,6 +73,7 @@ def start_server(data_dir: Path, **env: str) -> Server:
         "PORT": str(port),
         "SMTP_PORT": str(_free_port()),
         "DATA_DIR": str(data_dir),
+        "SUPPORTFLOW_IAM": "enforce",  # a call the function's role would not allow is refused
         **env,
     }
     data_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +111,10 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield running
     finally:
         if running.process.poll() is None:
-            running.stop()
+            running.stop()  # fails on a call a function's role would not allow
+        else:
+            refusals = running.refusals()
+            assert not refusals, "not allowed by template.yaml:\n" + "\n".join(refusals)
 
 
 @pytest.fixture
