@@ -55,6 +55,7 @@ class Fault:
     times: int  # calls still to fail; a negative number fails every call
     status: int = 400
     hits: int = 0
+    skip: int = 0  # calls to let through first (a fault at the second mail, not the first)
 
 
 class Faults:
@@ -63,8 +64,13 @@ class Faults:
         self._faults: list[Fault] = []
         self.seen: dict[str, int] = {}
 
-    def inject(self, operation: str, code: str, times: int = 1, status: int = 400) -> Fault:
-        fault = Fault(operation, code, times, status)
+    def inject(
+        self, operation: str, code: str, times: int = 1, status: int = 400, skip: int = 0
+    ) -> Fault:
+        """Fail the next `times` calls of `operation` (after letting `skip` through). Each
+        attempt botocore makes is a call: a fault of more calls than its retries reaches the
+        caller."""
+        fault = Fault(operation, code, times, status, skip=skip)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -81,6 +87,9 @@ class Faults:
             fault = next((f for f in self._faults if f.operation == name and f.times != 0), None)
             if fault is None:
                 return None
+            if fault.skip > 0:
+                fault.skip -= 1
+                return None
             fault.times -= 1 if fault.times > 0 else 0
             fault.hits += 1
         return _error(name.split(":", 1)[0], fault)
@@ -95,7 +104,11 @@ def _error(service: str, fault: Fault) -> tuple[int, dict[str, str], bytes]:
             "<RequestId>fault</RequestId></ErrorResponse>"
         )
         return fault.status, {"Content-Type": "text/xml"}, body.encode()
-    headers = {"Content-Type": "application/x-amz-json-1.0", "x-amzn-ErrorType": fault.code}
+    headers = {
+        "Content-Type": "application/x-amz-json-1.0",
+        "x-amzn-ErrorType": fault.code,
+        "x-amzn-RequestId": "fault",  # what AWS sends; Step Functions' Lambda task reads it
+    }
     return fault.status, headers, json.dumps({"__type": fault.code, "message": message}).encode()
 
 

@@ -27,6 +27,7 @@ from moto.awslambda_simple.models import LambdaSimpleBackend
 
 from local.aws_calls import CALLER, attributed
 from local.serial import LOCK
+from supportflow.bootstrap import serving
 
 Handler = Callable[[Any, Any], Any]
 
@@ -81,7 +82,7 @@ class HandlerRegistry:
                 cold_start = CALLER.set(name)  # what a cold start calls is the function's too
                 try:
                     built = (
-                        module.build(self.dependencies(module.SETTINGS))
+                        serving(module.build, self.dependencies(module.SETTINGS))
                         if self.dependencies is not None
                         else module.lambda_handler
                     )

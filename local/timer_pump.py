@@ -42,6 +42,7 @@ class TimerPump:
     def __init__(self, scheduler: Any, lambda_client: Any, group: str) -> None:
         self.scheduler, self.lambda_client, self.group = scheduler, lambda_client, group
         self._known: dict[str, tuple[datetime, dict[str, Any]]] = {}  # name -> (due, schedule)
+        self._spent: set[str] = set()  # ran; Scheduler has not deleted it yet (a refusal)
 
     def pending(self) -> list[tuple[datetime, dict[str, Any]]]:
         """Every one-time schedule in the group, earliest first. One listing per call; a
@@ -66,11 +67,15 @@ class TimerPump:
 
     def fire_due(self, now: datetime) -> list[Fired]:
         """Fire every schedule due at `now`, earliest first."""
+        for name in sorted(self._spent):  # ran, but its deletion was refused: again now
+            self._spend(name)
         fired = []
         for when, schedule in self.pending():
             if when > now:
                 break
             name = schedule["Name"]
+            if name in self._spent:
+                continue
             target = schedule["Target"]
             response: dict[str, Any] | None = None
             error = None
@@ -83,13 +88,20 @@ class TimerPump:
             else:
                 response = payload
             if error is None or not _retryable(error):
-                try:
-                    self.scheduler.delete_schedule(Name=name, GroupName=self.group)
-                except ClientError as exc:  # the handler itself cancelled it: fine
-                    if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                        raise
+                self._spend(name)  # Scheduler deletes a one-time schedule once it ran
             fired.append(Fired(name, when, response, error))
         return fired
+
+    def _spend(self, name: str) -> None:
+        """Delete a schedule that ran; while Scheduler refuses, it is not fired again."""
+        self._spent.add(name)
+        try:
+            self.scheduler.delete_schedule(Name=name, GroupName=self.group)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                return  # kept as spent: deleted on a later pass
+        self._spent.discard(name)
+        self._known.pop(name, None)
 
 
 def _retryable(error: str) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -100,6 +102,62 @@ def test_a_lifecycle_survives_a_fault(desk: Desk, operation: str, code: str, tim
     _each_mail_once(desk)
     assert desk.mail_kinds() == ["confirmation", "escalation.response.0", "answer", "resolved"]
     assert desk.tickets.pending(ticket_id) == []
+
+
+PAST_RETRIES = 12  # more attempts than botocore makes for one call (legacy: 5, DynamoDB: 11)
+
+
+@pytest.fixture
+def surfaced(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """The faults that got past botocore's own retries to the desk's code, by error code;
+    botocore's sleeps between attempts skipped (their length is not what is tested)."""
+    import botocore.endpoint
+    from botocore.client import BaseClient
+    from botocore.exceptions import ClientError
+
+    seen: Counter[str] = Counter()
+    original = BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: Any) -> Any:
+        try:
+            return original(self, operation, params)
+        except ClientError as exc:
+            seen[str(exc.response.get("Error", {}).get("Code"))] += 1
+            raise
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", counting)
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=lambda seconds: None))
+    return seen
+
+
+@pytest.mark.parametrize("operation, code", sorted({(o, c) for o, c, _ in FAULT_CASES}))
+def test_a_lifecycle_survives_a_fault_past_botocores_retries(
+    desk: Desk, surfaced: Counter[str], operation: str, code: str
+) -> None:
+    status = 500 if "Internal" in code or "Service" in code else 400
+    fault = FAULTS.inject(operation, code, times=PAST_RETRIES, status=status)
+    ticket_id = _lifecycle(desk)
+    assert fault.hits == PAST_RETRIES, f"the fault never hit: {FAULTS.seen}"
+    assert surfaced[code] >= 1, "botocore absorbed every attempt: the desk never saw it"
+    assert desk.tickets.get(ticket_id).stage == "closed"
+    _each_mail_once(desk)
+    assert desk.mail_kinds() == ["confirmation", "escalation.response.0", "answer", "resolved"]
+    assert desk.tickets.pending(ticket_id) == []
+
+
+def test_an_escalation_mail_refused_past_the_retries_is_sent_once_later(
+    desk: Desk, surfaced: Counter[str]
+) -> None:
+    """The second mail of the lifecycle is the warning to the coordinator (R004-7): SES refuses
+    it past botocore's retries; it goes out once, in its place among the ticket's mails."""
+    fault = FAULTS.inject(
+        "ses:SendRawEmail", "ServiceUnavailable", times=PAST_RETRIES, status=503, skip=1
+    )
+    ticket_id = _lifecycle(desk)
+    assert fault.hits == PAST_RETRIES and surfaced["ServiceUnavailable"] >= 1
+    _each_mail_once(desk)
+    assert desk.mail_kinds() == ["confirmation", "escalation.response.0", "answer", "resolved"]
+    assert desk.tickets.get(ticket_id).stage == "closed"
 
 
 def _each_mail_once(desk: Desk) -> None:

@@ -17,6 +17,7 @@ from supportflow.services.desk.wiring import DeskUseCases
 from supportflow.services.intake.wiring import IntakeUseCases
 from supportflow.services.mail.wiring import MailServices
 from supportflow.services.outbox.wiring import OutboxUseCases
+from supportflow.services.ports.tickets import TemporarilyUnavailable
 from supportflow.services.review.wiring import ReviewUseCases
 from supportflow.services.sla.wiring import SlaServices
 from supportflow.services.workflow.wiring import WorkflowUseCases
@@ -101,7 +102,29 @@ def entry(build: Build, settings: type[Settings]) -> Handler:
             from supportflow.observability import trace_aws_calls
 
             trace_aws_calls()
-            built["handler"] = build(Container(config))
+            built["handler"] = serving(build, Container(config))
         return built["handler"](event, context)
 
     return lambda_handler
+
+
+def serving(build: Build, deps: Container) -> Handler:
+    """A function's handler as Lambda runs it (and the local stack): built with its
+    dependencies; an AWS error that is only for now (throttled, a 5xx, a dropped connection,
+    past botocore's retries) leaves it as TemporarilyUnavailable, the name the workflow's Retry
+    and the timers' retry policy know."""
+    handler = build(deps)
+
+    def run(event: Any, context: Any) -> Any:
+        try:
+            return handler(event, context)
+        except TemporarilyUnavailable:
+            raise
+        except Exception as exc:
+            from supportflow.adapters.transient import is_transient
+
+            if is_transient(exc):
+                raise TemporarilyUnavailable(f"AWS is busy: {exc}") from exc
+            raise
+
+    return run

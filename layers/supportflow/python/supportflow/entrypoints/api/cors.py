@@ -13,6 +13,7 @@ list. Agents' routes have no CORS: the desk's own pages are on the desk's origin
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,11 +55,12 @@ def is_same_site(event: dict[str, Any], desk: str) -> bool:
     return urlsplit(origin).netloc == header(event, "host").strip().lower()
 
 
-def allowed_anywhere(contracts: ContractDirectory, origin: str) -> bool:
-    return bool(origin) and any(c.allows_origin(origin) for c in contracts.all())
+def allowed_anywhere(contracts: Callable[[], ContractDirectory], origin: str) -> bool:
+    """Some contract lists `origin` (the contracts read only for a browser's cross-site call)."""
+    return bool(origin) and any(c.allows_origin(origin) for c in contracts().all())
 
 
-def preflight(event: dict[str, Any], contracts: ContractDirectory) -> dict[str, Any]:
+def preflight(event: dict[str, Any], contracts: Callable[[], ContractDirectory]) -> dict[str, Any]:
     """The answer to a browser's OPTIONS: 204, with CORS headers only for an allowed origin."""
     methods = PUBLIC.get(str(event.get("resource") or ""))
     origin = origin_of(event)
@@ -74,7 +76,7 @@ def preflight(event: dict[str, Any], contracts: ContractDirectory) -> dict[str, 
 
 
 def with_cors(
-    response: dict[str, Any], event: dict[str, Any], contracts: ContractDirectory
+    response: dict[str, Any], event: dict[str, Any], contracts: Callable[[], ContractDirectory]
 ) -> dict[str, Any]:
     """The response, with CORS headers if it answers a public route for an allowed origin."""
     origin = origin_of(event)

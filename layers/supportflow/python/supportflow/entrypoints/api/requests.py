@@ -14,12 +14,14 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
+from supportflow.adapters.transient import is_transient
 from supportflow.entrypoints.api.cors import preflight, with_cors
 from supportflow.entrypoints.api.http_errors import raw_error
 from supportflow.errors import HTTP, BadRequest, TooLarge, UnsupportedMediaType
 
 if TYPE_CHECKING:
     from supportflow.bootstrap import Container
+    from supportflow.contracts.directory import ContractDirectory
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024
@@ -108,22 +110,31 @@ def _depth(text: str) -> int:
 def serve(app: APIGatewayRestResolver, deps: Container, event: dict[str, Any], context: Any) -> Any:
     """Resolve one API Gateway event with the function's dependencies in the router's context;
     a browser's preflight answered, and CORS headers on the public routes (cors.py)."""
+
+    def contracts() -> ContractDirectory:  # read only for a browser's call from another site
+        return deps.contracts
+
     if event.get("httpMethod") == "OPTIONS":
-        return preflight(event, deps.contracts)
+        return preflight(event, contracts)
     try:
         event = checked(event)
     except (BadRequest, TooLarge, UnsupportedMediaType) as exc:
-        return with_cors(raw_error(HTTP[type(exc)][0], str(exc)), event, deps.contracts)
+        return with_cors(raw_error(HTTP[type(exc)][0], str(exc)), event, contracts)
     app.append_context(deps=deps)
     try:
         response = app.resolve(event, context)
-    except Exception:  # a bug, never a traceback to the caller
-        log.exception("unhandled error")
+    except Exception as exc:  # never a traceback to the caller
         app.clear_context()
-        response = raw_error(500, "something went wrong on our side; it was logged")
+        if is_transient(exc):  # AWS busy past botocore's retries: the caller tries again
+            log.warning("AWS busy: %s", exc)
+            response = raw_error(503, "the desk is busy; try again in a moment")
+            response["headers"] = {**(response.get("headers") or {}), "Retry-After": "2"}
+        else:  # a bug
+            log.exception("unhandled error")
+            response = raw_error(500, "something went wrong on our side; it was logged")
     if is_form_post(event) and int(response.get("statusCode", 500)) >= 400:
         response = form_refused(response)
-    return with_cors(response, event, deps.contracts)
+    return with_cors(response, event, contracts)
 
 
 def form_refused(response: dict[str, Any]) -> dict[str, Any]:
