@@ -74,6 +74,7 @@ from supportflow.adapters.dynamodb.models import bind_models
 from supportflow.adapters.dynamodb.tickets import DynamoTickets
 from supportflow.domain.common.timeutil import parse_instant
 from supportflow.policies.registry import shipped
+from supportflow.services.workflow.reconcile import CHECKED_STAGES, SHARD_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "workflow.json"
@@ -448,7 +449,7 @@ class Desk:
         found = match_route(method, path)
         if found is None:
             raise KeyError(f"no route {method} {path}")
-        resource, function, params = found
+        resource, function, params, _signed_in = found  # the bench sends the local tokens
         event = proxy_event(
             method,
             path,
@@ -805,16 +806,90 @@ def reconcile_rounds(desk: Desk, meter: Meter, open_tickets: int) -> dict[str, A
     used = meter.usage.since(before)
     name = next(n for n in used.durations if n.endswith("reconcile"))
     rounds = RECONCILE_ROUNDS
+    listing = []
+    for _ in range(RECONCILE_ROUNDS):  # the round's listing of the open tickets, alone
+        began = time.perf_counter()
+        desk.tickets.open_ids(CHECKED_STAGES)
+        listing.append((time.perf_counter() - began) * 1000)
     calls: Counter[str] = Counter()
     for (_, service, operation), n in used.calls.items():
         calls[f"{service}:{operation}"] += n / rounds
     return {
         "open_tickets": checked,
         "ms_per_round": round(statistics.median(used.durations[name]) * 1000, 1),
+        "listing_ms": round(statistics.median(listing), 2),
         "wru_per_round": round(sum(used.wru.values()) / rounds, 2),
         "rru_per_round": round(sum(used.rru.values()) / rounds, 2),
         "calls_per_round": dict(sorted(calls.items())),
     }
+
+
+def reconcile_sharded(desk: Desk, meter: Meter, shard_size: int) -> dict[str, Any]:
+    """A round of the open tickets parked so far, fanned out in shards of `shard_size`: the
+    round (listing, starting the shards) and each shard, timed apart (the meter keeps each
+    invocation's own time)."""
+    from supportflow.settings import ReconcileSettings
+
+    name = desk.stack.function_arns["ReconcileFunction"].rsplit(":", 1)[-1]
+    deps = desk.stack.registry.dependencies(ReconcileSettings)  # type: ignore[misc]
+    reconcile = deps.reconcile()
+    before = meter.usage.copy()
+    began = time.perf_counter()
+    report = reconcile(None, deps.shards(name), shard_size)
+    wall = time.perf_counter() - began
+    used = meter.usage.since(before)
+    shard_ms = [d * 1000 for n, ds in used.durations.items() if n.endswith("reconcile") for d in ds]
+    if report.shards != len(shard_ms) or not shard_ms:
+        raise RuntimeError(f"{report.shards} shards started, {len(shard_ms)} ran")
+    return {
+        "open_tickets": len(desk.tickets.open_ids(CHECKED_STAGES)),
+        "shard_size": shard_size,
+        "shards": report.shards,
+        "round_ms": round(wall * 1000 - sum(shard_ms), 1),  # listing and starting the shards
+        "ms_per_shard": round(statistics.median(shard_ms), 1),
+    }
+
+
+def shard_plan(cost: dict[str, Any], sharded: dict[str, Any]) -> dict[str, Any]:
+    """What 100,000 open tickets take on AWS: shards of SHARD_SIZE, run at once; the round's
+    own part (listing the open tickets, starting the shards) grows with the open tickets."""
+    per_ticket = cost["ms_per_open_ticket_per_round"]
+    fixed = cost["fixed_ms_per_round"]
+    small, large = cost["listing"]
+    listing_per_ticket = max(large["ms"] - small["ms"], 0.0) / (large["open"] - small["open"])
+    listed = large["ms"] if large["open"] == sharded["open_tickets"] else small["ms"]
+    start_per_shard = max(sharded["round_ms"] - listed, 0.0) / sharded["shards"]
+    shard_ms = fixed + per_ticket * SHARD_SIZE
+    plan: dict[str, Any] = {
+        "shard_size": SHARD_SIZE,
+        "ms_per_shard": round(shard_ms),
+        "listing_ms_per_open_ticket": round(listing_per_ticket, 3),
+        "ms_to_start_a_shard": round(start_per_shard, 1),
+    }
+    for open_tickets in (10_000, 100_000):
+        shards = math.ceil(open_tickets / SHARD_SIZE)
+        round_ms = fixed + listing_per_ticket * open_tickets + start_per_shard * shards
+        requests = ROUNDS_PER_DAY * (1 + shards)
+        seconds = ROUNDS_PER_DAY * (round_ms + shards * shard_ms) / 1000
+        day = (
+            requests * PRICES["lambda_per_request"]
+            + seconds * MEMORY_GB * PRICES["lambda_per_gb_second_arm64"]
+        )
+        day += (
+            ROUNDS_PER_DAY
+            * open_tickets
+            * (
+                cost["rru_per_open_ticket_per_round"] * PRICES["dynamodb_per_rru"]
+                + cost["wru_per_open_ticket_per_round"] * PRICES["dynamodb_per_wru"]
+            )
+        )
+        plan[f"{open_tickets}_open"] = {
+            "shards": shards,
+            "round_s": round(round_ms / 1000, 1),  # the round: listing, starting the shards
+            "within_s": round((round_ms + shard_ms) / 1000, 1),  # shards run at once
+            "per_1000_open_tickets_per_day_usd": round(day / open_tickets * 1000, 4),
+        }
+    return plan
 
 
 def reconcile_cost(small: dict[str, Any], large: dict[str, Any]) -> dict[str, Any]:
@@ -854,6 +929,10 @@ def reconcile_cost(small: dict[str, Any], large: dict[str, Any]) -> dict[str, An
     }
     day["total"] = day["lambda_requests"] + day["lambda_duration"] + day["dynamodb"]
     return {
+        "listing": [
+            {"open": small["open_tickets"], "ms": small["listing_ms"]},
+            {"open": large["open_tickets"], "ms": large["listing_ms"]},
+        ],
         "fixed_ms_per_round": round(fixed_ms, 1),
         "ms_per_open_ticket_per_round": round(per_ticket_ms, 2),
         "rru_per_open_ticket_per_round": round(per_ticket_rru, 2),
@@ -889,7 +968,14 @@ def main() -> int:
         d.clock.now = next_monday_morning(d.clock.now)
         small = reconcile_rounds(d, meter, RECONCILE_SMALL)
         large = reconcile_rounds(d, meter, RECONCILE_LARGE - RECONCILE_SMALL)
-    summary["reconcile"] = {"measured": [small, large], **reconcile_cost(small, large)}
+        sharded = reconcile_sharded(d, meter, RECONCILE_LARGE // 3)
+    cost = reconcile_cost(small, large)
+    summary["reconcile"] = {
+        "measured": [small, large],
+        **cost,
+        "sharded": sharded,
+        "plan": shard_plan(cost, sharded),
+    }
     summary["seconds"] = round(time.perf_counter() - began, 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(summary, indent=2) + "\n")
@@ -943,6 +1029,22 @@ def print_summary(s: dict[str, Any]) -> None:
         f"${day['lambda_requests']:.4f}, duration ${day['lambda_duration']:.4f} at "
         f"{day['round_ms_at_1000_open']} ms a round, DynamoDB ${day['dynamodb']:.4f})"
     )
+    sh, plan = r["sharded"], r["plan"]
+    print(
+        f"    in shards (measured, {sh['open_tickets']} open, {sh['shard_size']} a shard): "
+        f"{sh['shards']} shards of {sh['ms_per_shard']} ms, "
+        f"the round's own part {sh['round_ms']} ms; listing "
+        f"{plan['listing_ms_per_open_ticket']} ms per open ticket, "
+        f"{plan['ms_to_start_a_shard']} ms to start a shard"
+    )
+    for size in ("10000_open", "100000_open"):
+        p = plan[size]
+        print(
+            f"    {size.split('_')[0]:>7} open tickets: {p['shards']} shards of "
+            f"{plan['shard_size']}"
+            f" (~{plan['ms_per_shard'] / 1000:.0f} s each, at once), done {p['within_s']} s into "
+            f"the 300 s round; ${p['per_1000_open_tickets_per_day_usd']} per 1,000 open a day"
+        )
     print()
     print(describe(s["provenance"]))
     print("Assumptions:")

@@ -184,6 +184,14 @@ def requests(call: Call, region: str, account: str) -> list[Request]:
         return [_ses_identity(action, p, region, account)]
     if service == "s3" and op in ("GetObject", "PutObject"):
         return [Request(f"s3:{op}", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}")]
+    if service == "lambda" and op == "Invoke":  # IAM's action is InvokeFunction
+        name = str(p["FunctionName"])
+        arn = (
+            name
+            if name.startswith("arn:")
+            else f"arn:aws:lambda:{region}:{account}:function:{name}"
+        )
+        return [Request("lambda:InvokeFunction", arn)]
     if service == "ssm" and op == "GetParameter":
         name = str(p["Name"])
         path = name if name.startswith("/") else f"/{name}"

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import boto3
+import pytest
 from local.faults import FAULTS
 from local.stack import REGION
 
@@ -25,7 +26,9 @@ def test_a_healthy_desk_is_left_alone(desk: Desk) -> None:
     ticket_id = _open(desk)
     before = desk.tickets.get(ticket_id).version
     report = desk.reconcile()
-    assert report == {"checked": 1, "swept": 0, "repairs": 0, "stuck": 0, "unfinished": 0}
+    assert report == {
+        "checked": 1, "swept": 0, "repairs": 0, "stuck": 0, "unfinished": 0, "shards": 0
+    }  # fmt: skip
     assert desk.tickets.get(ticket_id).version == before
 
 
@@ -108,3 +111,33 @@ def test_an_ended_execution_is_started_again(desk: Desk) -> None:
     assert json.loads(desk.agent(ticket_id, "respond", {"message": "hier"})["body"])["stage"] == (
         "first_line"
     )
+
+
+def test_a_large_desk_is_reconciled_in_shards(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More open tickets than a shard holds: the round lists them and starts one shard per
+    RECONCILE_SHARD_SIZE (the function again, invoked asynchronously); the shards repair."""
+    monkeypatch.setenv("RECONCILE_SHARD_SIZE", "2")  # read when the function is built
+    from tests.workflow.conftest import sample, set_headers
+
+    opened = []
+    for n in range(5):
+        event = sample("intake/post_json")
+        set_headers(event, **{"Idempotency-Key": f"shard-{n}"})
+        event["body"] = json.dumps({**json.loads(event["body"]), "subject": f"Storing {n}"})
+        filed = desk.call("IntakeFunction", event)
+        assert filed["statusCode"] == 201, filed
+        opened.append(json.loads(filed["body"])["ticket_id"])
+        desk.parked_at(opened[-1], "first_line")
+    scheduler = boto3.client("scheduler", region_name=REGION)
+    lost = [s for _, s in desk.pump.pending() if s["Name"].startswith((opened[0], opened[4]))]
+    for schedule in lost:  # two tickets' timers lost, in different shards
+        scheduler.delete_schedule(Name=schedule["Name"], GroupName=desk.stack.schedule_group)
+    report = desk.reconcile()
+    assert (report["shards"], report["checked"]) == (3, 0)  # 2 + 2 + 1, none checked in the round
+    desk.settle()
+    names = {s["Name"].rsplit(".r", 1)[0] for _, s in desk.pump.pending()}
+    assert {s["Name"] for s in lost} <= names  # the shards put them back
+    again = desk.reconcile()  # consistent now: the shards find nothing to repair
+    assert again["shards"] == 3 and again["repairs"] == 0
+    for ticket_id in opened:
+        assert desk.tickets.get(ticket_id).stage == "first_line"

@@ -113,7 +113,12 @@ class DispatchSettings(_SetsTimers):
 
 
 class ReconcileSettings(DispatchSettings):
-    pass
+    shard_size: int = Field(
+        default=1000,  # services/workflow/reconcile.SHARD_SIZE
+        alias="RECONCILE_SHARD_SIZE",
+        ge=1,
+        description="open tickets per shard of a round (more: the round fans out)",
+    )
 
 
 S = TypeVar("S", bound=Settings)

@@ -1,10 +1,11 @@
-"""EventBridge Scheduler timers, the SES mailer and the Step Functions workflow (boto3)."""
+"""EventBridge Scheduler timers, the SES mailer, the Step Functions workflow and the
+reconciliation's shards (boto3)."""
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
@@ -184,3 +185,15 @@ class S3MailStore:
                 "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=300
             )
         )
+
+
+class LambdaShards:
+    """A reconciliation shard: the same function invoked asynchronously with its tickets (the
+    function's async settings drop a shard older than a round: the next round lists again)."""
+
+    def __init__(self, client: Any, function_name: str) -> None:
+        self.client, self.function_name = client, function_name
+
+    def start(self, ticket_ids: Sequence[str]) -> None:
+        payload = json.dumps({"shard": list(ticket_ids)}).encode()
+        self.client.invoke(FunctionName=self.function_name, InvocationType="Event", Payload=payload)

@@ -18,7 +18,7 @@ from supportflow.settings import Settings
 LOCAL_DESK = "http://localhost:8080"  # the local stack's pages, when no desk URL is given
 
 if TYPE_CHECKING:
-    from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
+    from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
     from supportflow.services.ports.queue import Queue
     from supportflow.services.ports.stores import (
@@ -175,6 +175,12 @@ class Adapters:
         from supportflow.adapters.aws import StepFunctionsWorkflow
 
         return StepFunctionsWorkflow(self._client("stepfunctions"), self.settings.state_machine_arn)
+
+    def shards(self, function_name: str) -> Shards:
+        """The reconciliation's shards: `function_name` (the reconciliation itself) again."""
+        from supportflow.adapters.aws import LambdaShards
+
+        return LambdaShards(self._client("lambda"), function_name)
 
     def token_secret(self) -> bytes:
         """The secret customer links are signed with: given, or from SSM (read on first use)."""

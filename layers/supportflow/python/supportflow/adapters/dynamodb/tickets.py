@@ -262,5 +262,17 @@ class DynamoTickets:
                     found[ticket.ticket_id] = (item.gsi2sk, ticket)
         return [ticket for _, ticket in sorted(found.values(), key=lambda pair: pair[0])]
 
+    def open_ids(self, stages: Sequence[str]) -> list[str]:
+        # The keys only (a projection): what a page carries is a few bytes a ticket.
+        found: dict[str, str] = {}
+        for stage in stages:
+            items = TicketItem.by_stage_due.query(
+                f"STAGE#{stage}", attributes_to_get=["pk", "gsi2sk"]
+            )
+            for item in items:
+                ticket_id = str(item.pk).removeprefix("TICKET#")
+                found[ticket_id] = max(found.get(ticket_id, ""), str(item.gsi2sk))
+        return sorted(found, key=lambda t: (found[t], t))
+
     def by_customer(self, customer_id: str) -> list[Ticket]:
         return [ticket_of(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]

@@ -150,6 +150,9 @@ class InMemoryTickets:
             found = [copy.deepcopy(t) for t in self._tickets.values() if t.stage in stages]
         return sorted(found, key=lambda t: (t.next_due is None, t.next_due or "", t.ticket_id))
 
+    def open_ids(self, stages: Sequence[str]) -> list[str]:
+        return [t.ticket_id for t in self.queue(stages)]
+
     def by_customer(self, customer_id: str) -> list[Ticket]:
         with self._lock:
             return [

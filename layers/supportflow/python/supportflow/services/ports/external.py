@@ -1,9 +1,10 @@
 """The services outside the desk's table: the timers (EventBridge Scheduler), the mail service
-(SES), the workflow (Step Functions) and where received mail is kept (S3)."""
+(SES), the workflow (Step Functions), where received mail is kept (S3), and the
+reconciliation's shards (Lambda)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -60,3 +61,10 @@ class Workflow(Protocol):
 
     def heartbeat(self, token: str) -> bool:
         """Tell the waiting step it is still wanted; False if that step is gone."""
+
+
+class Shards(Protocol):
+    """The reconciliation's shards (a large desk's round, split)."""
+
+    def start(self, ticket_ids: Sequence[str]) -> None:
+        """Have these tickets reconciled by a shard of their own (not waited for)."""
