@@ -244,12 +244,12 @@ class Handler(BaseHTTPRequestHandler):
     def _page(self, path: str) -> None:
         """A file of the site from the site bucket, at the address CloudFront would serve it."""
         key = page_key(path, PAGE_PATHS)
+        if key is None:
+            return self._json(404, {"message": f"nothing at {path}"})
         s3 = boto3.client("s3", region_name=REGION)
         try:
-            if key is None:
-                raise s3.exceptions.NoSuchKey({}, "GetObject")
             found = s3.get_object(Bucket=SITE_BUCKET, Key=key)
-        except (s3.exceptions.NoSuchKey, s3.exceptions.ClientError):
+        except s3.exceptions.ClientError:  # NoSuchKey (CloudFront with OAC answers 403)
             return self._json(404, {"message": f"nothing at {path}"})
         body = found["Body"].read()
         self._send(200, body, found.get("ContentType") or "application/octet-stream", SITE_HEADERS)
@@ -276,9 +276,10 @@ class Handler(BaseHTTPRequestHandler):
         assert login is not None
         args = {k: v[-1] for k, v in parse_qs(query, keep_blank_values=True).items()}
         if method == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > 64 * 1024:
-                return self._refuse(413, "the request body is too large")
+            text = (self.headers.get("Content-Length") or "0").strip()
+            if not text.isdigit() or int(text) > 64 * 1024:
+                return self._refuse(413, "send a form of at most 64 KiB with its Content-Length")
+            length = int(text)
             posted = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
             form = {k: v[-1] for k, v in posted.items()}
             if path == "/login":

@@ -401,3 +401,47 @@ def test_moving_while_the_workflow_catches_up_is_busy(world: Any) -> None:
     desk.tickets.save(ticket)
     with pytest.raises(Busy):
         act(desk, tid, "resolve", actor="a", role="agent", data={"message": "x"}, now=clock.now)
+
+
+class _Racing:
+    """The tickets store with another writer: before each of the agent's first `times` saves,
+    a timer's write lands on the same ticket (as the stream or a timer does on AWS)."""
+
+    def __init__(self, tickets: Any, desk: Container, times: int) -> None:
+        self.inner, self.desk, self.times = tickets, desk, times
+        self.raced = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def save(self, ticket: Any, effects: Any = ()) -> Any:
+        if self.raced < self.times and ticket.new_events and ticket.new_events[-1].actor != "x":
+            self.raced += 1
+            other = self.inner.get(ticket.ticket_id)
+            other.act("note", actor="x", role="agent", data={"message": "timer"}, at=other.last_at)
+            self.inner.save(other, [])
+        return self.inner.save(ticket, effects)
+
+
+@pytest.mark.parametrize("races", [1, 2, 3])
+def test_an_action_without_if_match_is_applied_to_the_ticket_as_it_is_now(
+    world: Any, races: int
+) -> None:
+    desk, clock, *_ = world
+    record = desk.open_ticket()(form(), None).ticket
+    racing = _Racing(desk.tickets, desk, races)
+    desk.__dict__["tickets"] = racing
+    taken = desk.record_action()(record.ticket_id, "respond", actor="a", role="agent", data={
+        "message": "We kijken ernaar."})  # fmt: skip
+    assert racing.raced == races  # the other writer won each time; the action was re-applied
+    types = [e.type for e in racing.inner.get(record.ticket_id).events]
+    assert types.count("responded") == 1 and types.count("note") == races
+    assert taken.ticket.stage == "first_line"
+    # With If-Match (the version the agent looked at), a change since is a conflict.
+    version = racing.inner.get(record.ticket_id).version
+    racing.times, racing.raced = 1, 0
+    with pytest.raises(ConcurrentUpdate):
+        desk.record_action()(
+            record.ticket_id, "note", actor="a", role="agent", data={"message": "m"},
+            expected_version=version,
+        )  # fmt: skip

@@ -23,7 +23,7 @@ from supportflow.domain.ticket.ticket import Acted, Ticket
 from supportflow.services.mail.conversation import CustomerMail
 from supportflow.services.outbox.effects import CompleteStep
 from supportflow.services.ports.outbox import Effect
-from supportflow.services.ports.tickets import Clock, ConcurrentUpdate, Tickets
+from supportflow.services.ports.tickets import Clock, ConcurrentUpdate, Tickets, retrying
 from supportflow.services.sla.deadlines import Deadlines
 
 
@@ -89,6 +89,23 @@ class RecordAction:
         role: str,
         data: Mapping[str, Any],
         expected_version: int | None = None,
+    ) -> ActionTaken:
+        """Apply the action. With `expected_version` (If-Match: the version the agent looked
+        at) a ticket changed since is ConcurrentUpdate (409). Without it the action applies to
+        the ticket as it is now: a write in between (a timer, the stream, another function) is
+        read again and the action re-applied, as long as it still fits the ticket's stage."""
+        if expected_version is not None:
+            return self._apply(ticket_id, action, actor, role, data, expected_version)
+        return retrying(lambda: self._apply(ticket_id, action, actor, role, data, None))
+
+    def _apply(
+        self,
+        ticket_id: str,
+        action: str,
+        actor: str,
+        role: str,
+        data: Mapping[str, Any],
+        expected_version: int | None,
     ) -> ActionTaken:
         ticket = self.tickets.get(ticket_id)
         if expected_version is not None and expected_version != ticket.version:
