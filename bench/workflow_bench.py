@@ -475,7 +475,7 @@ class Desk:
 
     def agent(self, ticket_id: str, action: str, message: str | None = None) -> str:
         body = {"message": message} if message else {}
-        headers = {"Authorization": "Bearer local-agent-token", "X-Agent": "anna@desk.example"}
+        headers = {"Authorization": "Bearer local-agent-token"}
         done = self.api("POST", f"/tickets/{ticket_id}/actions/{action}", body, headers)
         return str(done["stage"])
 

@@ -31,7 +31,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-AGENT = {"Authorization": "Bearer local-agent-token", "X-Agent": "sim-agent"}
+AGENT = {"Authorization": "Bearer local-agent-token"}  # the local script identity
 ALERT_KEY = "local-alert-key-acme"  # the demo contract's monitoring key (contracts/demo.yaml)
 
 # customer, contact, weight, how a ticket of theirs is classified

@@ -41,9 +41,24 @@ EVENTS = Path(__file__).resolve().parents[2] / "events"
 TOKEN_PARAMETER = "/supportflow/token-secret"  # the template's default TokenSecretParameterName
 
 
+CLAIMS = "X-Test-Claims"  # not a header: what API Gateway's authorizer hands on (set_headers)
+
+
+def signed_in(email: str, *groups: str) -> dict[str, str]:
+    """A request API Gateway's Cognito authorizer let through for this agent (a valid ID token
+    with these groups): `set_headers` puts the claims where API Gateway does."""
+    claims = {"email": email, "cognito:username": email, "cognito:groups": ",".join(groups)}
+    return {CLAIMS: json.dumps(claims)}
+
+
 def set_headers(event: dict[str, Any], **headers: str) -> None:
-    """Set headers in both places API Gateway puts them."""
+    """Set headers in both places API Gateway puts them (a signed-in agent's claims in the
+    request context, as its authorizer does)."""
     for key, value in headers.items():
+        if key == CLAIMS:
+            context = event.setdefault("requestContext", {})
+            context["authorizer"] = {"claims": json.loads(value)}
+            continue
         event["headers"][key] = value
         (event.get("multiValueHeaders") or {})[key] = [value]
 
@@ -144,13 +159,13 @@ class Desk:
         params = dict(zip(names, found.groups(), strict=True)) if found and names else None
         if body is not None:
             headers = {"Content-Type": "application/json", **headers}
-        event = {
+        event: dict[str, Any] = {
             "httpMethod": method,
             "path": path,
             "resource": resource,
             "pathParameters": params,
-            "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "headers": {},
+            "multiValueHeaders": {},
             "queryStringParameters": query,
             "multiValueQueryStringParameters": {k: [v] for k, v in query.items()}
             if query
@@ -159,6 +174,7 @@ class Desk:
             "body": None if body is None else json.dumps(body),
             "isBase64Encoded": False,
         }
+        set_headers(event, **headers)
         return dict(self.call(logical_id, event))
 
     def mail_in(self, raw: bytes) -> dict[str, Any]:

@@ -9,10 +9,10 @@ import json
 from typing import Any
 
 from supportflow.domain.common.timeutil import parse_instant
-from tests.workflow.conftest import Desk, sample, set_headers
+from tests.workflow.conftest import Desk, sample, set_headers, signed_in
 
-ADMIN = {"Authorization": "Bearer local-admin-token", "X-Agent": "ada"}
-AGENT = {"Authorization": "Bearer local-agent-token", "X-Agent": "anna"}
+ADMIN = signed_in("ada", "admins")
+AGENT = signed_in("anna")
 API = "TicketApiFunction"
 
 BAKKER = {

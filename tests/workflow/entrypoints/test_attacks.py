@@ -8,7 +8,7 @@ import base64
 import json
 from typing import Any
 
-from tests.workflow.conftest import Desk, sample, set_headers
+from tests.workflow.conftest import Desk, sample, set_headers, signed_in
 
 
 def _body(response: dict[str, Any]) -> dict[str, Any]:
@@ -87,3 +87,22 @@ def test_bad_bodies_are_4xx_with_a_message(desk: Desk) -> None:
     event["body"] = base64.b64encode(json.dumps(_ticket(subject="b64")).encode()).decode()
     assert desk.call("IntakeFunction", event)["statusCode"] == 201
     assert desk.tickets.queue(["triage", "first_line"])  # only the good one is there
+
+
+def test_an_agent_is_who_the_token_says_never_a_header(desk: Desk) -> None:
+    """Every event records the agent the ID token names; a header the caller chooses names
+    nobody (the seeds: no shared accounts, always show who wrote what)."""
+    ticket_id = _body(_post(desk, _ticket()))["ticket_id"]
+    event = sample("ticket_api/agent_respond")
+    event["path"] = f"/tickets/{ticket_id}/actions/note"
+    event["pathParameters"] = {"ticket_id": ticket_id, "action": "note"}
+    event["body"] = json.dumps({"message": "wie ben ik"})
+    set_headers(event, **{"X-Agent": "the-director", **signed_in("anna@desk.example")})
+    assert desk.call("TicketApiFunction", event)["statusCode"] == 200
+    # the local script token (no such setting on AWS) stands for one fixed identity
+    scripted = sample("ticket_api/agent_respond")
+    scripted.update(path=event["path"], pathParameters=event["pathParameters"], body=event["body"])
+    set_headers(scripted, Authorization="Bearer local-agent-token", **{"X-Agent": "the-director"})
+    assert desk.call("TicketApiFunction", scripted)["statusCode"] == 200
+    actors = [e.actor for e in desk.tickets.get(ticket_id).events if e.type == "note"]
+    assert actors == ["anna@desk.example", "local-agent"]

@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.workflow.conftest import Desk
+from tests.workflow.conftest import Desk, signed_in
 
 
 def _call(desk: Desk, body: dict[str, Any], key: str = "call-1") -> dict[str, Any]:
-    agent = {"Authorization": "Bearer local-agent-token", "X-Agent": "anna"}
+    agent = signed_in("anna")
     return desk.request(
         "TicketApiFunction", "POST", "/tickets/phone", "/tickets/phone", body,
         **agent, **{"Idempotency-Key": key},

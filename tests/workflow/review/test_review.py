@@ -18,9 +18,9 @@ from supportflow.domain.common.vocabulary import METRICS
 from supportflow.domain.review.compliance import build_report
 from supportflow.policies.registry import shipped
 from supportflow.services.review.keep_verdicts import ticket_verdicts
-from tests.workflow.conftest import Desk
+from tests.workflow.conftest import Desk, signed_in
 
-AGENT = {"Authorization": "Bearer local-agent-token", "X-Agent": "anna"}
+AGENT = signed_in("anna")
 API = "TicketApiFunction"
 REPORT = "/customers/{customer_id}/report"
 

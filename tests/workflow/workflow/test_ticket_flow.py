@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.workflow.conftest import Desk, sample
+from tests.workflow.conftest import Desk, sample, signed_in
 
 
 def _open(desk: Desk, **changes: Any) -> tuple[str, str]:
@@ -151,8 +151,8 @@ def test_a_duplicate_form_post_makes_one_ticket(desk: Desk) -> None:
 def test_two_concurrent_agent_actions_one_wins(desk: Desk) -> None:
     ticket_id, _ = _open(desk)
     version = str(desk.view(ticket_id)["version"])
-    first = desk.agent(ticket_id, "take", {}, **{"If-Match": version, "X-Agent": "anna"})
-    second = desk.agent(ticket_id, "take", {}, **{"If-Match": version, "X-Agent": "bob"})
+    first = desk.agent(ticket_id, "take", {}, **{"If-Match": version, **signed_in("anna")})
+    second = desk.agent(ticket_id, "take", {}, **{"If-Match": version, **signed_in("bob")})
     assert (first["statusCode"], second["statusCode"]) == (200, 409)
     assert "reload" in json.loads(second["body"])["message"]
 

@@ -1,5 +1,8 @@
-"""Who is asking: an agent or an admin (the Cognito claims on AWS, a bearer token locally), and
-the function's dependencies in a router's context."""
+"""Who is asking: an agent or an admin, and the function's dependencies in a router's context.
+
+The agent is who the ID token says (the Cognito claims API Gateway's authorizer hands on): never
+a name the caller chooses. The local stack's script tokens (`local-agent-token`,
+`local-admin-token`; no such setting exists on AWS) stand for one fixed identity each."""
 
 from __future__ import annotations
 
@@ -15,7 +18,8 @@ from supportflow.errors import Forbidden, Unauthorized
 if TYPE_CHECKING:
     from supportflow.bootstrap import Container
 
-AGENT_NAME = re.compile(r"^[A-Za-z0-9@._+-]{1,64}$")
+LOCAL_AGENT = "local-agent"  # who the local stack's script token stands for
+LOCAL_ADMIN = "local-admin"
 
 
 def agent_of(event: dict[str, Any], agent_token: str) -> str:
@@ -27,8 +31,7 @@ def agent_of(event: dict[str, Any], agent_token: str) -> str:
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     given = headers.get("authorization", "").encode("utf-8", errors="surrogateescape")
     if agent_token and hmac.compare_digest(given, f"Bearer {agent_token}".encode()):
-        name = headers.get("x-agent", "agent")
-        return name if AGENT_NAME.match(name) else "agent"
+        return LOCAL_AGENT
     raise Unauthorized("an agent login is needed")
 
 
@@ -37,8 +40,7 @@ def agent_or_admin(event: dict[str, Any], agent_token: str, admin_token: str) ->
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     given = headers.get("authorization", "").encode("utf-8", errors="surrogateescape")
     if admin_token and hmac.compare_digest(given, f"Bearer {admin_token}".encode()):
-        name = headers.get("x-agent", "admin")
-        return name if AGENT_NAME.match(name) else "admin"
+        return LOCAL_ADMIN
     return agent_of(event, agent_token)
 
 
@@ -55,8 +57,7 @@ def admin_of(event: dict[str, Any], agent_token: str, admin_token: str, group: s
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     given = headers.get("authorization", "").encode("utf-8", errors="surrogateescape")
     if admin_token and hmac.compare_digest(given, f"Bearer {admin_token}".encode()):
-        name = headers.get("x-agent", "admin")
-        return name if AGENT_NAME.match(name) else "admin"
+        return LOCAL_ADMIN
     agent_of(event, agent_token)  # an agent without the role, or no login at all
     raise Forbidden("this needs the admin role")
 
