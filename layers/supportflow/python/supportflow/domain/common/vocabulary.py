@@ -37,6 +37,8 @@ EVENT_TYPES = (
 # Events that are only part of a ticket's log: the SLA clock accepts and ignores them.
 LOG_ONLY_EVENTS = (
     "taken",
+    "taken_over",  # from: the colleague who held it (told)
+    "assigned",  # agent: who holds it now; from: who held it before
     "handed_to_second_line",
     "escalated",
     "note",  # an agent's internal note: never leaves the desk

@@ -49,7 +49,17 @@ class Action:
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in (
-        Action("take", "taken", WORKING_STAGES, None),
+        # Assignment: "take" a ticket nobody holds; "take over" one a colleague holds (they are
+        # told); "assign" it to a named agent. The holder is the ticket's assignee.
+        Action("take", "taken", (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER), None),
+        Action("take_over", "taken_over", (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER), None),
+        Action(
+            "assign",
+            "assigned",
+            (*WORKING_STAGES, Stage.WAITING_ON_CUSTOMER),
+            None,
+            needs=("agent",),
+        ),
         Action(
             "respond",
             "responded",

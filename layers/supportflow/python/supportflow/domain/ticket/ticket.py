@@ -21,6 +21,7 @@ from supportflow.domain.ticket.events import SYSTEM, LoggedEvent
 from supportflow.domain.ticket.planned import PlannedTimer, TimerChanges
 from supportflow.domain.ticket.routing import (
     TRACKS,
+    ActionError,
     Stage,
     Transition,
     apply_action,
@@ -162,6 +163,7 @@ class Ticket:
         the workflow to wait at the current step (else Busy) and releases that step."""
         if self.stage == Stage.TRIAGE:
             raise Busy(f"ticket {self.ticket_id} is still being triaged; try again in a moment")
+        data = self._assignment(action, actor, data)
         at = max(at, self.last_at)  # a log never runs backwards, even with a skewed clock
         transition = apply_action(
             self.stage,
@@ -177,10 +179,34 @@ class Ticket:
             raise Busy(f"ticket {self.ticket_id} is moving between steps; try again in a moment")
         self._record(transition.event)
         self.stage, self.return_to = transition.stage_after, transition.return_to
-        if action == "take":
+        if action in ("take", "take_over"):
             self.assignee = actor
+        elif action == "assign":
+            self.assignee = str(data["agent"])
+        elif action == "hand_to_second_line":  # to a named specialist, or to the line's group
+            self.assignee = str(data["agent"]) if data.get("agent") else None
         release = self._release() if transition.moves else None
         return Acted(transition.event, transition, release)
+
+    def _assignment(self, action: str, actor: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Who holds the ticket is changed on purpose only: "take" is for a ticket nobody
+        holds, "take over" for one a colleague holds (its event names them, so they are told)."""
+        holder = self.assignee
+        if action == "take" and holder not in (None, actor):
+            raise ActionError(f"{holder} holds this ticket: take it over to work on it")
+        if action == "take_over":
+            if holder in (None, actor):
+                raise ActionError("nobody else holds this ticket: take it")
+            return {**data, "from": holder}
+        if action == "assign" and holder and holder != data.get("agent"):
+            return {**data, "from": holder}
+        return data
+
+    @property
+    def group(self) -> str:
+        """The line the ticket is at (its queue): second line once handed there, also while it
+        waits on the customer; first line otherwise."""
+        return "second_line" if Stage.SECOND_LINE in (self.stage, self.return_to) else "first_line"
 
     def log(self, kind: str, actor: str, data: Mapping[str, Any], at: datetime) -> LoggedEvent:
         """Log something that happened to the ticket without moving it or its clock (an alert

@@ -30,6 +30,8 @@ app.include_router(problems_router)
 # The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
 AgentAction = Literal[
     "take",
+    "take_over",
+    "assign",
     "respond",
     "ask_customer",
     "customer_reply",
@@ -85,8 +87,8 @@ def _customer(ticket_id: str, token: str | None) -> None:
     responses={200: answer("the ticket"), **problems(401, 404, *COMMON)},
 )
 def get_ticket(ticket_id: TicketId) -> dict[str, Any]:
-    _agent()
-    return deps_of(app).views().ticket(ticket_id, for_customer=False)
+    agent = _agent()
+    return deps_of(app).views().ticket(ticket_id, for_customer=False, agent=agent)
 
 
 @app.get(
@@ -148,15 +150,18 @@ def get_form(customer_id: CustomerId) -> dict[str, Any]:
     "/queue",
     summary="Open tickets, the late first, then the nearest deadline",
     description="`view` narrows the queue (breached, due_today, mine, unassigned, waiting); "
+    "`group` to a line's tickets (first_line, second_line), `owner` to one agent's; "
     "`q` searches the id, subject, customer and contact.",
     responses={200: answer("the queue"), **problems(401, *COMMON)},
 )
 def get_queue(
     view: Annotated[QueueView | None, Query()] = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
+    group: Annotated[Literal["first_line", "second_line"] | None, Query()] = None,
+    owner: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9@._+-]{1,128}$")] = None,
 ) -> dict[str, Any]:
     agent = _agent()
-    return deps_of(app).views().queue(view, q, agent)
+    return deps_of(app).views().queue(view, q, agent, group=group, owner=owner)
 
 
 @app.post(

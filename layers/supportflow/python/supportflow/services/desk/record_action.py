@@ -46,6 +46,11 @@ class ActionRequest(BaseModel):
     metric: Literal["response", "resolution"] | None = Field(
         default=None, description="exclude_from_compliance, withdraw_exclusion: none for both"
     )
+    agent: Annotated[str, Field(pattern=r"^[A-Za-z0-9@._+-]{1,128}$")] | None = Field(
+        default=None,
+        description="assign: who will hold the ticket; hand_to_second_line: the specialist "
+        "(none: the second line's group)",
+    )
 
     def data(self) -> dict[str, Any]:
         return {k: v for k, v in self.model_dump().items() if v is not None and v != ""}

@@ -45,7 +45,9 @@ class TicketViews:
     deadlines: Deadlines
     clock: Clock
 
-    def ticket(self, ticket_id: str, *, for_customer: bool) -> dict[str, Any]:
+    def ticket(
+        self, ticket_id: str, *, for_customer: bool, agent: str | None = None
+    ) -> dict[str, Any]:
         ticket = self.tickets.get(ticket_id)
         state = self.deadlines.state(ticket, self.clock())
         customer = self.contracts.get(ticket.customer_id).name
@@ -61,17 +63,32 @@ class TicketViews:
                 )
         if not for_customer:  # what the desk still has to do for this ticket (mail, timers)
             view["effects_pending"] = len(self.outbox.pending(ticket_id))
+            view["actions"] = held_actions(view["actions"], ticket.assignee, agent)
         return view
 
     def queue(
-        self, view: QueueView | None = None, search: str | None = None, agent: str | None = None
+        self,
+        view: QueueView | None = None,
+        search: str | None = None,
+        agent: str | None = None,
+        *,
+        group: str | None = None,
+        owner: str | None = None,
     ) -> dict[str, Any]:
         """The open tickets, what is late first (most late at the top), then the nearest
-        deadline; `view` narrows it (breached, due_today, mine, unassigned, waiting) and
-        `search` matches the id, subject, customer or contact."""
+        deadline; `view` narrows it (breached, due_today, mine, unassigned, waiting), `group`
+        to a line's tickets, `owner` to one agent's, and `search` matches the id, subject,
+        customer or contact."""
         now = self.clock()
         rows = [self._row(ticket, now) for ticket in self.lists.queue(QUEUE_STAGES)]
-        rows = [r for r in rows if _in_view(r, view, agent) and _matches(r, search)]
+        rows = [
+            r
+            for r in rows
+            if _in_view(r, view, agent)
+            and _matches(r, search)
+            and (group is None or r["group"] == group)
+            and (owner is None or r["assignee"] == owner)
+        ]
         rows.sort(key=lambda r: (r["due"] is None, r["due_utc"] or "", r["ticket_id"]))
         return {"now": format_instant(now), "view": view, "search": search, "tickets": rows}
 
@@ -116,6 +133,7 @@ def ticket_view(
             contact_email=record.contact_email,
             attachments=record.attachments,
             assignee=record.assignee,
+            group=record.group,
             failure=record.failure,
             attributes=record.attributes,
             as_of=format_instant(state.now),
@@ -164,6 +182,16 @@ def localise(view: dict[str, Any], zone: Any) -> None:
         for key in ("due", "met_at"):
             if metric.get(key):
                 metric[f"{key}_text"] = local_text(parse_instant(metric[key]).astimezone(zone))
+
+
+def held_actions(actions: list[str], holder: str | None, agent: str | None) -> list[str]:
+    """Who holds the ticket decides how to get it: "take" when nobody does, "take over" when a
+    colleague does, neither for its holder."""
+    if holder is None:
+        return [a for a in actions if a != "take_over"]
+    if holder == agent:
+        return [a for a in actions if a not in ("take", "take_over")]
+    return [a for a in actions if a != "take"]
 
 
 def agent_actions(stage: str) -> list[str]:
@@ -275,6 +303,7 @@ def queue_row(deadlines: Deadlines, record: Ticket, now: datetime) -> dict[str, 
         "track": record.track,
         "priority": sla.get("priority"),
         "assignee": record.assignee,
+        "group": record.group,
         "next_due": record.next_due,
         "metric": nearest[0] if nearest else None,
         "due": format_instant(due.astimezone(zone)) if due else None,

@@ -1,0 +1,89 @@
+"""Two agents at one desk (issue 20): Anna takes a ticket; Ben's page offers only "Take over";
+Ben takes it over (the log names Anna); he hands it to second line to a specialist, who finds it
+under "mine". Every name is the signed-in agent's, from the ID token."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+from local.sign_in import DEMO_AGENTS
+
+from .conftest import ROOT, Server, sign_in
+
+ARTIFACTS = ROOT / "test-artifacts"
+ANNA, BEN, ADMIN = (a.email for a in DEMO_AGENTS)
+
+
+def _file_ticket(server: Server) -> str:
+    body = {
+        "contact_email": "info@bakker.example",
+        "subject": "Betalen lukt niet",
+        "description": "iDEAL geeft een foutmelding.",
+    }
+    request = urllib.request.Request(
+        server.base + "/api/tickets",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Idempotency-Key": "assign-1"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(json.loads(response.read())["ticket_id"])
+
+
+def _actions(page: Any) -> list[str]:
+    return [
+        b.get_attribute("data-action") for b in page.locator("#talk button, #actions button").all()
+    ]
+
+
+def test_take_take_over_and_hand_to_a_specialist(server: Server, page: Any) -> None:
+    ticket_id = _file_ticket(server)
+    sign_in(page, server.base, ANNA, path=f"/agent#/tickets/{ticket_id}")
+    page.wait_for_selector("#actions button[data-action='take']")
+    assert "take_over" not in _actions(page)
+    page.click("#actions button[data-action='take']")
+    page.wait_for_function(
+        "document.querySelector('#d-request-meta').textContent.includes('held by anna@')"
+    )
+
+    ben = page.context.browser.new_context().new_page()
+    ben.set_default_timeout(20_000)
+    sign_in(ben, server.base, BEN, path=f"/agent#/tickets/{ticket_id}")
+    ben.wait_for_selector("#actions button[data-action='take_over']")
+    assert "take" not in _actions(ben)  # never silently
+    row = ben.locator(f"#queue tr[data-id='{ticket_id}'] td.owner")
+    assert row.inner_text() == ANNA
+    ben.click("#actions button[data-action='take_over']")
+    ben.wait_for_function(
+        "document.querySelector('#d-request-meta').textContent.includes('held by ben@')"
+    )
+    timeline = ben.inner_text("#d-timeline")
+    assert "taken_over" in timeline.replace(" ", "_") or "taken over" in timeline
+
+    # Anna's page follows (it reloads the ticket): Ben holds it, she may take it over.
+    page.wait_for_function(
+        "document.querySelector('#d-request-meta').textContent.includes('held by ben@')"
+    )
+    page.wait_for_selector("#actions button[data-action='take_over']")
+
+    # Ben hands it to second line, to a specialist by name.
+    ben.fill("#a-message", "Koppeling met de betaalprovider: voor de specialist.")
+    ben.click("#actions button[data-action='respond'], #talk button[data-action='respond']")
+    ben.wait_for_function("document.querySelector('#a-message').value === ''")
+    ben.fill("#a-agent", ADMIN)
+    ben.click("#actions button[data-action='hand_to_second_line']")
+    ben.wait_for_function(
+        f"document.querySelector('#d-request-meta').textContent.includes('held by {ADMIN}')"
+    )
+
+    specialist = page.context.browser.new_context().new_page()
+    specialist.set_default_timeout(20_000)
+    sign_in(specialist, server.base, ADMIN)
+    specialist.select_option("#q-view", "mine")
+    specialist.select_option("#q-group", "second_line")
+    specialist.wait_for_selector(f"#queue tr[data-id='{ticket_id}']")
+    ARTIFACTS.mkdir(exist_ok=True)
+    specialist.screenshot(path=str(ARTIFACTS / "specialist-queue.png"), full_page=True)
+    assert specialist.locator("#queue tbody tr").count() == 1
