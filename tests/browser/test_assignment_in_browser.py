@@ -16,16 +16,16 @@ ARTIFACTS = ROOT / "test-artifacts"
 ANNA, BEN, ADMIN = (a.email for a in DEMO_AGENTS)
 
 
-def _file_ticket(server: Server) -> str:
+def _file_ticket(server: Server, key: str = "assign-1") -> str:
     body = {
         "contact_email": "info@bakker.example",
-        "subject": "Betalen lukt niet",
+        "subject": f"Betalen lukt niet ({key})",
         "description": "iDEAL geeft een foutmelding.",
     }
     request = urllib.request.Request(
         server.base + "/api/tickets",
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", "Idempotency-Key": "assign-1"},
+        headers={"Content-Type": "application/json", "Idempotency-Key": key},
         method="POST",
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -87,3 +87,39 @@ def test_take_take_over_and_hand_to_a_specialist(server: Server, page: Any) -> N
     ARTIFACTS.mkdir(exist_ok=True)
     specialist.screenshot(path=str(ARTIFACTS / "specialist-queue.png"), full_page=True)
     assert specialist.locator("#queue tbody tr").count() == 1
+
+
+def test_a_draft_stays_with_its_ticket_and_a_colleagues_reply_is_a_warning(
+    server: Server, page: Any
+) -> None:
+    first, second = _file_ticket(server), _file_ticket(server, key="assign-2")
+    sign_in(page, server.base, ANNA, path=f"/agent#/tickets/{first}")
+    page.wait_for_function(f"document.querySelector('#d-id').textContent === '{first}'")
+    page.fill("#a-message", "Beste klant, we hebben de oorzaak gevonden.")
+    page.evaluate(f"location.hash = '#/tickets/{second}'")  # another ticket: its own (empty) draft
+    page.wait_for_function(f"document.querySelector('#d-id').textContent === '{second}'")
+    assert page.input_value("#a-message") == ""
+    page.evaluate(f"location.hash = '#/tickets/{first}'")
+    page.wait_for_function(f"document.querySelector('#d-id').textContent === '{first}'")
+    assert page.input_value("#a-message") == "Beste klant, we hebben de oorzaak gevonden."
+
+    # Ben answers the same ticket while Anna's reply is still a draft.
+    ben = page.context.browser.new_context().new_page()
+    ben.set_default_timeout(20_000)
+    sign_in(ben, server.base, BEN, path=f"/agent#/tickets/{first}")
+    ben.wait_for_selector("#talk button[data-action='respond']")
+    ben.fill("#a-message", "We kijken ernaar.")
+    ben.click("#talk button[data-action='respond']")
+    ben.wait_for_function("document.querySelector('#a-message').value === ''")
+
+    page.click("#talk button[data-action='respond']")
+    warning = page.wait_for_selector("#collision")
+    assert f"{BEN} replied to the customer" in warning.inner_text()
+    assert page.input_value("#a-message").startswith("Beste klant")  # the draft is kept
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "reply-collision.png"))
+    page.click("#send-anyway")
+    page.wait_for_function("document.querySelector('#a-message').value === ''")
+    replies = page.locator("#d-timeline tr[data-type='responded']")
+    replies.nth(1).wait_for()
+    assert replies.count() == 2
