@@ -45,6 +45,7 @@ def test_a_standby_call_opens_at_the_call_with_the_30_minute_target(desk: Desk) 
     assert view["opened_at"] == "2025-03-29T20:10:00+01:00"
     assert view["priority"] == "standby"
     assert view["metrics"]["response"]["due"] == "2025-03-29T20:40:00+01:00"
+    assert view["caller"] == {"name": "Piet de Vries", "phone": "+31 6 1234 5678"}  # shown
     again = _call(desk, {**CALL, "called_at": "2025-03-29T20:10:00+01:00"})  # a retry
     assert again["statusCode"] == 200 and json.loads(again["body"])["ticket_id"] == ticket_id
 

@@ -130,6 +130,7 @@ def ticket_view(
                 if a not in PROBLEM_ACTIONS or record.attributes.get("type") == "problem"
             ],
             channel=record.events[0].data.get("channel") if record.events else None,
+            caller=_caller(record),
             contact_email=record.contact_email,
             attachments=record.attachments,
             assignee=record.assignee,
@@ -182,6 +183,15 @@ def localise(view: dict[str, Any], zone: Any) -> None:
         for key in ("due", "met_at"):
             if metric.get(key):
                 metric[f"{key}_text"] = local_text(parse_instant(metric[key]).astimezone(zone))
+
+
+def _caller(record: Ticket) -> dict[str, str] | None:
+    """Who called, for a ticket typed up from a phone call: the name and number on its first
+    event (the agent page shows them; the contact is the caller's address, if given)."""
+    first = record.events[0].data if record.events else {}
+    if first.get("channel") != "phone" or not first.get("caller"):
+        return None
+    return {"name": str(first["caller"]), "phone": str(first.get("phone") or "")}
 
 
 def held_actions(actions: list[str], holder: str | None, agent: str | None) -> list[str]:
