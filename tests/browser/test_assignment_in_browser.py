@@ -59,6 +59,10 @@ def test_take_take_over_and_hand_to_a_specialist(server: Server, page: Any) -> N
     ben.wait_for_function(
         "document.querySelector('#d-request-meta').textContent.includes('held by ben@')"
     )
+    # A refusal reads as words next to its field, never "409: change priority needs 'reason'".
+    ben.click("#actions button[data-action='change_priority']")
+    ben.wait_for_selector("#a-error:has-text('Write the reason')")
+    assert "409" not in ben.inner_text("#a-error") and "needs" not in ben.inner_text("#a-error")
     timeline = ben.inner_text("#d-timeline")
     assert "taken_over" in timeline.replace(" ", "_") or "taken over" in timeline
 
