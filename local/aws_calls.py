@@ -184,6 +184,9 @@ def requests(call: Call, region: str, account: str) -> list[Request]:
         return [_ses_identity(action, p, region, account)]
     if service == "s3" and op in ("GetObject", "PutObject"):
         return [Request(f"s3:{op}", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}")]
+    if service == "cognito-idp" and "UserPoolId" in p:  # the agents' pool
+        pool = f"arn:aws:cognito-idp:{region}:{account}:userpool/{p['UserPoolId']}"
+        return [Request(action, pool)]
     if service == "lambda" and op == "Invoke":  # IAM's action is InvokeFunction
         name = str(p["FunctionName"])
         arn = (

@@ -240,7 +240,9 @@ def names_of(stack: LocalStack, region: str, account: str, name: str) -> Names:
     }
     arns = {"TicketsTable": table_arn, "SchedulerRole": stack.scheduler_role_arn}
     arns |= {"TicketStateMachine": stack.state_machine_arn, **stack.function_arns}
+    refs["AgentUserPool"] = stack.sign_in.pool_id
     attributes = {("TicketsTable", "StreamArn"): stack.stream_arn}
+    attributes |= {("AgentUserPool", "Arn"): stack.sign_in.pool_arn}
     attributes |= {("TicketStateMachine", "Name"): stack.state_machine_arn.rsplit(":", 1)[-1]}
     return Names(region, account, name, refs, arns, attributes)
 

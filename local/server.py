@@ -440,10 +440,8 @@ def main() -> int:
         f"  data                  {runtime.data_dir} "
         f"({'new' if fresh else f'restored, {runtime.restored} open tickets'}"
         f"{f', {seeded} sample tickets' if seeded else ''})\n"
-        f"demo agents (the local Cognito pool; admins manage contracts and packs):\n"
-        + "".join(
-            f"  {a.email:<22}{a.password}{'  (admin)' if a.admin else ''}\n" for a in DEMO_AGENTS
-        )
+        f"demo agents (the local Cognito pool) and their roles:\n"
+        + "".join(f"  {a.email:<22}{a.password:<20}{', '.join(a.roles)}\n" for a in DEMO_AGENTS)
         + f"scripts may send 'Authorization: Bearer {runtime.agent_token}' (local only)\n"
         f"Ctrl-C stops.",
         flush=True,

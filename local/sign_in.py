@@ -32,6 +32,8 @@ from urllib.parse import urlencode, urlsplit
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from supportflow.services.desk.agents import ROLES
+
 CODE_SECONDS = 300  # an authorization code is good once, for five minutes
 LEEWAY = 0  # API Gateway allows no clock skew on exp either
 
@@ -40,14 +42,20 @@ LEEWAY = 0  # API Gateway allows no clock skew on exp either
 class DemoAgent:
     email: str
     password: str
-    admin: bool = False
+    roles: tuple[str, ...] = ("first_line",)
+    name: str = ""
+
+    @property
+    def admin(self) -> bool:
+        return "admins" in self.roles
 
 
-# The local stack's accounts (printed by `make run`); nothing like them exists on AWS.
+# The local stack's demo desk (printed by `make run`); nothing like it exists on AWS.
 DEMO_AGENTS = (
-    DemoAgent("anna@desk.example", "Local-Agent-Pass1"),
-    DemoAgent("ben@desk.example", "Local-Agent-Pass2"),
-    DemoAgent("admin@desk.example", "Local-Admin-Pass1", admin=True),
+    DemoAgent("anna@desk.example", "Local-Agent-Pass1", ("first_line",), "Anna de Vries"),
+    DemoAgent("ben@desk.example", "Local-Agent-Pass2", ("second_line",), "Ben Jansen"),
+    DemoAgent("admin@desk.example", "Local-Admin-Pass1", ("admins", "service_manager"), "Ada Smit"),
+    DemoAgent("carla@desk.example", "Local-Agent-Pass3", ("coordinator",), "Carla Bakker"),
 )
 
 
@@ -59,6 +67,7 @@ class TokenRefused(Exception):
 class SignInPool:
     region: str
     pool_id: str
+    pool_arn: str
     client_id: str
     callbacks: tuple[str, ...]
 
@@ -70,8 +79,8 @@ class SignInPool:
 def provision_pool(
     cognito: Any, region: str, name: str, desk: str, agents: tuple[DemoAgent, ...] = DEMO_AGENTS
 ) -> SignInPool:
-    """The agents' pool, group, client and accounts in moto (the template's AgentUserPool,
-    AdminGroup and AgentUserPoolClient)."""
+    """The agents' pool, its groups (the roles), the pages' client and the demo desk's
+    accounts in moto (the template's AgentUserPool, its groups and AgentUserPoolClient)."""
     pool_id = cognito.create_user_pool(
         PoolName=f"{name}-agents",
         UsernameAttributes=["email"],
@@ -94,7 +103,8 @@ def provision_pool(
         CallbackURLs=list(callbacks),
         LogoutURLs=[f"{d}/agent" for d in desks],
     )["UserPoolClient"]["ClientId"]
-    cognito.create_group(UserPoolId=pool_id, GroupName="admins")
+    for role in ROLES:  # the template's groups
+        cognito.create_group(UserPoolId=pool_id, GroupName=role)
     for agent in agents:
         cognito.admin_create_user(
             UserPoolId=pool_id,
@@ -102,17 +112,19 @@ def provision_pool(
             UserAttributes=[
                 {"Name": "email", "Value": agent.email},
                 {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": agent.name or agent.email},
             ],
             MessageAction="SUPPRESS",
         )
         cognito.admin_set_user_password(
             UserPoolId=pool_id, Username=agent.email, Password=agent.password, Permanent=True
         )
-        if agent.admin:
+        for role in agent.roles:
             cognito.admin_add_user_to_group(
-                UserPoolId=pool_id, Username=agent.email, GroupName="admins"
+                UserPoolId=pool_id, Username=agent.email, GroupName=role
             )
-    return SignInPool(region, pool_id, client_id, callbacks)
+    arn = cognito.describe_user_pool(UserPoolId=pool_id)["UserPool"]["Arn"]
+    return SignInPool(region, pool_id, arn, client_id, callbacks)
 
 
 def _b64(text: str) -> bytes:

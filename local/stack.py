@@ -88,7 +88,7 @@ def create_table(client: Any, name: str, *, stream: bool = False, root: Path = R
 
 @dataclass
 class LocalStack:
-    sign_in: SignInPool | None  # the agents' pool (with site=True)
+    sign_in: SignInPool  # the agents' pool: their accounts and roles
     table_name: str
     stream_arn: str
     state_machine_arn: str
@@ -158,8 +158,8 @@ def provision(
     link_base: str = "http://localhost:8080",
     site: bool = False,
 ) -> LocalStack:
-    """The stack in moto. `site`: also the agents' user pool and the pages' bucket, published as
-    `make deploy` publishes them (the local stack; the workflow tests call handlers only)."""
+    """The stack in moto. `site`: also the pages' bucket, published as `make deploy` publishes
+    it (the local stack; the workflow tests call handlers only)."""
     template = load_template(root / "template.yaml")
     resources: dict[str, Any] = template["Resources"]
     session = boto3.session.Session(region_name=REGION)
@@ -234,12 +234,12 @@ def provision(
     # The desk's URL, where the mails link: the stack writes it to SSM (DeskUrlParameter).
     session.client("ssm").put_parameter(Name=DESK_URL_PARAMETER, Value=link_base, Type="String")
     load_demo_contracts(table_name)
-    sign_in = None
+    from local.sign_in import provision_pool
+
+    sign_in = provision_pool(session.client("cognito-idp"), REGION, STACK, link_base)
     if site:
-        from local.sign_in import provision_pool
         from local.site import publish_outputs
 
-        sign_in = provision_pool(session.client("cognito-idp"), REGION, STACK, link_base)
         s3 = session.client("s3")
         s3.create_bucket(
             Bucket=SITE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION}
@@ -271,6 +271,7 @@ def provision(
         "AGENT_TOKEN": agent_token,
         "ADMIN_TOKEN": admin_token,
         "LINK_BASE_PARAMETER": DESK_URL_PARAMETER,
+        "AGENT_POOL_ID": sign_in.pool_id,
         "MAIL_BUCKET": mail_bucket,
         "ATTACHMENT_BASE": f"{link_base}/local/attachments",
         "DESK_DOMAIN": "supportflow.example",

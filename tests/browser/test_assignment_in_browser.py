@@ -5,6 +5,7 @@ under "mine". Every name is the signed-in agent's, from the ID token."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from typing import Any
 
@@ -13,7 +14,7 @@ from local.sign_in import DEMO_AGENTS
 from .conftest import ROOT, Server, sign_in
 
 ARTIFACTS = ROOT / "test-artifacts"
-ANNA, BEN, ADMIN = (a.email for a in DEMO_AGENTS)
+ANNA, BEN, ADMIN = (a.email for a in DEMO_AGENTS[:3])
 
 
 def _file_ticket(server: Server, key: str = "assign-1") -> str:
@@ -127,3 +128,41 @@ def test_a_draft_stays_with_its_ticket_and_a_colleagues_reply_is_a_warning(
     replies = page.locator("#d-timeline tr[data-type='responded']")
     replies.nth(1).wait_for()
     assert replies.count() == 2
+
+
+def test_an_admin_adds_an_agent_and_changes_roles(server: Server, page: Any) -> None:
+    sign_in(page, server.base, ADMIN)
+    page.click("#desk-agents summary")
+    page.wait_for_selector("#agents tr[data-agent='anna@desk.example']")
+    page.fill("#n-email", "sam@desk.example")
+    page.fill("#n-name", "Sam Specialist")
+    page.check("#n-roles input[data-new-role='second_line']")
+    page.click("#agent-form button[type=submit]")
+    sam = page.wait_for_selector("#agents tr[data-agent='sam@desk.example']")
+    assert "invited" in sam.inner_text()
+    assert page.is_checked(
+        "#agents tr[data-agent='sam@desk.example'] input[data-role='second_line']"
+    )
+    page.check("#agents tr[data-agent='sam@desk.example'] input[data-role='coordinator']")
+
+    def sams_roles() -> list[str]:
+        agents = server.get("/api/agents", Authorization="Bearer local-agent-token")["agents"]
+        return list(next(a for a in agents if a["email"] == "sam@desk.example")["roles"])
+
+    deadline = time.monotonic() + 10
+    while sams_roles() != ["second_line", "coordinator"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert sams_roles() == ["second_line", "coordinator"], page.inner_text("#agents-error")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "desk-agents.png"), full_page=True)
+
+    # An agent who is not an admin sees the desk, not the admin's controls.
+    anna = page.context.browser.new_context().new_page()
+    anna.set_default_timeout(20_000)
+    sign_in(anna, server.base, ANNA)
+    anna.click("#desk-agents summary")
+    anna.wait_for_selector("#agents tr[data-agent='sam@desk.example']")
+    assert anna.locator("#agent-form").is_hidden()
+    assert anna.is_disabled(
+        "#agents tr[data-agent='sam@desk.example'] input[data-role='coordinator']"
+    )

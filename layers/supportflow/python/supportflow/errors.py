@@ -15,6 +15,7 @@ from supportflow.domain.ticket.routing import ActionError
 from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
+from supportflow.services.desk.agents import AgentError, UnknownAgent
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.forms import NoSuchForm
 from supportflow.services.ports.tickets import (
@@ -63,6 +64,8 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     TicketNotFound: (404, "", False),
     FilingNotFound: (404, "", False),
     NoSuchForm: (404, "", False),
+    UnknownAgent: (404, "", False),
+    AgentError: (422, "", False),
     BookingNotFound: (404, "", False),
     Unauthorized: (401, "", False),
     Forbidden: (403, "", False),

@@ -33,6 +33,9 @@ class Settings(BaseModel):
         alias="ADMIN_TOKEN",
         description="local admin bearer token",
     )
+    agent_pool_id: str = Field(
+        default="", alias="AGENT_POOL_ID", description="the agents' Cognito user pool"
+    )
     admin_group: str = Field(
         default="admins", alias="ADMIN_GROUP", description="the Cognito group of the admin role"
     )

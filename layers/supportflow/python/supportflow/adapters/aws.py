@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 
 from supportflow.domain.ticket.timers import whole_second_up
+from supportflow.services.ports.agents import Agent
 from supportflow.services.ports.external import ExecutionState
 
 log = logging.getLogger(__name__)
@@ -197,3 +198,82 @@ class LambdaShards:
     def start(self, ticket_ids: Sequence[str]) -> None:
         payload = json.dumps({"shard": list(ticket_ids)}).encode()
         self.client.invoke(FunctionName=self.function_name, InvocationType="Event", Payload=payload)
+
+
+class CognitoAgents:
+    """The agents' accounts in the Cognito user pool: a user per agent (signed in with their
+    e-mail address), a group per role."""
+
+    def __init__(self, client: Any, pool_id: str, roles: Sequence[str]) -> None:
+        self.client, self.pool_id, self.roles = client, pool_id, tuple(roles)
+
+    def all(self) -> list[Agent]:
+        users: dict[str, dict[str, Any]] = {}
+        for page in self.client.get_paginator("list_users").paginate(UserPoolId=self.pool_id):
+            for user in page.get("Users", []):
+                users[user["Username"]] = user
+        roles: dict[str, list[str]] = {name: [] for name in users}
+        for role in self.roles:
+            pages = self.client.get_paginator("list_users_in_group").paginate(
+                UserPoolId=self.pool_id, GroupName=role
+            )
+            for page in pages:
+                for user in page.get("Users", []):
+                    roles.setdefault(user["Username"], []).append(role)
+        return [self._agent(u, roles.get(name, [])) for name, u in users.items()]
+
+    def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent:
+        created = self.client.admin_create_user(
+            UserPoolId=self.pool_id,
+            Username=email,
+            UserAttributes=[
+                {"Name": "email", "Value": email},
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": name},
+            ],
+            DesiredDeliveryMediums=["EMAIL"],  # Cognito mails the temporary password
+        )["User"]
+        for role in roles:
+            self.client.admin_add_user_to_group(
+                UserPoolId=self.pool_id, Username=email, GroupName=role
+            )
+        return self._agent(created, list(roles))
+
+    def set_roles(self, email: str, roles: tuple[str, ...]) -> Agent:
+        held = {
+            g["GroupName"]
+            for g in self.client.admin_list_groups_for_user(
+                UserPoolId=self.pool_id, Username=email
+            ).get("Groups", [])
+        }
+        for role in sorted(set(roles) - held):
+            self.client.admin_add_user_to_group(
+                UserPoolId=self.pool_id, Username=email, GroupName=role
+            )
+        for role in sorted(held & set(self.roles) - set(roles)):
+            self.client.admin_remove_user_from_group(
+                UserPoolId=self.pool_id, Username=email, GroupName=role
+            )
+        return self._one(email)
+
+    def set_enabled(self, email: str, enabled: bool) -> Agent:
+        if enabled:
+            self.client.admin_enable_user(UserPoolId=self.pool_id, Username=email)
+        else:
+            self.client.admin_disable_user(UserPoolId=self.pool_id, Username=email)
+        return self._one(email)
+
+    def _one(self, email: str) -> Agent:
+        return next(a for a in self.all() if a.email == email)
+
+    @staticmethod
+    def _agent(user: dict[str, Any], roles: list[str]) -> Agent:
+        attributes = {a["Name"]: a["Value"] for a in user.get("Attributes", [])}
+        email = attributes.get("email") or user["Username"]
+        return Agent(
+            email=email,
+            name=attributes.get("name") or email,
+            roles=tuple(roles),
+            enabled=bool(user.get("Enabled", True)),
+            status=str(user.get("UserStatus") or ""),
+        )

@@ -18,6 +18,7 @@ from supportflow.settings import Settings
 LOCAL_DESK = "http://localhost:8080"  # the local stack's pages, when no desk URL is given
 
 if TYPE_CHECKING:
+    from supportflow.services.ports.agents import AgentDirectory
     from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
     from supportflow.services.ports.queue import Queue
@@ -55,6 +56,7 @@ class Adapters:
         bookings: BookingStore | None = None,
         verdicts: VerdictStore | None = None,
         policy_store: PolicyStore | None = None,
+        agents: AgentDirectory | None = None,
     ) -> None:
         self.settings, self.clock = settings, clock
         given = {
@@ -69,6 +71,7 @@ class Adapters:
             "bookings": bookings,
             "verdicts": verdicts,
             "policy_store": policy_store,
+            "agents": agents,
         }
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
         self._table_bound = False
@@ -175,6 +178,14 @@ class Adapters:
         from supportflow.adapters.aws import StepFunctionsWorkflow
 
         return StepFunctionsWorkflow(self._client("stepfunctions"), self.settings.state_machine_arn)
+
+    @cached_property
+    def agents(self) -> AgentDirectory:
+        """The desk's agents: the user pool's users and groups."""
+        from supportflow.adapters.aws import CognitoAgents
+        from supportflow.services.desk.agents import ROLES
+
+        return CognitoAgents(self._client("cognito-idp"), self.settings.agent_pool_id, ROLES)
 
     def shards(self, function_name: str) -> Shards:
         """The reconciliation's shards: `function_name` (the reconciliation itself) again."""

@@ -3,12 +3,15 @@ the mail store (S3), for unit tests."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
+
+from supportflow.services.ports.agents import Agent
 
 
 class RecordingTimers:
@@ -62,3 +65,26 @@ class InMemoryMailStore:
 
     def link(self, reference: str) -> str:
         return reference
+
+
+class InMemoryAgents:
+    """The agents' accounts in a dict (the user pool's part in the unit tests)."""
+
+    def __init__(self, agents: Iterable[Agent] = ()) -> None:
+        self.agents = {a.email: a for a in agents}
+
+    def all(self) -> list[Agent]:
+        return list(self.agents.values())
+
+    def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent:
+        agent = Agent(email, name, roles, True, "FORCE_CHANGE_PASSWORD")
+        self.agents[email] = agent
+        return agent
+
+    def set_roles(self, email: str, roles: tuple[str, ...]) -> Agent:
+        self.agents[email] = replace(self.agents[email], roles=roles)
+        return self.agents[email]
+
+    def set_enabled(self, email: str, enabled: bool) -> Agent:
+        self.agents[email] = replace(self.agents[email], enabled=enabled)
+        return self.agents[email]

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Pat
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.entrypoints.api.admin import router as admin_router
+from supportflow.entrypoints.api.agents import router as agents_router
 from supportflow.entrypoints.api.bookings import router as bookings_router
 from supportflow.entrypoints.api.callers import agent_or_admin, deps_of
 from supportflow.entrypoints.api.http_errors import install_error_handlers
@@ -24,6 +25,7 @@ from supportflow.services.intake.phone import PhoneNote
 app = APIGatewayRestResolver(enable_validation=True)
 install_error_handlers(app)
 app.include_router(admin_router)
+app.include_router(agents_router)
 app.include_router(bookings_router)
 app.include_router(problems_router)
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
+    from supportflow.services.desk.agents import ManageAgents
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.views import Attachments, TicketViews
     from supportflow.services.mail.conversation import CustomerMail
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 
 
 class DeskUseCases:
+    def manage_agents(self: Needs) -> ManageAgents:
+        from supportflow.services.desk.agents import ManageAgents
+
+        return ManageAgents(self.agents)
+
     def record_action(self: Needs) -> RecordAction:
         from supportflow.services.desk.record_action import RecordAction
 

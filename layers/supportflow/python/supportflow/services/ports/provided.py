@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from supportflow.services.ports.agents import AgentDirectory
 from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
 from supportflow.services.ports.outbox import Outbox
 from supportflow.services.ports.queue import Queue
@@ -23,6 +24,8 @@ from supportflow.settings import Settings
 class Provided(Protocol):
     @property
     def settings(self) -> Settings: ...
+    @property
+    def agents(self) -> AgentDirectory: ...
     @property
     def clock(self) -> Clock: ...
     @property

@@ -1,0 +1,87 @@
+"""The desk's agents (issue 20): who is on the desk and in which roles (any agent); adding an
+agent, changing roles, disabling and enabling an account (admins).
+
+    GET  /agents                          every agent: e-mail, name, roles, enabled
+    POST /agents                          add one: {"email", "name", "roles"} (Cognito mails
+                                          the temporary password)
+    PUT  /agents/{email}/roles            {"roles": [...]}
+    POST /agents/{email}/{disable,enable}
+"""
+
+from typing import Annotated, Any, Literal
+from urllib.parse import unquote
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportflow.entrypoints.api.callers import admin_calling, agent_calling, deps_of
+from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
+
+router = Router()
+# The address as the path carries it (`@` may come as %40: read with `_email`).
+AgentEmail = Annotated[str, Path(pattern=r"^[^\s/]{3,300}$")]
+
+
+def _email(path_value: str) -> str:
+    return unquote(path_value).strip().lower()
+
+
+class NewAgent(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    email: str = Field(max_length=254)
+    name: str = Field(default="", max_length=100)
+    roles: list[str] = Field(default_factory=list, max_length=5)
+
+
+class Roles(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[str] = Field(max_length=5)
+
+
+@router.get(
+    "/agents",
+    summary="Who is on the desk, and in which roles (agents)",
+    responses={200: answer("the agents and the roles"), **problems(401, *COMMON)},
+)
+def list_agents() -> dict[str, Any]:
+    agent_calling(router)
+    return deps_of(router).manage_agents().every()
+
+
+@router.post(
+    "/agents",
+    summary="Add an agent to the desk (admins)",
+    responses={201: answer("the agent"), **problems(401, 403, 422, *COMMON)},
+)
+def add_agent(agent: Annotated[NewAgent, Body()]) -> Response[dict[str, Any]]:
+    admin_calling(router)
+    added = deps_of(router).manage_agents().add(agent.email, agent.name, agent.roles)
+    return json_response(201, added.as_dict())
+
+
+@router.put(
+    "/agents/<email>/roles",
+    summary="An agent's roles (admins)",
+    responses={200: answer("the agent"), **problems(401, 403, 404, 422, *COMMON)},
+)
+def set_roles(email: AgentEmail, roles: Annotated[Roles, Body()]) -> dict[str, Any]:
+    admin = admin_calling(router)
+    manage = deps_of(router).manage_agents()
+    return manage.set_roles(_email(email), roles.roles, admin).as_dict()
+
+
+@router.post(
+    "/agents/<email>/<change>",
+    summary="Disable or enable an agent's account (admins)",
+    responses={200: answer("the agent"), **problems(401, 403, 404, 422, *COMMON)},
+)
+def enable_agent(
+    email: AgentEmail, change: Annotated[Literal["disable", "enable"], Path()]
+) -> dict[str, Any]:
+    admin = admin_calling(router)
+    manage = deps_of(router).manage_agents()
+    return manage.set_enabled(_email(email), change == "enable", admin).as_dict()
