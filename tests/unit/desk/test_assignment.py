@@ -74,3 +74,17 @@ def test_handed_to_the_line_nobody_holds_it_until_a_specialist_takes_it() -> Non
     unassigned = desk.views().queue("unassigned", group="second_line")["tickets"]
     assert [r["ticket_id"] for r in unassigned] == [ticket_id]
     assert _act(desk, ticket_id, "take", "sam").assignee == "sam"
+
+
+def test_the_page_offers_only_the_actions_the_pack_has_a_use_for() -> None:
+    desk, *_ = make_world()
+    noord = desk.open_ticket()(form(), None).ticket.ticket_id  # integration-9x5: R004-9, R004-10
+    bakker = desk.open_ticket()(
+        form(customer="webshop-bakker", contact_email="info@bakker.example", urgency="high",
+             impact="large"), None,
+    ).ticket.ticket_id  # fmt: skip
+    on_noord, on_bakker = _actions(desk, noord, "anna"), _actions(desk, bakker, "anna")
+    assert "escalate_to_vendor" in on_noord and "escalate_to_vendor" not in on_bakker
+    assert "exclude_from_compliance" in on_noord
+    assert "offer_investigation" in on_bakker and "offer_investigation" not in on_noord
+    assert "handle_as_consultancy" not in on_noord + on_bakker  # saas-basic's (R001-5)

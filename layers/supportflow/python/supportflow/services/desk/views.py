@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.timeutil import format_instant, parse_instant
+from supportflow.domain.policy.policy import Policy
 from supportflow.domain.review.problems import problem_view
 from supportflow.domain.sla.explain import explain
 from supportflow.domain.sla.explanation_text import render_text
@@ -63,7 +64,9 @@ class TicketViews:
                 )
         if not for_customer:  # what the desk still has to do for this ticket (mail, timers)
             view["effects_pending"] = len(self.outbox.pending(ticket_id))
-            view["actions"] = held_actions(view["actions"], ticket.assignee, agent)
+            policy = self.deadlines.policy(ticket)
+            offered = [a for a in view["actions"] if a not in actions_without_use(policy)]
+            view["actions"] = held_actions(offered, ticket.assignee, agent)
         return view
 
     def queue(
@@ -192,6 +195,26 @@ def _caller(record: Ticket) -> dict[str, str] | None:
     if first.get("channel") != "phone" or not first.get("caller"):
         return None
     return {"name": str(first["caller"]), "phone": str(first.get("phone") or "")}
+
+
+def actions_without_use(policy: Policy) -> set[str]:
+    """The actions a ticket's pack has no use for: no vendor escalation without R004-9's part,
+    no paid investigation without R002-6's, no consultancy (R001-5) or change requests
+    (R004-1) where the pack names none, no compliance exclusions (R004-10) without thresholds.
+    The agent page offers only the rest."""
+    absent: set[str] = set()
+    rules = policy.entitlements
+    if rules.vendor is None:
+        absent |= {"escalate_to_vendor", "vendor_follow_up", "vendor_resolved"}
+    if policy.charges.investigation is None:
+        absent |= {"offer_investigation", "accept_investigation", "decline_investigation"}
+    if rules.consultancy is None:
+        absent.add("handle_as_consultancy")
+    if rules.outside_standard_support is None:
+        absent.add("leave_standard_support")
+    if not policy.compliance:
+        absent |= {"exclude_from_compliance", "withdraw_exclusion"}
+    return absent
 
 
 def held_actions(actions: list[str], holder: str | None, agent: str | None) -> list[str]:
