@@ -68,8 +68,9 @@ class Container(
 
     def action_hooks(self) -> Sequence[ActionHook]:
         """What capabilities add to an action on a ticket, in order (see ActionHook): the flags
-        an agent's decision raises, the charges worked out again, problem management's links."""
-        return (self.decision_flags(), self.billing(), self.problem_links())
+        an agent's decision raises, the charges worked out again, problem management's links,
+        the notices to the agents it concerns."""
+        return (self.decision_flags(), self.billing(), self.problem_links(), self.agent_notices())
 
     @property
     def contracts(self) -> ContractDirectory:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from supportflow.domain.common.vocabulary import PolicyModel
 
@@ -27,9 +27,27 @@ class LadderStep(PolicyModel):
         return value
 
 
+class OnCall(PolicyModel):
+    """Who is told the moment a ticket opens (R003-1, R003-4: "we get an alert and act at
+    once"), outside office hours too: a ticket from one of `channels` (an outage from
+    monitoring) or at one of `priorities` (a standby call). The address is the contract's for
+    `role`."""
+
+    role: str
+    channels: list[str] = Field(default_factory=list)
+    priorities: list[str] = Field(default_factory=list)
+
+
 class Escalation(PolicyModel):
     roles: dict[str, str] = Field(default_factory=dict, description="role id -> who that is")
     ladder: list[LadderStep] = Field(default_factory=list)
+    on_call: OnCall | None = None
+
+    @model_validator(mode="after")
+    def _on_call_is_a_role(self) -> Escalation:
+        if self.on_call is not None and self.on_call.role not in self.roles:
+            raise ValueError(f"on_call.role: {self.on_call.role!r} is not one of the roles")
+        return self
 
 
 def parse_ladder_at(text: str) -> tuple[float, str | None]:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.agents import ManageAgents
+    from supportflow.services.desk.notices import AgentNotices
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.views import Attachments, TicketViews
     from supportflow.services.mail.conversation import CustomerMail
+    from supportflow.services.mail.tokens import Links
     from supportflow.services.ports.provided import Provided
     from supportflow.services.sla.deadlines import Deadlines
 
@@ -22,10 +24,17 @@ if TYPE_CHECKING:
         def deadlines(self) -> Deadlines: ...
         @property
         def customer_mail(self) -> CustomerMail: ...
+        @property
+        def links(self) -> Links: ...
         def action_hooks(self) -> Sequence[ActionHook]: ...
 
 
 class DeskUseCases:
+    def agent_notices(self: Needs) -> AgentNotices:
+        from supportflow.services.desk.notices import AgentNotices
+
+        return AgentNotices(self.contracts, self.deadlines, self.links)
+
     def manage_agents(self: Needs) -> ManageAgents:
         from supportflow.services.desk.agents import ManageAgents
 

@@ -28,6 +28,7 @@ from supportflow.domain.sla.priority import decide_priority
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.billing.entitlements import Ledger
+from supportflow.services.desk.notices import on_call_notice
 from supportflow.services.intake.authority import judge
 from supportflow.services.intake.filing import Filing, NewTicket
 from supportflow.services.mail.conversation import CustomerMail
@@ -212,13 +213,20 @@ class OpenTicket:
             actor=filing.actor,
         )
         self._judge(ticket, policy, terms, attributes, decided.priority, form.contact_email)
-        return self._store(ticket, filing, key, contract, now)
+        told = on_call_notice(ticket, judged, policy, decided.priority, self.links)
+        return self._store(ticket, filing, key, contract, now, told)
 
     def _store(
-        self, ticket: Ticket, filing: Filing, key: IntakeKey, contract: Contract, now: datetime
+        self,
+        ticket: Ticket,
+        filing: Filing,
+        key: IntakeKey,
+        contract: Contract,
+        now: datetime,
+        told: tuple[Effect, ...] = (),
     ) -> Opened:
         token = self.tokens.sign(ticket.ticket_id)
-        effects = (StartWorkflow(ticket.ticket_id), *filing.linked(ticket.ticket_id))
+        effects = (StartWorkflow(ticket.ticket_id), *told, *filing.linked(ticket.ticket_id))
         if filing.confirmed:  # a record of the desk's own mails the customer nothing
             effects += self._confirmation(ticket, contract, token, now)
         stored, created = self.tickets.add(ticket, key, effects, now)

@@ -244,6 +244,47 @@ def escalation(
     )
 
 
+def agent_notice(
+    *,
+    language: str,
+    sender: str,
+    recipient: str,
+    kind: str,
+    key: str,
+    ticket_id: str,
+    customer: str,
+    subject: str,
+    who: str,
+    at: datetime,
+    link: str,
+    message: str | None = None,
+) -> EmailMessage:
+    """A notice to an agent or the on-call address (`kind`: assigned, taken_over, handed,
+    customer, outage, standby), in the desk's language (the pack's), never the customer's."""
+    t = TEXTS.get(language, TEXTS["en"])
+    lines = [
+        t[f"notice_{kind}_line"].format(
+            who=who, ticket=ticket_id, customer=customer, at=local_time(at, language)
+        )
+    ]
+    if message:
+        lines.append(message)
+    lines.append(t["notice_open"].format(link=link))
+    return render(
+        Letter(
+            sender=sender,
+            recipient=recipient,
+            subject=t["notice_subject"].format(
+                what=t[f"notice_{kind}"], ticket=ticket_id, subject=subject
+            ),
+            lines=lines,
+            link=link,
+            message_id=conversation.message_id(ticket_id, key, domain_of(sender)),
+            date=at,
+        )
+    )
+
+
 def early_warning(
     *,
     language: str,

@@ -39,6 +39,24 @@ TEXTS = {
         "warn_cause": "Aanleiding: melding {ticket} ({subject}).",
         "warn_rule": "Deze waarschuwing komt uit de SLA-review ({rule}); het rapport van de "
         "maand: {link}",
+        # notices to agents (never to a customer)
+        "notice_subject": "[{what}] {ticket}: {subject}",
+        "notice_assigned": "Toegewezen aan jou",
+        "notice_assigned_line": "{who} heeft melding {ticket} ({customer}) aan jou toegewezen.",
+        "notice_taken_over": "Overgenomen",
+        "notice_taken_over_line": "{who} heeft melding {ticket} ({customer}) van je overgenomen.",
+        "notice_handed": "Tweede lijn: voor jou",
+        "notice_handed_line": "{who} heeft melding {ticket} ({customer}) aan jou doorgezet in de "
+        "tweede lijn.",
+        "notice_customer": "Klant schreef",
+        "notice_customer_line": "De klant schreef op melding {ticket} ({customer}):",
+        "notice_outage": "Storing",
+        "notice_outage_line": "Monitoring van {customer} meldt een storing: melding {ticket}, "
+        "geopend {at}. Nu handelen.",
+        "notice_standby": "Standby-oproep",
+        "notice_standby_line": "Standby-oproep van {customer}: melding {ticket}, geopend {at}. "
+        "Nu handelen.",
+        "notice_open": "Melding openen: {link}",
     },
     "en": {
         "confirm_subject": "Your ticket was received: {subject} [{ticket}]",
@@ -75,6 +93,23 @@ TEXTS = {
         "to reach {threshold}%.",
         "warn_cause": "Because of ticket {ticket} ({subject}).",
         "warn_rule": "An early warning of the SLA review ({rule}); the month's report: {link}",
+        # notices to agents (never to a customer)
+        "notice_subject": "[{what}] {ticket}: {subject}",
+        "notice_assigned": "Assigned to you",
+        "notice_assigned_line": "{who} assigned ticket {ticket} ({customer}) to you.",
+        "notice_taken_over": "Taken over",
+        "notice_taken_over_line": "{who} took ticket {ticket} ({customer}) over from you.",
+        "notice_handed": "Second line: yours",
+        "notice_handed_line": "{who} handed ticket {ticket} ({customer}) to you in second line.",
+        "notice_customer": "Customer wrote",
+        "notice_customer_line": "The customer wrote on ticket {ticket} ({customer}):",
+        "notice_outage": "Outage",
+        "notice_outage_line": "{customer}'s monitoring reports an outage: ticket {ticket}, opened "
+        "{at}. Act now.",
+        "notice_standby": "Standby call",
+        "notice_standby_line": "A standby call from {customer}: ticket {ticket}, opened {at}. Act "
+        "now.",
+        "notice_open": "Open the ticket: {link}",
     },
 }
 

@@ -1,0 +1,49 @@
+"""Notices to agents through the real functions (issue 20): an outage alert at 07:20 on a
+Saturday under hosting-standby reaches the on-call address within the minute (R003-1, R003-4),
+once; a take-over tells the colleague who held the ticket."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from supportflow.domain.common.timeutil import parse_instant
+from tests.workflow.conftest import Desk, signed_in
+
+
+def test_an_outage_on_saturday_morning_calls_the_on_call_lead_at_once(desk: Desk) -> None:
+    desk.clock.now = parse_instant("2025-04-05T07:20:00+02:00")  # Saturday, before standby hours
+    alert = {"alerts": [{"status": "firing", "fingerprint": "portal-down", "title": "Portal down"}]}
+    began = time.monotonic()
+    answer = desk.request(
+        "IntakeFunction", "POST", "/alerts", "/alerts", alert,
+        Authorization="Bearer local-alert-key-acme",
+    )  # fmt: skip
+    assert answer["statusCode"] == 200, answer
+    (opened,) = json.loads(answer["body"])["alerts"]
+    desk.wait_for(lambda: any("oncall@" in str(m["To"]) for m in desk.sent_mail()), 60)
+    assert time.monotonic() - began < 60  # within the minute
+    called = [m for m in desk.sent_mail() if "oncall@" in str(m["To"])]
+    assert len(called) == 1 and str(called[0]["Subject"]).startswith("[Storing] ")
+    assert opened["ticket_id"] in str(called[0]["Subject"])
+    # The same alert again while its ticket is open: logged on it, nobody called twice.
+    desk.request(
+        "IntakeFunction", "POST", "/alerts", "/alerts", alert,
+        Authorization="Bearer local-alert-key-acme",
+    )  # fmt: skip
+    desk.settle()
+    assert len([m for m in desk.sent_mail() if "oncall@" in str(m["To"])]) == 1
+
+
+def test_a_take_over_tells_the_colleague_who_held_it(desk: Desk) -> None:
+    filed = json.loads(desk.post_ticket()["body"])
+    ticket_id = filed["ticket_id"]
+    desk.parked_at(ticket_id, "first_line")
+    assert desk.agent(ticket_id, "take", {}, **signed_in("anna@desk.example"))["statusCode"] == 200
+    assert desk.agent(ticket_id, "take", {}, **signed_in("ben@desk.example"))["statusCode"] == 409
+    over = desk.agent(ticket_id, "take_over", {}, **signed_in("ben@desk.example"))
+    assert over["statusCode"] == 200
+    desk.settle()
+    told = [m for m in desk.sent_mail() if str(m["To"]) == "anna@desk.example"]
+    assert len(told) == 1 and "[Overgenomen]" in str(told[0]["Subject"])
+    assert "ben@desk.example" in told[0].get_body(("plain",)).get_content()
