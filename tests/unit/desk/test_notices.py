@@ -4,9 +4,18 @@ call (R003-1, R003-4)."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+import supportflow.policies
+from supportflow.domain.policy.errors import PolicyError
+from supportflow.domain.policy.policy import load_policy_text
 from tests.unit.desk.test_desk import form, make_world
+
+PACKS = Path(supportflow.policies.__file__).parent
 
 
 def _act(
@@ -63,3 +72,20 @@ def test_an_outage_and_a_standby_call_reach_the_on_call_address_at_once() -> Non
     # The same alert again (its ticket open): logged on it, nobody is called twice.
     desk.open_ticket()(alert, None)
     assert len([m for m in mailer.sent if ".notice." in str(m["Message-ID"])]) == 1
+
+
+@pytest.mark.parametrize(
+    ("on_call", "reason"),
+    [
+        ("{ role: boss, channels: [monitoring] }", "escalation: on_call.role: 'boss'"),
+        ("{ role: on_call_lead, priorities: [p9] }", "escalation.on_call.priorities"),
+        ("{ role: on_call_lead, channels: [fax] }", "escalation.on_call.channels"),
+    ],
+)
+def test_a_pack_names_a_role_priorities_and_channels_it_has(on_call: str, reason: str) -> None:
+    text = (PACKS / "hosting-standby.yaml").read_text()
+    broken = re.sub(r"  on_call: \{[^}]*\}", f"  on_call: {on_call}", text)
+    assert broken != text
+    with pytest.raises(PolicyError) as refused:
+        load_policy_text(broken, "hosting-standby.yaml")
+    assert reason.split(":")[0] in str(refused.value)

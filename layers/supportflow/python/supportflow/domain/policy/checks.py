@@ -99,6 +99,15 @@ def _check_ladder(policy: PolicyDocument) -> None:
                 parse_duration(offset, policy.calendar().workday_seconds)
             except TimeFormatError as exc:
                 raise PathError(f"{where}.at", str(exc)) from None
+    on_call = policy.escalation.on_call
+    if on_call is not None:
+        for p in on_call.priorities:
+            if p not in ids:
+                raise PathError("escalation.on_call.priorities", f"unknown priority {p!r}")
+        offered = policy.channels if policy.channels is not None else on_call.channels
+        for c in on_call.channels:
+            if c not in offered:
+                raise PathError("escalation.on_call.channels", f"{c!r} is not one of its channels")
 
 
 def _check_shares_and_channels(policy: PolicyDocument) -> None:
