@@ -5,6 +5,7 @@ rejected. Nothing was mailed to the stranger before the agent accepted."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from typing import Any
 
@@ -48,3 +49,31 @@ def test_the_held_view_accepts_under_a_customer_and_rejects(server: Server, page
     spam.locator("button[data-decide='reject']").click()
     page.wait_for_selector("#held-section[hidden]", state="attached")
     assert server.get("/api/filings", Authorization="Bearer local-agent-token")["filings"] == []
+
+
+def test_an_admin_accepts_and_adds_the_sender_whose_next_filing_is_not_held(
+    server: Server, page: Any
+) -> None:
+    assert _file(server, "kees@bakker-nieuw.example", "Bonnen printen niet") == 202
+    sign_in(page, server.base, "admin@desk.example")
+    row = page.locator("#held tbody tr", has_text="kees@bakker-nieuw.example")
+    row.wait_for()
+    row.locator("select.held-customer").select_option("webshop-bakker")
+    row.locator("input.held-add").check()
+    row.locator("button[data-decide='accept']").click()
+    page.wait_for_function("location.hash.startsWith('#/tickets/T-')")
+    # The sender is a known contact of the customer now: the next filing opens a ticket (the
+    # intake's copy of the contracts reads the store once a second).
+    time.sleep(1.1)
+    assert _file(server, "kees@bakker-nieuw.example", "Weer de bonnen") == 201
+    versions = server.get("/api/contracts/webshop-bakker", Authorization="Bearer local-admin-token")
+    latest = max(versions["versions"], key=lambda v: v["version"])
+    assert "kees@bakker-nieuw.example" in latest["contract"]["other_contacts"]
+    assert latest["recorded_by"] == "admin@desk.example"
+
+    # An agent who is not an admin is not offered it (and the API refuses it: 403).
+    assert _file(server, "piet@bakker-nieuw.example", "Nog een vraag") == 202
+    anna = page.context.browser.new_context().new_page()
+    sign_in(anna, server.base)
+    anna.locator("#held tbody tr", has_text="piet@").wait_for()
+    assert anna.locator("#held input.held-add").count() == 0

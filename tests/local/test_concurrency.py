@@ -54,7 +54,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
 
 def _together(count: int, work: Any) -> list[Any]:
     results: list[Any] = [None] * count
-    start = threading.Barrier(count)
+    start = threading.Barrier(count, timeout=60)
 
     def run(n: int) -> None:
         start.wait()

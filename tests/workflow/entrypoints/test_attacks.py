@@ -93,6 +93,7 @@ def test_an_agent_is_who_the_token_says_never_a_header(desk: Desk) -> None:
     """Every event records the agent the ID token names; a header the caller chooses names
     nobody (the seeds: no shared accounts, always show who wrote what)."""
     ticket_id = _body(_post(desk, _ticket()))["ticket_id"]
+    desk.parked_at(ticket_id, "first_line")
     event = sample("ticket_api/agent_respond")
     event["path"] = f"/tickets/{ticket_id}/actions/note"
     event["pathParameters"] = {"ticket_id": ticket_id, "action": "note"}

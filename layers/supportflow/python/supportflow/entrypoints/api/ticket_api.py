@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from supportflow.entrypoints.api.admin import router as admin_router
 from supportflow.entrypoints.api.agents import router as agents_router
 from supportflow.entrypoints.api.bookings import router as bookings_router
-from supportflow.entrypoints.api.callers import agent_or_admin, deps_of
+from supportflow.entrypoints.api.callers import admin_of, agent_or_admin, deps_of
 from supportflow.entrypoints.api.http_errors import install_error_handlers
 from supportflow.entrypoints.api.openapi import merged
 from supportflow.entrypoints.api.problems import rca_answer
@@ -20,6 +20,7 @@ from supportflow.errors import Unauthorized
 from supportflow.observability import count
 from supportflow.services.desk.record_action import ActionRequest
 from supportflow.services.desk.views import QueueView
+from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.phone import PhoneNote
 
 app = APIGatewayRestResolver(enable_validation=True)
@@ -261,11 +262,14 @@ def get_filings() -> dict[str, Any]:
 
 
 class FilingDecision(BaseModel):
-    """With an accept: the customer to file it under (a mail from an unknown sender)."""
+    """With an accept: the customer to file it under (a mail from an unknown sender), and
+    whether to add the sender to that customer's known contacts (admins: a new contract
+    version), so their next filing opens a ticket without a hold."""
 
     model_config = ConfigDict(extra="forbid")
 
     customer: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
+    add_contact: bool = False
 
 
 @app.post(
@@ -279,7 +283,17 @@ def decide_filing(
     request: Annotated[FilingDecision | None, Body()] = None,
 ) -> dict[str, Any]:
     agent = _agent()
-    filings = deps_of(app).held_filings()
+    deps = deps_of(app)
+    filings = deps.held_filings()
+    if decision == "accept" and request is not None and request.add_contact:
+        settings = deps.settings
+        event = app.current_event.raw_event
+        admin = admin_of(event, settings.agent_token, settings.admin_token, settings.admin_group)
+        held = next((f for f in filings.list()["filings"] if f["filing_id"] == filing_id), None)
+        if held is None:
+            raise FilingNotFound(f"no held filing {filing_id}")
+        customer = request.customer or str(held["customer"] or "")
+        deps.manage_contracts().add_contact(customer, str(held["contact_email"]), admin)
     if decision == "reject":
         filings.reject(filing_id)
         return {"filing_id": filing_id, "decision": "rejected", "by": agent}

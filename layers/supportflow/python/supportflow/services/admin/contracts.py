@@ -124,6 +124,22 @@ class ManageContracts:
                 return version
         raise ConcurrentUpdate("the contract is being changed by someone else; try again")
 
+    def add_contact(self, customer_id: str, address: str, by: str) -> ContractVersion:
+        """The customer's next version with `address` among its known contacts (R001-4: they
+        may file), from today (or from the latest version's date); the same if it knows them."""
+        kept = self.book.directory().versions(customer_id)
+        if not kept:
+            raise ContractError(f"no contract for customer {customer_id!r}")
+        latest = max(kept, key=lambda v: (v.effective_from, v.version))
+        if latest.contract.knows(address):
+            return latest
+        contract = latest.contract.model_copy(
+            update={"other_contacts": [*latest.contract.other_contacts, address.lower()]}
+        )
+        zone = in_use().get(contract.policy).calendar().zone
+        today = self.clock().astimezone(zone).date()
+        return self.put(ContractInput(contract, max(today, latest.effective_from)), by)
+
     def show(self, customer_id: str) -> dict[str, Any]:
         directory = self.book.directory()
         versions = directory.versions(customer_id)
