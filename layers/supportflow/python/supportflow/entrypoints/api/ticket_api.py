@@ -275,7 +275,9 @@ class FilingDecision(BaseModel):
 @app.post(
     "/filings/<filing_id>/<decision>",
     summary="Accept a held filing (it becomes a ticket) or reject it (agents)",
-    responses={200: answer("decided"), **problems(401, 404, *COMMON)},
+    description="`add_contact: true` (admins; else 403) also adds the sender to the customer's "
+    "known contacts: a new contract version.",
+    responses={200: answer("decided"), **problems(401, 403, 404, *COMMON)},
 )
 def decide_filing(
     filing_id: FilingId,
