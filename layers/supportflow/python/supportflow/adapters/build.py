@@ -204,12 +204,18 @@ class Adapters:
 
     def link_base(self) -> str:
         """Where the desk's pages are (mails link there): given, or from the SSM parameter the
-        stack writes (its CloudFront URL, or the custom domain), read on first use."""
+        stack writes (its CloudFront URL, or the custom domain), read once, on first use."""
+        known = self.__dict__.get("_link_base")
+        if known is not None:
+            return str(known)
         config = self.settings
         if config.link_base or not config.link_base_parameter:
-            return config.link_base or LOCAL_DESK
-        value = self._client("ssm").get_parameter(Name=config.link_base_parameter)
-        return str(value["Parameter"]["Value"]).rstrip("/")
+            found = config.link_base or LOCAL_DESK
+        else:
+            value = self._client("ssm").get_parameter(Name=config.link_base_parameter)
+            found = str(value["Parameter"]["Value"]).rstrip("/")
+        self.__dict__["_link_base"] = found
+        return found
 
     def _client(self, service: str) -> Any:
         import boto3
