@@ -44,7 +44,6 @@ from supportflow.domain.ticket.routing import OPEN_STAGES, Stage
 from supportflow.services.admin.contracts import ContractBook
 
 log = logging.getLogger(__name__)
-TOKEN_PARAMETER = "/supportflow/token-secret"  # the template's TokenSecretParameterName default
 # Tickets whose workflow still runs (and is started again after a restart).
 RUNNING_STAGES = {s.value for s in (*OPEN_STAGES, Stage.RESOLVED)}
 
@@ -118,13 +117,7 @@ class Runtime:
             link_base=f"http://localhost:{self.port}",
             site=True,
         )
-        # The token secret from SSM, as on AWS (TOKEN_SECRET_PARAMETER).
-        secret = self.stack.env.pop("TOKEN_SECRET")
-        boto3.client("ssm", region_name=REGION).put_parameter(
-            Name=TOKEN_PARAMETER, Value=secret, Type="SecureString", Overwrite=True
-        )
-        self.stack.env["TOKEN_SECRET_PARAMETER"] = TOKEN_PARAMETER
-        os.environ.pop("TOKEN_SECRET", None)
+        os.environ.pop("TOKEN_SECRET", None)  # the handlers read it from SSM, as on AWS
         if os.environ.get("SUPPORTFLOW_IAM") == "enforce":
             self._enforce_roles()
         assert self.stack.sign_in is not None

@@ -35,6 +35,7 @@ ACCOUNT = "123456789012"
 STACK = "supportflow"
 SITE_BUCKET = f"{STACK}-{ACCOUNT}-site"  # SiteBucket's name in the template
 DESK_URL_PARAMETER = f"/{STACK}/desk-url"  # DeskUrlParameter's name in the template
+TOKEN_PARAMETER = "/supportflow/token-secret"  # the template's TokenSecretParameterName default
 MOTO_CONFIG: dict[str, Any] = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
@@ -231,8 +232,11 @@ def provision(
         Bucket=mail_bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
     )
 
-    # The desk's URL, where the mails link: the stack writes it to SSM (DeskUrlParameter).
-    session.client("ssm").put_parameter(Name=DESK_URL_PARAMETER, Value=link_base, Type="String")
+    # The desk's URL, where the mails link: the stack writes it to SSM (DeskUrlParameter); the
+    # secret that signs customers' links is a SecureString made before the stack, as on AWS.
+    ssm = session.client("ssm")
+    ssm.put_parameter(Name=DESK_URL_PARAMETER, Value=link_base, Type="String")
+    ssm.put_parameter(Name=TOKEN_PARAMETER, Value=token_secret, Type="SecureString")
     load_demo_contracts(table_name)
     from local.sign_in import provision_pool
 
@@ -267,7 +271,7 @@ def provision(
         "SCHEDULE_GROUP": group,
         "SCHEDULER_ROLE_ARN": role_arn,
         "FIRE_TIMER_ARN": stack.fire_timer_arn,
-        "TOKEN_SECRET": token_secret,
+        "TOKEN_SECRET_PARAMETER": TOKEN_PARAMETER,
         "AGENT_TOKEN": agent_token,
         "ADMIN_TOKEN": admin_token,
         "LINK_BASE_PARAMETER": DESK_URL_PARAMETER,

@@ -24,8 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from local.site import OUTPUTS, publish_outputs  # noqa: E402
-
-TOKEN_SECRET = "/supportflow/token-secret"  # the template's TokenSecretParameterName default
+from local.stack import TOKEN_PARAMETER as TOKEN_SECRET  # noqa: E402
 
 
 class DeployError(Exception):

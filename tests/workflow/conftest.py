@@ -38,7 +38,6 @@ from supportflow.domain.common.timeutil import parse_instant
 from supportflow.services.ports.tickets import TemporarilyUnavailable
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
-TOKEN_PARAMETER = "/supportflow/token-secret"  # the template's default TokenSecretParameterName
 
 
 CLAIMS = "X-Test-Claims"  # not a header: what API Gateway's authorizer hands on (set_headers)
@@ -315,13 +314,7 @@ def desk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Desk]:
     FAULTS.clear()
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
         monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-        stack = provision()
-        # the token secret from SSM, as on AWS (the calls are checked against the roles)
-        secret = stack.env.pop("TOKEN_SECRET")
-        boto3.client("ssm", region_name=REGION).put_parameter(
-            Name=TOKEN_PARAMETER, Value=secret, Type="SecureString"
-        )
-        stack.env["TOKEN_SECRET_PARAMETER"] = TOKEN_PARAMETER
+        stack = provision()  # the token secret in SSM, as on AWS (the calls are checked)
         monkeypatch.delenv("TOKEN_SECRET", raising=False)
         for key, value in stack.env.items():
             monkeypatch.setenv(key, value)

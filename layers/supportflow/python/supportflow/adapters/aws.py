@@ -222,6 +222,17 @@ class CognitoAgents:
                     roles.setdefault(user["Username"], []).append(role)
         return [self._agent(u, roles.get(name, [])) for name, u in users.items()]
 
+    def get(self, email: str) -> Agent | None:
+        """One agent: their account and their groups (two calls, not the whole pool)."""
+        try:
+            user = self.client.admin_get_user(UserPoolId=self.pool_id, Username=email)
+        except self.client.exceptions.UserNotFoundException:
+            return None
+        groups = self.client.admin_list_groups_for_user(UserPoolId=self.pool_id, Username=email)
+        held = {g["GroupName"] for g in groups.get("Groups", [])}
+        user = {**user, "Attributes": user.get("UserAttributes", [])}
+        return self._agent(user, [r for r in self.roles if r in held])
+
     def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent:
         created = self.client.admin_create_user(
             UserPoolId=self.pool_id,
@@ -264,7 +275,10 @@ class CognitoAgents:
         return self._one(email)
 
     def _one(self, email: str) -> Agent:
-        return next(a for a in self.all() if a.email == email)
+        found = self.get(email)
+        if found is None:
+            raise LookupError(f"no agent {email!r}")
+        return found
 
     @staticmethod
     def _agent(user: dict[str, Any], roles: list[str]) -> Agent:

@@ -76,6 +76,9 @@ class InMemoryAgents:
     def all(self) -> list[Agent]:
         return list(self.agents.values())
 
+    def get(self, email: str) -> Agent | None:
+        return self.agents.get(email)
+
     def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent:
         agent = Agent(email, name, roles, True, "FORCE_CHANGE_PASSWORD")
         self.agents[email] = agent

@@ -98,11 +98,7 @@ def cross_site_filing(
 ) -> Contract:
     """The contract a filing from another site files under, or Forbidden (nothing is stored):
     the customer it names, or whose contact filed, must list that site."""
-    found = None
-    if customer:
-        found = next((c for c in contracts.all() if c.customer_id == customer), None)
-    else:
-        found = next((c for c in contracts.all() if c.knows(contact)), None)
+    found = contracts.find(customer) if customer else contracts.of_contact(contact)
     if found is None or not found.allows_origin(origin):
         raise Forbidden(
             f"tickets cannot be filed from {origin} for this customer: the customer's contract "

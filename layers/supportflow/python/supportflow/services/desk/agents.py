@@ -49,7 +49,7 @@ class ManageAgents:
         email = email.strip().lower()
         if not EMAIL.match(email):
             raise AgentError(f"email: {email!r} is not an e-mail address")
-        if any(a.email == email for a in self.directory.all()):
+        if self.directory.get(email) is not None:
             raise AgentError(f"email: {email} is an agent of the desk already")
         return self.directory.add(email, name.strip() or email, checked_roles(roles))
 
@@ -65,6 +65,6 @@ class ManageAgents:
         return self.directory.set_enabled(self._known(email), enabled)
 
     def _known(self, email: str) -> str:
-        if not any(a.email == email for a in self.directory.all()):
+        if self.directory.get(email) is None:
             raise UnknownAgent(f"no agent {email!r} on this desk")
         return email

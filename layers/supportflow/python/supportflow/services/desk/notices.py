@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from supportflow.services.ports.outbox import Effect
     from supportflow.services.sla.deadlines import Deadlines
 
+SYSTEM_NAME = "the desk"  # who tells the on-call address (no agent acted)
 # What a customer's message becomes on the ticket (routing.customer_message_action).
 CUSTOMER_WROTE = ("customer_message", "customer_reply", "reopen")
 
@@ -145,6 +146,3 @@ def on_call_notice(
             seq=1,
         ),
     )
-
-
-SYSTEM_NAME = "the desk"

@@ -23,10 +23,10 @@ class CustomerForms:
     policies: PolicyRegistry
 
     def one(self, customer_id: str) -> dict[str, Any]:
-        for contract in self.contracts.all():
-            if contract.customer_id == customer_id:
-                return self._form(contract)
-        raise NoSuchForm(f"no contract for customer {customer_id!r}")
+        contract = self.contracts.find(customer_id)
+        if contract is None:
+            raise NoSuchForm(f"no contract for customer {customer_id!r}")
+        return self._form(contract)
 
     def every(self) -> list[dict[str, Any]]:
         return [self._form(c) for c in self.contracts.all()]
