@@ -222,8 +222,26 @@ def _dynamodb(op: str, p: Mapping[str, Any], region: str, account: str) -> list[
             Request("dynamodb:GetItem", table(i["Get"]["TableName"])) for i in p["TransactItems"]
         ]
     if op in ("BatchGetItem", "BatchWriteItem"):
-        return [Request(f"dynamodb:{op}", table(name)) for name in p["RequestItems"]]
+        return [
+            Request(f"dynamodb:{op}", table(name), keys=_batch_keys(op, wanted))
+            for name, wanted in p["RequestItems"].items()
+        ]
     raise KeyError(f"dynamodb:{op} is not in local/aws_calls.py's table of IAM requests")
+
+
+def _batch_keys(op: str, wanted: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """dynamodb:LeadingKeys of a batch on one table: the partition key of every item in it."""
+    if op == "BatchGetItem":
+        items = list(wanted.get("Keys") or [])
+    else:
+        items = [
+            (request.get("PutRequest") or {}).get("Item")
+            or (request.get("DeleteRequest") or {}).get("Key")
+            or {}
+            for request in wanted
+        ]
+    values = tuple(str((i.get("pk") or {}).get("S")) for i in items if (i.get("pk") or {}).get("S"))
+    return (("dynamodb:LeadingKeys", values),) if values else ()
 
 
 def _leading_key(params: Mapping[str, Any]) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -2,7 +2,8 @@
 kept (recomputed from the whole log), the month's early warnings it tips mailed to the service
 manager (once each) and, if an incident, is watched for problem management
 (R004-8: an RCA task for a top incident, a problem record suggested when production incidents
-recur). Both are safe to repeat, so a record delivered twice or late does no harm."""
+recur); and the desk's search index holds the ticket's words. All are safe to repeat, so a record
+delivered twice or late does no harm."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def build(deps: Container) -> Handler:
     @instrument(correlation_id_path="Records[0].eventID", capture_response=False)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         failures: list[dict[str, str]] = []
-        kept = warned = suggested = tasks = 0
+        kept = warned = suggested = tasks = indexed = 0
         for ticket_id, sequence in changed_tickets(event):
             if failures:  # after a failure, the rest of the batch comes again, in order
                 failures.append({"itemIdentifier": sequence})
@@ -38,10 +39,12 @@ def build(deps: Container) -> Handler:
             warned += done.warned
             suggested += done.watched.suggestion is not None
             tasks += done.watched.rca_task is not None
+            indexed += done.indexed
         count("VerdictsKept", kept)
         count("EarlyWarningsMailed", warned)
         count("ProblemsSuggested", suggested)
         count("RcaTasksOpened", tasks)
+        count("SearchWordsKept", indexed)
         return {"batchItemFailures": failures}
 
     return handler

@@ -23,6 +23,8 @@ def test_every_route_is_documented() -> None:
         "/tickets/{ticket_id}/actions/{action}",
         "/tickets/{ticket_id}/customer/{action}",
         "/queue",
+        "/search",
+        "/customers/{customer_id}/tickets",
         "/agents",
         "/agents/{email}/roles",
         "/agents/{email}/{change}",

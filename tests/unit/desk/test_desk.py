@@ -18,6 +18,7 @@ from supportflow.adapters.memory.stores import (
     InMemoryFilings,
     InMemoryMailQuota,
     InMemoryPolicies,
+    InMemorySearchIndex,
 )
 from supportflow.adapters.memory.tickets import InMemoryTickets
 from supportflow.bootstrap import Container
@@ -135,6 +136,7 @@ def make_world(start: str = "2025-03-31T09:00:00+02:00") -> World:
         workflow=workflow,
         contract_store=InMemoryContracts(demo_versions()),
         policy_store=InMemoryPolicies(),
+        search_index=InMemorySearchIndex(),
         token_secret=b"test",
     )
     workflow.desk = desk

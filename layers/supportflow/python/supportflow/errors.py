@@ -16,6 +16,7 @@ from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.desk.agents import AgentError, UnknownAgent
+from supportflow.services.desk.search import NoSuchCustomer, SearchError
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.forms import NoSuchForm
 from supportflow.services.ports.tickets import (
@@ -65,6 +66,8 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     FilingNotFound: (404, "", False),
     NoSuchForm: (404, "", False),
     UnknownAgent: (404, "", False),
+    NoSuchCustomer: (404, "", False),
+    SearchError: (422, "", False),
     AgentError: (422, "", False),
     BookingNotFound: (404, "", False),
     Unauthorized: (401, "", False),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
     from supportflow.services.ports.queue import Queue
+    from supportflow.services.ports.search import SearchIndex
     from supportflow.services.ports.stores import (
         BookingStore,
         ContractStore,
@@ -55,6 +56,7 @@ class Adapters:
         contract_store: ContractStore | None = None,
         bookings: BookingStore | None = None,
         verdicts: VerdictStore | None = None,
+        search_index: SearchIndex | None = None,
         policy_store: PolicyStore | None = None,
         agents: AgentDirectory | None = None,
     ) -> None:
@@ -70,6 +72,7 @@ class Adapters:
             "contract_store": contract_store,
             "bookings": bookings,
             "verdicts": verdicts,
+            "search_index": search_index,
             "policy_store": policy_store,
             "agents": agents,
         }
@@ -142,6 +145,13 @@ class Adapters:
 
         self._bind_table()
         return DynamoVerdicts()
+
+    @cached_property
+    def search_index(self) -> SearchIndex:
+        from supportflow.adapters.dynamodb.search import DynamoSearchIndex
+
+        self._bind_table()
+        return DynamoSearchIndex()
 
     @cached_property
     def timers(self) -> Timers:

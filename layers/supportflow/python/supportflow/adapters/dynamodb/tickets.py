@@ -274,5 +274,52 @@ class DynamoTickets:
                 found[ticket_id] = max(found.get(ticket_id, ""), str(item.gsi2sk))
         return sorted(found, key=lambda t: (found[t], t))
 
+    def queue_page(
+        self, stages: Sequence[str], after: str | None, limit: int
+    ) -> tuple[list[tuple[str, Ticket]], bool]:
+        # limit + 1 per stage, merged: the page's next position and whether more follow.
+        found: dict[str, tuple[str, Ticket]] = {}
+        more = False
+        for stage in stages:
+            condition = TicketItem.gsi2sk > after if after else None
+            items = list(
+                TicketItem.by_stage_due.query(
+                    f"STAGE#{stage}", condition, limit=limit + 1, page_size=limit + 1
+                )
+            )
+            more = more or len(items) > limit
+            for item in items[:limit]:
+                ticket = ticket_of(item)
+                seen = found.get(ticket.ticket_id)
+                if seen is None or ticket.version > seen[1].version:
+                    found[ticket.ticket_id] = (str(item.gsi2sk), ticket)
+        page = sorted(found.values(), key=lambda pair: pair[0])
+        return page[:limit], more or len(page) > limit
+
     def by_customer(self, customer_id: str) -> list[Ticket]:
         return [ticket_of(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
+
+    def customer_page(
+        self, customer_id: str, before: str | None, limit: int
+    ) -> tuple[list[tuple[str, Ticket]], bool]:
+        condition = TicketItem.gsi1sk < before if before else None
+        items = list(
+            TicketItem.by_customer.query(
+                f"CUSTOMER#{customer_id}",
+                condition,
+                scan_index_forward=False,
+                limit=limit + 1,
+                page_size=limit + 1,
+            )
+        )
+        return [(str(item.gsi1sk), ticket_of(item)) for item in items[:limit]], len(items) > limit
+
+    def summaries(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        wanted = list(dict.fromkeys(ticket_ids))
+        found: dict[str, Ticket] = {}
+        for start in range(0, len(wanted), 100):  # BatchGetItem's limit
+            keys = [(ticket_pk(t), "TICKET") for t in wanted[start : start + 100]]
+            for item in TicketItem.batch_get(keys):
+                ticket = ticket_of(item)
+                found[ticket.ticket_id] = ticket
+        return [found[t] for t in wanted if t in found]

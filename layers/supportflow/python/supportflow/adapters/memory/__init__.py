@@ -9,6 +9,7 @@ from supportflow.adapters.memory.stores import (
     InMemoryFilings,
     InMemoryMailQuota,
     InMemoryPolicies,
+    InMemorySearchIndex,
     InMemoryVerdicts,
 )
 from supportflow.adapters.memory.tickets import InMemoryTickets
@@ -20,6 +21,7 @@ __all__ = [
     "InMemoryMailQuota",
     "InMemoryMailStore",
     "InMemoryPolicies",
+    "InMemorySearchIndex",
     "InMemoryTickets",
     "InMemoryVerdicts",
     "RecordingMailer",

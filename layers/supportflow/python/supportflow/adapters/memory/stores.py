@@ -4,12 +4,13 @@ policy packs, each with the rules of its DynamoDB counterpart."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.billing.bookings import Booking
 from supportflow.policies.registry import PublishedPolicy
+from supportflow.services.ports.search import IndexedTicket, intersect, position_of
 from supportflow.services.ports.stores import HeldFiling, VerdictRow
 
 
@@ -151,3 +152,47 @@ class InMemoryPolicies:
                 return False
             self._versions.append(published)
             return True
+
+
+class InMemorySearchIndex:
+    """`SearchIndex` in dicts, with the DynamoDB index's order and rules."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._words: dict[str, dict[str, str]] = {}  # word -> position -> customer
+        self._kept: dict[str, tuple[int, str, frozenset[str]]] = {}  # ticket -> seq, pos, words
+
+    def keep(self, ticket: IndexedTicket, seq: int) -> int:
+        position = position_of(ticket)
+        with self._lock:
+            kept_seq, kept_position, old = self._kept.get(ticket.ticket_id, (-1, position, None))
+            if kept_seq > seq:
+                return 0
+            old_words = old or frozenset()
+            for word in old_words - ticket.terms:
+                self._words.get(word, {}).pop(kept_position, None)
+            for word in ticket.terms - old_words:
+                self._words.setdefault(word, {})[position] = ticket.customer_id
+            self._kept[ticket.ticket_id] = (seq, position, ticket.terms)
+            return len(old_words ^ ticket.terms)
+
+    def matches(
+        self, terms: Sequence[str], customer_id: str | None = None, before: str | None = None
+    ) -> Iterator[tuple[str, str]]:
+        with self._lock:
+            streams = [
+                iter(
+                    sorted(
+                        (
+                            (p, c)
+                            for p, c in self._words.get(t, {}).items()
+                            if before is None or p < before
+                        ),
+                        reverse=True,
+                    )
+                )
+                for t in terms
+            ]
+        for position, customer in intersect(streams):
+            if customer_id is None or customer == customer_id:
+                yield position, position.rsplit("#", 1)[1]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
@@ -150,6 +151,24 @@ class InMemoryTickets:
             found = [copy.deepcopy(t) for t in self._tickets.values() if t.stage in stages]
         return sorted(found, key=lambda t: (t.next_due is None, t.next_due or "", t.ticket_id))
 
+    def queue_page(
+        self, stages: Sequence[str], after: str | None, limit: int
+    ) -> tuple[list[tuple[str, Ticket]], bool]:
+        keyed = [(_due_key(t), t) for t in self.queue(stages)]
+        keyed = sorted(p for p in keyed if after is None or p[0] > after)
+        return keyed[:limit], len(keyed) > limit
+
+    def customer_page(
+        self, customer_id: str, before: str | None, limit: int
+    ) -> tuple[list[tuple[str, Ticket]], bool]:
+        keyed = [(_opened_key(t), t) for t in self.by_customer(customer_id)]
+        keyed = sorted((p for p in keyed if before is None or p[0] < before), reverse=True)
+        return keyed[:limit], len(keyed) > limit
+
+    def summaries(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        with self._lock:
+            return [copy.deepcopy(self._tickets[t]) for t in ticket_ids if t in self._tickets]
+
     def open_ids(self, stages: Sequence[str]) -> list[str]:
         return [t.ticket_id for t in self.queue(stages)]
 
@@ -158,3 +177,15 @@ class InMemoryTickets:
             return [
                 copy.deepcopy(t) for t in self._tickets.values() if t.customer_id == customer_id
             ]
+
+
+def _due_key(ticket: Ticket) -> str:
+    """The queue's position of a ticket, as the DynamoDB index orders it."""
+    if not ticket.next_due:
+        return f"~#{ticket.ticket_id}"
+    due = parse_instant(ticket.next_due).astimezone(UTC)
+    return f"{due:%Y-%m-%dT%H:%M:%S.%fZ}#{ticket.ticket_id}"
+
+
+def _opened_key(ticket: Ticket) -> str:
+    return f"{ticket.opened_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{ticket.ticket_id}"

@@ -19,6 +19,7 @@ from supportflow.entrypoints.api.responses import COMMON, Moved, answer, json_re
 from supportflow.errors import Unauthorized
 from supportflow.observability import count
 from supportflow.services.desk.record_action import ActionRequest
+from supportflow.services.desk.search import Status
 from supportflow.services.desk.views import QueueView
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.phone import PhoneNote
@@ -154,7 +155,9 @@ def get_form(customer_id: CustomerId) -> dict[str, Any]:
     summary="Open tickets, the late first, then the nearest deadline",
     description="`view` narrows the queue (breached, due_today, mine, unassigned, waiting); "
     "`group` to a line's tickets (first_line, second_line), `owner` to one agent's; "
-    "`q` searches the id, subject, customer and contact.",
+    "`q` searches the id, subject, customer and contact of open tickets (`/search` searches "
+    "every ticket's conversation too). A page holds `limit` tickets; `after` is the `next` of "
+    "the page before (null: the last page).",
     responses={200: answer("the queue"), **problems(401, *COMMON)},
 )
 def get_queue(
@@ -162,9 +165,50 @@ def get_queue(
     q: Annotated[str | None, Query(max_length=100)] = None,
     group: Annotated[Literal["first_line", "second_line"] | None, Query()] = None,
     owner: Annotated[str | None, Query(pattern=r"^[A-Za-z0-9@._+-]{1,128}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    after: Annotated[str | None, Query(max_length=120)] = None,
 ) -> dict[str, Any]:
     agent = _agent()
-    return deps_of(app).views().queue(view, q, agent, group=group, owner=owner)
+    views = deps_of(app).views()
+    return views.queue(view, q, agent, group=group, owner=owner, limit=limit, after=after)
+
+
+@app.get(
+    "/search",
+    summary="Tickets with every word asked for, open and closed, newest first (agents)",
+    description="`q` is matched against the subject, description, contact, caller and the "
+    "whole conversation (messages and notes), case and accents aside; `status` narrows to "
+    "open or closed tickets, `customer` to one customer's. A page holds `limit` tickets; "
+    "`after` is the `next` of the page before (null: the last page).",
+    responses={200: answer("a page of tickets"), **problems(401, *COMMON)},
+)
+def search_tickets(
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    status: Annotated[Status, Query()] = "any",
+    customer: Annotated[str | None, Query(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")] = None,
+    after: Annotated[str | None, Query(max_length=120)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> dict[str, Any]:
+    _agent()
+    search = deps_of(app).search_tickets()
+    return search.search(q, status=status, customer_id=customer, after=after, limit=limit)
+
+
+@app.get(
+    "/customers/<customer_id>/tickets",
+    summary="A customer's tickets, open and closed, newest first, with their SLA outcome",
+    description="`before` is the `next` of the page before (null: the last page).",
+    responses={200: answer("a page of the customer's tickets"), **problems(401, 404, *COMMON)},
+)
+def customer_tickets(
+    customer_id: CustomerId,
+    status: Annotated[Status, Query()] = "any",
+    before: Annotated[str | None, Query(max_length=120)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> dict[str, Any]:
+    _agent()
+    history = deps_of(app).search_tickets()
+    return history.customer(customer_id, status=status, before=before, limit=limit)
 
 
 @app.post(

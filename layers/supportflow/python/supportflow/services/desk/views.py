@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from supportflow.contracts.contract import ContractError
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.policy.policy import Policy
@@ -23,8 +24,10 @@ from supportflow.services.ports.queue import Queue
 from supportflow.services.ports.tickets import Clock, TicketNotFound, Tickets
 from supportflow.services.sla.deadlines import Deadlines
 
-# The queue: every open ticket past triage, and resolved ones awaiting confirmation.
-QUEUE_STAGES = tuple(s.value for s in (*OPEN_STAGES, Stage.RESOLVED) if s != Stage.TRIAGE)
+# The queue: every open ticket (in triage too), and resolved ones awaiting confirmation.
+QUEUE_STAGES = tuple(s.value for s in (*OPEN_STAGES, Stage.RESOLVED))
+QUEUE_PAGE = 50
+MAX_QUEUE_PAGE = 500
 CUSTOMER_EVENTS = (
     "opened",
     "responded",
@@ -77,23 +80,53 @@ class TicketViews:
         *,
         group: str | None = None,
         owner: str | None = None,
+        limit: int = QUEUE_PAGE,
+        after: str | None = None,
     ) -> dict[str, Any]:
-        """The open tickets, what is late first (most late at the top), then the nearest
-        deadline; `view` narrows it (breached, due_today, mine, unassigned, waiting), `group`
-        to a line's tickets, `owner` to one agent's, and `search` matches the id, subject,
-        customer or contact."""
+        """The open tickets (and the resolved awaiting their customer), what is late first
+        (most late at the top), then the nearest deadline, a page of `limit` at a time after
+        the position `after` (the `next` of the page before). Tickets still in triage are
+        listed too (without actions until triaged). `view` narrows it (breached, due_today,
+        mine, unassigned, waiting), `group` to a line's tickets, `owner` to one agent's, and
+        `search` matches the id, subject, customer or contact."""
         now = self.clock()
-        rows = [self._row(ticket, now) for ticket in self.lists.queue(QUEUE_STAGES)]
-        rows = [
-            r
-            for r in rows
-            if _in_view(r, view, agent)
-            and _matches(r, search)
-            and (group is None or r["group"] == group)
-            and (owner is None or r["assignee"] == owner)
-        ]
-        rows.sort(key=lambda r: (r["due"] is None, r["due_utc"] or "", r["ticket_id"]))
-        return {"now": format_instant(now), "view": view, "search": search, "tickets": rows}
+        limit = max(1, min(limit, MAX_QUEUE_PAGE))
+        names: dict[str, str] = {}
+        rows: list[dict[str, Any]] = []
+        position, more = after or None, True
+        while more and len(rows) <= limit:
+            page, more = self.lists.queue_page(QUEUE_STAGES, position, limit + 1)
+            for pos, ticket in page:
+                position = pos
+                row = self._row(ticket, now)
+                if (
+                    _in_view(row, view, agent)
+                    and _matches(row, search)
+                    and (group is None or row["group"] == group)
+                    and (owner is None or row["assignee"] == owner)
+                ):
+                    row["customer"] = self._name(ticket.customer_id, names)
+                    row["position"] = pos
+                    rows.append(row)
+                    if len(rows) > limit:
+                        break
+        following = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "now": format_instant(now),
+            "view": view,
+            "search": search,
+            "tickets": rows,
+            "next": rows[-1]["position"] if following else None,
+        }
+
+    def _name(self, customer_id: str, names: dict[str, str]) -> str:
+        if customer_id not in names:
+            try:
+                names[customer_id] = self.contracts.get(customer_id).name
+            except ContractError:
+                names[customer_id] = customer_id
+        return names[customer_id]
 
     def _row(self, record: Ticket, now: datetime) -> dict[str, Any]:
         return queue_row(self.deadlines, record, now)

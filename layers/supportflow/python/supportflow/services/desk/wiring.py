@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from supportflow.services.desk.agents import ManageAgents
     from supportflow.services.desk.notices import AgentNotices
     from supportflow.services.desk.record_action import ActionHook, RecordAction
+    from supportflow.services.desk.search import KeepSearchWords, SearchTickets
     from supportflow.services.desk.views import Attachments, TicketViews
     from supportflow.services.mail.conversation import CustomerMail
     from supportflow.services.mail.tokens import Links
@@ -57,3 +58,15 @@ class DeskUseCases:
         from supportflow.services.desk.views import Attachments
 
         return Attachments(self.tickets, lambda: self.mail_store)
+
+    def keep_search_words(self: Needs) -> KeepSearchWords:
+        from supportflow.services.desk.search import KeepSearchWords
+
+        return KeepSearchWords(self.search_index)
+
+    def search_tickets(self: Needs) -> SearchTickets:
+        from supportflow.services.desk.search import SearchTickets
+
+        return SearchTickets(
+            self.search_index, self.queue, self.contracts, self.deadlines, self.clock
+        )

@@ -9,6 +9,7 @@ from supportflow.services.ports.agents import AgentDirectory
 from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
 from supportflow.services.ports.outbox import Outbox
 from supportflow.services.ports.queue import Queue
+from supportflow.services.ports.search import SearchIndex
 from supportflow.services.ports.stores import (
     BookingStore,
     ContractStore,
@@ -54,3 +55,5 @@ class Provided(Protocol):
     def bookings(self) -> BookingStore: ...
     @property
     def verdicts(self) -> VerdictStore: ...
+    @property
+    def search_index(self) -> SearchIndex: ...

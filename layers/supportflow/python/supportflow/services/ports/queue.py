@@ -1,4 +1,4 @@
-"""Reading across tickets: the queue of open tickets, and a customer's tickets."""
+"""Reading across tickets: the queue of open tickets, a customer's tickets, tickets by id."""
 
 from __future__ import annotations
 
@@ -12,8 +12,24 @@ class Queue(Protocol):
     def queue(self, stages: Sequence[str]) -> list[Ticket]:
         """Tickets in these stages, nearest deadline first (their event logs not loaded)."""
 
+    def queue_page(
+        self, stages: Sequence[str], after: str | None, limit: int
+    ) -> tuple[list[tuple[str, Ticket]], bool]:
+        """Up to `limit` tickets in these stages, nearest deadline first, after the position
+        `after` (a position returned before), each with its position; and whether more follow.
+        Reads about `limit` tickets per stage, however many the desk holds."""
+
     def open_ids(self, stages: Sequence[str]) -> list[str]:
         """The ids of the tickets in these stages, nearest deadline first (only the ids read:
         the reconciliation's listing of a large desk)."""
 
     def by_customer(self, customer_id: str) -> list[Ticket]: ...
+
+    def customer_page(
+        self, customer_id: str, before: str | None, limit: int
+    ) -> tuple[list[tuple[str, Ticket]], bool]:
+        """Up to `limit` of a customer's tickets, open and closed, the newest first, after the
+        position `before`; each with its position; and whether more follow."""
+
+    def summaries(self, ticket_ids: Sequence[str]) -> list[Ticket]:
+        """These tickets (those that exist, in the order asked; event logs not loaded)."""

@@ -1,12 +1,15 @@
 """The SLA review for each ticket whose log grew (the table's stream; functions/review_tickets):
 its verdicts kept (keep_verdicts), the early warnings they tip mailed (early_warnings), and
 problem management's watch (problems), from one read of the ticket and one computation of its
-verdicts. Safe to repeat: a record delivered twice or late does no harm."""
+verdicts; and, from the same read, the desk's search index (desk.search: a stream shard has room
+for two readers, the dispatcher and this). Safe to repeat: a record delivered twice or late does
+no harm."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from supportflow.services.desk.search import KeepSearchWords
 from supportflow.services.ports.tickets import TicketNotFound, Tickets
 from supportflow.services.review.early_warnings import EarlyWarnings
 from supportflow.services.review.keep_verdicts import KeepVerdicts
@@ -18,6 +21,7 @@ class Reviewed:
     kept: bool = False
     warned: int = 0
     watched: Watched = field(default_factory=Watched)
+    indexed: int = 0  # word entries of the search index written or removed
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,15 @@ class ReviewTickets:
     warn: EarlyWarnings
     problems: Problems
     tickets: Tickets
+    search: KeepSearchWords  # the desk's search index, kept from the same read
 
     def __call__(self, ticket_id: str) -> Reviewed:
         try:
             ticket = self.tickets.get(ticket_id)
         except TicketNotFound:
             return Reviewed()
+        indexed = self.search.keep(ticket)
         kept, rows = self.keep.keep(ticket)
-        return Reviewed(kept, self.warn.after(ticket, rows), self.problems.watch_ticket(ticket))
+        return Reviewed(
+            kept, self.warn.after(ticket, rows), self.problems.watch_ticket(ticket), indexed
+        )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies.registry import PolicyRegistry
+    from supportflow.services.desk.search import KeepSearchWords
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.mail.tokens import Links
     from supportflow.services.ports.provided import Provided
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         def early_warnings(self) -> EarlyWarnings: ...
         def compliance_review(self) -> ComplianceReview: ...
         def problems(self) -> Problems: ...
+        def keep_search_words(self) -> KeepSearchWords: ...
 
 
 class ReviewUseCases:
@@ -41,7 +43,11 @@ class ReviewUseCases:
         from supportflow.services.review.review_tickets import ReviewTickets
 
         return ReviewTickets(
-            self.keep_verdicts(), self.early_warnings(), self.problems(), self.tickets
+            self.keep_verdicts(),
+            self.early_warnings(),
+            self.problems(),
+            self.tickets,
+            self.keep_search_words(),
         )
 
     def keep_verdicts(self: Needs) -> KeepVerdicts:

@@ -1,0 +1,108 @@
+"""The search index in the ticket table: an entry per word and ticket, kept from the stream.
+
+| item | pk | sk |
+|---|---|---|
+| a word of a ticket | WORD#<word> | <opened, UTC>#<ticket id> (attribute c: the customer) |
+| the words a ticket has in the index | TICKET#<id> | SEARCH |
+
+A search for one word is one Query on its partition, newest first, as far as the page needs; for
+several words, their partitions are merged newest first and read only as far as the page needs
+(see `intersect`). Neither grows with the table, only with how many tickets hold the word.
+
+Keeping a ticket's words writes only the difference to what its `SEARCH` item lists: most changes
+(a timer, an escalation) add no word and write nothing. The new words are written first, then the
+list: an interrupted run is finished by the next one (its words are written again, harmlessly).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+
+from supportflow.adapters.dynamodb.codec import ticket_pk
+from supportflow.adapters.dynamodb.models import MODELS, _Base
+from supportflow.services.ports.search import IndexedTicket, intersect, position_of
+
+PAGE = 500  # entries per Query page of a word's partition
+
+
+class SearchWordItem(_Base):
+    c = UnicodeAttribute()  # the ticket's customer: a customer's search filters on it
+
+
+class SearchListItem(_Base):
+    seq = NumberAttribute()
+    position = UnicodeAttribute()
+    words = UnicodeAttribute()  # JSON list
+
+
+MODELS.extend([SearchWordItem, SearchListItem])
+
+
+class DynamoSearchIndex:
+    """`SearchIndex` on DynamoDB."""
+
+    def keep(self, ticket: IndexedTicket, seq: int) -> int:
+        listed = self._list(ticket.ticket_id)
+        if listed is not None and int(listed.seq) > seq:
+            return 0
+        position = position_of(ticket)
+        old = set(json.loads(listed.words)) if listed is not None else set()
+        moved: set[str] = set()
+        old_position = position if listed is None else str(listed.position)
+        if old_position != position:  # not expected (a ticket's opening stays): start over
+            moved, old = old, set()
+        added, removed = ticket.terms - old, old - ticket.terms
+        if listed is not None and not (added or removed or moved):
+            return 0
+        with SearchWordItem.batch_write() as batch:
+            for word in sorted(added):
+                batch.save(SearchWordItem(pk=f"WORD#{word}", sk=position, c=ticket.customer_id))
+            for word in sorted(removed):
+                batch.delete(SearchWordItem(pk=f"WORD#{word}", sk=position))
+            for word in sorted(moved):
+                batch.delete(SearchWordItem(pk=f"WORD#{word}", sk=old_position))
+        entry = SearchListItem(
+            pk=ticket_pk(ticket.ticket_id),
+            sk="SEARCH",
+            seq=seq,
+            position=position,
+            words=json.dumps(sorted(ticket.terms), ensure_ascii=False),
+        )
+        condition = (
+            SearchListItem.pk.does_not_exist()
+            if listed is None
+            else SearchListItem.seq == listed.seq
+        )
+        try:
+            entry.save(condition=condition)
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return 0  # a newer run kept the list meanwhile: its words stand
+            raise
+        return len(added) + len(removed) + len(moved)
+
+    def _list(self, ticket_id: str) -> SearchListItem | None:
+        try:
+            return SearchListItem.get(ticket_pk(ticket_id), "SEARCH", consistent_read=True)
+        except SearchListItem.DoesNotExist:
+            return None
+
+    def matches(
+        self, terms: Sequence[str], customer_id: str | None = None, before: str | None = None
+    ) -> Iterator[tuple[str, str]]:
+        streams = [self._word(term, before) for term in terms]
+        for position, customer in intersect(streams):
+            if customer_id is None or customer == customer_id:
+                yield position, position.rsplit("#", 1)[1]
+
+    def _word(self, word: str, before: str | None) -> Iterator[tuple[str, str]]:
+        condition = SearchWordItem.sk < before if before else None
+        items = SearchWordItem.query(
+            f"WORD#{word}", condition, scan_index_forward=False, page_size=PAGE
+        )
+        for item in items:
+            yield str(item.sk), str(item.c)
