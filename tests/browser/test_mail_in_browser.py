@@ -39,9 +39,12 @@ def test_a_mail_becomes_a_ticket_and_the_answer_threads_under_it(server: Server,
     assert "from ops@acme.example · by email" in page.inner_text("#d-request-meta")
     assert "every page of the tracking portal answers 502" in page.inner_text("#d-description")
 
+    page.click("#talk-tabs button[data-mode='note']")  # a note: its own tab and colour
+    assert page.get_attribute("#a-message", "class") == "mode-note"
     page.fill("#a-message", "intern: check the load balancer first")
     page.click("#talk button[data-action='note']")
     page.wait_for_selector("#d-timeline tr[data-type='note']")
+    page.click("#talk-tabs button[data-mode='respond']")
     page.fill("#a-message", "We are restarting the portal's workers now.")
     page.click("#talk button[data-action='respond']")
     page.wait_for_selector("#d-timeline tr[data-type='responded']")

@@ -170,3 +170,33 @@ def test_a_ticket_keeps_its_words_as_its_conversation_grows(world: Any) -> None:
     _index_all(desk, tid)
     assert [r["ticket_id"] for r in desk.search_tickets().search("kwartaalafsluiting")["tickets"]]
     assert "kwartaalafsluiting" in ticket_terms(desk.tickets.get(tid))
+
+
+def test_canned_replies_come_in_the_contracts_language_notes_in_the_desks() -> None:
+    from supportflow.policies.registry import shipped
+    from supportflow.services.desk.views import canned_replies
+
+    packs = shipped()
+    best_effort = canned_replies(packs.get("best-effort"), "nl")
+    four_w = next(r for r in best_effort if r["id"] == "four_w")
+    assert four_w["action"] == "ask_customer" and four_w["rule"] == "R000-4"
+    assert "Wat" in four_w["text"] and "Wanneer" in four_w["text"]
+    english = canned_replies(packs.get("hosting-standby"), "en")  # hosting-acme: an en contract
+    assert {r["id"] for r in english if r["action"] != "note"} == {"received", "solved"}
+    assert all("Dear" in r["text"] for r in english if r["action"] != "note")
+    assert [r["id"] for r in english if r["action"] == "note"] == ["call_note"]  # desk's own
+    # a contract language the pack has no text in: the pack's own language
+    dutch_on_a_german_pack = canned_replies(packs.get("saas-basic"), "nl")
+    assert {r["id"] for r in dutch_on_a_german_pack} == {"received", "solved"}
+    assert all(r["text"].startswith("Sehr geehrte") for r in dutch_on_a_german_pack)
+
+
+def test_a_canned_reply_is_a_checked_part_of_the_pack() -> None:
+    from pydantic import ValidationError
+
+    from supportflow.domain.policy.sections import CannedReply
+
+    with pytest.raises(ValidationError):
+        CannedReply.model_validate({"id": "x", "title": "t", "language": "fr", "text": "..."})
+    with pytest.raises(ValidationError):
+        CannedReply.model_validate({"id": "x", "title": "t", "language": "nl", "text": ""})

@@ -37,7 +37,13 @@ from supportflow.domain.policy.errors import PathError
 from supportflow.domain.policy.ladder import Escalation
 from supportflow.domain.policy.priority_rules import Priorities, TicketAttributes
 from supportflow.domain.policy.problems import ProblemSpec
-from supportflow.domain.policy.sections import Conversation, KnownGap, Lifecycle, Review
+from supportflow.domain.policy.sections import (
+    CannedReply,
+    Conversation,
+    KnownGap,
+    Lifecycle,
+    Review,
+)
 from supportflow.domain.policy.targets import (
     DEFAULT_METRICS,
     MetricOverride,
@@ -79,6 +85,9 @@ class PolicyDocument(PolicyModel):
     problems: ProblemSpec = Field(default_factory=ProblemSpec)
     review: Review = Field(default_factory=Review)
     known_gaps: list[KnownGap] = Field(default_factory=list)
+    canned_replies: list[CannedReply] = Field(
+        default_factory=list, description="texts agents start a message from, per language"
+    )
 
     _calendars: dict[str, BusinessCalendar] = PrivateAttr(default_factory=dict)
 
@@ -99,6 +108,16 @@ class PolicyDocument(PolicyModel):
             else:
                 merged[name] = spec
         return merged
+
+    @field_validator("canned_replies")
+    @classmethod
+    def _canned_ids(cls, value: list[CannedReply]) -> list[CannedReply]:
+        seen: set[tuple[str, str]] = set()
+        for reply in value:
+            if (reply.id, reply.language) in seen:
+                raise ValueError(f"canned reply {reply.id!r} ({reply.language}) is there twice")
+            seen.add((reply.id, reply.language))
+        return value
 
     @field_validator("default_channel")
     @classmethod

@@ -4,9 +4,11 @@ pack admits to."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
-from supportflow.domain.common.vocabulary import DurationText, PolicyModel
+from supportflow.domain.common.vocabulary import DurationText, Ident, PolicyModel
 
 
 class KnownGap(PolicyModel):
@@ -70,4 +72,16 @@ class Review(PolicyModel):
     escalation section, whose address the contract gives)."""
 
     warn: str | None = None
+    rule: str | None = None
+
+
+class CannedReply(PolicyModel):
+    """A text an agent starts a message from (editable as data: a new version of the pack).
+    `action` is the tab it belongs to: a reply, a question to the customer, or a note."""
+
+    id: Ident
+    title: str = Field(min_length=1, max_length=120)
+    language: Literal["nl", "en", "de"]
+    action: Literal["respond", "ask_customer", "note"] = "respond"
+    text: str = Field(min_length=1, max_length=5000)
     rule: str | None = None

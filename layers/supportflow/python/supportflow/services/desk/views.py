@@ -54,8 +54,8 @@ class TicketViews:
     ) -> dict[str, Any]:
         ticket = self.tickets.get(ticket_id)
         state = self.deadlines.state(ticket, self.clock())
-        customer = self.contracts.get(ticket.customer_id).name
-        view = ticket_view(ticket, state, customer, for_customer=for_customer)
+        contract = self.contracts.get(ticket.customer_id)
+        view = ticket_view(ticket, state, contract.name, for_customer=for_customer)
         zone = self.deadlines.policy(ticket).calendar().zone
         localise(view, zone)
         for name, metric in state.metrics.items():  # when the desk will answer, in words
@@ -70,6 +70,8 @@ class TicketViews:
             policy = self.deadlines.policy(ticket)
             offered = [a for a in view["actions"] if a not in actions_without_use(policy)]
             view["actions"] = held_actions(offered, ticket.assignee, agent)
+            view["canned_replies"] = canned_replies(policy, contract.language)
+            view["customer_id"] = ticket.customer_id
         return view
 
     def queue(
@@ -228,6 +230,20 @@ def _caller(record: Ticket) -> dict[str, str] | None:
     if first.get("channel") != "phone" or not first.get("caller"):
         return None
     return {"name": str(first["caller"]), "phone": str(first.get("phone") or "")}
+
+
+def canned_replies(policy: Policy, language: str) -> list[dict[str, Any]]:
+    """The pack's texts an agent may start from: what goes to the customer in the contract's
+    language (the pack's own if it has none in it), notes in the pack's (the desk's) language."""
+    replies = policy.canned_replies
+    to_customer = [r for r in replies if r.action != "note" and r.language == language]
+    if not to_customer:
+        to_customer = [r for r in replies if r.action != "note" and r.language == policy.language]
+    notes = [r for r in replies if r.action == "note" and r.language == policy.language]
+    return [
+        {"id": r.id, "title": r.title, "action": r.action, "text": r.text, "rule": r.rule}
+        for r in (*to_customer, *notes)
+    ]
 
 
 def actions_without_use(policy: Policy) -> set[str]:
