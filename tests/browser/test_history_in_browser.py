@@ -102,3 +102,16 @@ def test_an_agents_day_panel_tabs_canned_texts_search_and_history(
     )
     assert listed == [second, first]  # newest first
     page.screenshot(path=str(ARTIFACTS / "agent-history.png"))
+
+    # my notices: a kind turned off stays off
+    page.click("#desk-agents summary")
+    box = page.locator("#my-notices input[data-notice='new_ticket']")
+    box.wait_for()
+    assert box.is_checked()
+    box.uncheck()
+    page.wait_for_timeout(500)
+    page.reload()
+    page.click("#desk-agents summary")
+    page.locator("#my-notices input[data-notice='new_ticket']").wait_for()
+    assert not page.locator("#my-notices input[data-notice='new_ticket']").is_checked()
+    assert page.locator("#my-notices input[data-notice='assigned']").is_checked()

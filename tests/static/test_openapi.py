@@ -27,6 +27,7 @@ def test_every_route_is_documented() -> None:
         "/customers/{customer_id}/tickets",
         "/agents",
         "/agents/{email}/roles",
+        "/agents/me/notices",
         "/agents/{email}/{change}",
         "/forms",
         "/forms/{customer_id}",

@@ -229,17 +229,20 @@ class Desk:
 
         self.wait_for(ready)
 
-    def sent_mail(self) -> list[EmailMessage]:
-        """Every message sent through SES, parsed back from its raw MIME."""
+    def sent_mail(self, notices: bool = False) -> list[EmailMessage]:
+        """Every message sent through SES, parsed back from its raw MIME; the notices to the
+        desk's own agents only when asked for (every triaged ticket tells its line: the tests
+        of the conversation with customers count the customers' mails)."""
         from moto.core import DEFAULT_ACCOUNT_ID
         from moto.ses.models import ses_backends
 
         backend = ses_backends[DEFAULT_ACCOUNT_ID][REGION]
         parser = BytesParser(policy=policy.default)
-        return [
+        sent = [
             parser.parsebytes(m.raw_data if isinstance(m.raw_data, bytes) else m.raw_data.encode())
             for m in backend.sent_messages
         ]  # type: ignore[misc]
+        return sent if notices else [m for m in sent if ".notice." not in str(m["Message-ID"])]
 
     def mail_kinds(self) -> list[str]:
         """What was mailed, by kind (the Message-ID's key without the event number), in order:

@@ -89,3 +89,57 @@ def test_a_pack_names_a_role_priorities_and_channels_it_has(on_call: str, reason
     with pytest.raises(PolicyError) as refused:
         load_policy_text(broken, "hosting-standby.yaml")
     assert reason.split(":")[0] in str(refused.value)
+
+
+def _line_world() -> tuple[Any, Any, Any]:
+    from supportflow.adapters.memory.fakes import InMemoryAgents, InMemoryNoticePreferences
+    from supportflow.services.ports.agents import Agent
+
+    desk, clock, timers, mailer, workflow = make_world()
+    desk.__dict__["agents"] = InMemoryAgents(
+        [
+            Agent("anna@desk.example", "Anna", ("first_line",)),
+            Agent("dave@desk.example", "Dave", ("first_line",)),
+            Agent("eve@desk.example", "Eve", ("first_line",), enabled=False),
+            Agent("carla@desk.example", "Carla", ("second_line",)),
+        ]
+    )
+    preferences = InMemoryNoticePreferences()
+    desk.__dict__["notice_preferences"] = preferences
+    return desk, mailer, preferences
+
+
+def test_a_new_ticket_is_told_to_its_lines_agents_who_want_to_hear() -> None:
+    desk, mailer, preferences = _line_world()
+    first = desk.open_ticket()(form(), None).ticket.ticket_id
+    told = [(to, subject) for to, subject in _notices(mailer) if "[Nieuwe melding]" in subject]
+    assert sorted(to for to, _ in told) == ["anna@desk.example", "dave@desk.example"]
+    assert all(first in subject for _, subject in told)  # not the disabled, not second line
+    new_mail = next(m for m in mailer.sent if "[Nieuwe melding]" in str(m["Subject"]))
+    assert "Sinds 08:50" in new_mail.get_body(("plain",)).get_content()  # what it is about
+
+    recipients = desk.notice_recipients
+    assert recipients.set_off("Dave@desk.example", ["new_ticket"])["off"] == ["new_ticket"]
+    with pytest.raises(Exception, match="no notice kind 'outage'"):
+        recipients.set_off("dave@desk.example", ["outage"])  # the on-call's is not a choice
+    before = len(mailer.sent)
+    desk.open_ticket()(form(subject="Tweede storing"), None)
+    newer = [str(m["To"]) for m in mailer.sent[before:] if "[Nieuwe melding]" in str(m["Subject"])]
+    assert newer == ["anna@desk.example"]
+    settings = recipients.settings("dave@desk.example")
+    assert {k["kind"]: k["on"] for k in settings["kinds"]}["new_ticket"] is False
+
+
+def test_a_customers_message_on_a_ticket_nobody_holds_goes_to_its_line() -> None:
+    desk, mailer, preferences = _line_world()
+    ticket_id = desk.open_ticket()(form(), None).ticket.ticket_id
+    preferences.set_off("anna@desk.example", frozenset({"customer"}))
+    before = len(mailer.sent)
+    _act(desk, ticket_id, "customer_message", "servicedesk@noord.example", "customer",
+         message="Nog een screenshot erbij.")  # fmt: skip
+    told = [
+        str(m["To"]) for m in mailer.sent[before:] if ".notice.customer." in str(m["Message-ID"])
+    ]
+    assert told == ["dave@desk.example"]  # anna turned it off; eve is disabled
+    ids = [str(m["Message-ID"]) for m in mailer.sent if ".notice." in str(m["Message-ID"])]
+    assert len(ids) == len(set(ids))  # a key per agent: each mail once

@@ -9,6 +9,7 @@ import time
 
 from supportflow.domain.common.timeutil import parse_instant
 from tests.workflow.conftest import Desk, signed_in
+from tests.workflow.review.test_review import _file
 
 
 def test_an_outage_on_saturday_morning_calls_the_on_call_lead_at_once(desk: Desk) -> None:
@@ -21,9 +22,9 @@ def test_an_outage_on_saturday_morning_calls_the_on_call_lead_at_once(desk: Desk
     )  # fmt: skip
     assert answer["statusCode"] == 200, answer
     (opened,) = json.loads(answer["body"])["alerts"]
-    desk.wait_for(lambda: any("oncall@" in str(m["To"]) for m in desk.sent_mail()), 60)
+    desk.wait_for(lambda: any("oncall@" in str(m["To"]) for m in desk.sent_mail(notices=True)), 60)
     assert time.monotonic() - began < 60  # within the minute
-    called = [m for m in desk.sent_mail() if "oncall@" in str(m["To"])]
+    called = [m for m in desk.sent_mail(notices=True) if "oncall@" in str(m["To"])]
     assert len(called) == 1 and str(called[0]["Subject"]).startswith("[Storing] ")
     assert opened["ticket_id"] in str(called[0]["Subject"])
     # The same alert again while its ticket is open: logged on it, nobody called twice.
@@ -32,7 +33,7 @@ def test_an_outage_on_saturday_morning_calls_the_on_call_lead_at_once(desk: Desk
         Authorization="Bearer local-alert-key-acme",
     )  # fmt: skip
     desk.settle()
-    assert len([m for m in desk.sent_mail() if "oncall@" in str(m["To"])]) == 1
+    assert len([m for m in desk.sent_mail(notices=True) if "oncall@" in str(m["To"])]) == 1
 
 
 def test_a_take_over_tells_the_colleague_who_held_it(desk: Desk) -> None:
@@ -44,6 +45,49 @@ def test_a_take_over_tells_the_colleague_who_held_it(desk: Desk) -> None:
     over = desk.agent(ticket_id, "take_over", {}, **signed_in("ben@desk.example"))
     assert over["statusCode"] == 200
     desk.settle()
-    told = [m for m in desk.sent_mail() if str(m["To"]) == "anna@desk.example"]
+    told = [
+        m
+        for m in desk.sent_mail(notices=True)
+        if str(m["To"]) == "anna@desk.example" and "[Nieuwe melding]" not in str(m["Subject"])
+    ]
     assert len(told) == 1 and "[Overgenomen]" in str(told[0]["Subject"])
     assert "ben@desk.example" in told[0].get_body(("plain",)).get_content()
+
+
+NOTICES = "/agents/me/notices"
+
+
+def test_a_new_ticket_is_told_to_first_line_once_and_an_agent_may_turn_it_off(desk: Desk) -> None:
+    anna = signed_in("anna@desk.example", "first_line")
+
+    def new_ticket_mails() -> list[str]:
+        return [
+            str(m["Subject"])
+            for m in desk.sent_mail(notices=True)
+            if str(m["To"]) == "anna@desk.example" and "[Nieuwe melding]" in str(m["Subject"])
+        ]
+
+    first = json.loads(desk.post_ticket()["body"])["ticket_id"]
+    desk.parked_at(first, "first_line")
+    desk.settle()
+    assert len(new_ticket_mails()) == 1 and first in new_ticket_mails()[0]
+    desk.reconcile()  # a second look at the ticket tells nobody twice
+    assert len(new_ticket_mails()) == 1
+    ben = [m for m in desk.sent_mail(notices=True) if str(m["To"]) == "ben@desk.example"]
+    assert ben == []  # second line hears of it when it is handed there
+
+    answer = desk.request("TicketApiFunction", "GET", NOTICES, NOTICES, **anna)
+    settings = json.loads(answer["body"])
+    assert answer["statusCode"] == 200 and settings["off"] == []
+    assert {k["kind"] for k in settings["kinds"]} >= {"new_ticket", "customer", "assigned"}
+    turned = desk.request(
+        "TicketApiFunction", "PUT", NOTICES, NOTICES, {"off": ["new_ticket"]}, **anna
+    )
+    assert turned["statusCode"] == 200 and json.loads(turned["body"])["off"] == ["new_ticket"]
+    bad = desk.request("TicketApiFunction", "PUT", NOTICES, NOTICES, {"off": ["outage"]}, **anna)
+    assert bad["statusCode"] == 422 and "outage" in json.loads(bad["body"])["message"]
+
+    desk.clock.advance(minutes=15)
+    second = _file(desk, "degraded", "notice-2")
+    desk.settle()
+    assert [s for s in new_ticket_mails() if second in s] == []  # turned off: not told

@@ -16,6 +16,7 @@ from supportflow.domain.ticket.ticket import Busy
 from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.desk.agents import AgentError, UnknownAgent
+from supportflow.services.desk.notices import NoticeError
 from supportflow.services.desk.search import NoSuchCustomer, SearchError
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.forms import NoSuchForm
@@ -68,6 +69,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     UnknownAgent: (404, "", False),
     NoSuchCustomer: (404, "", False),
     SearchError: (422, "", False),
+    NoticeError: (422, "", False),
     AgentError: (422, "", False),
     BookingNotFound: (404, "", False),
     Unauthorized: (401, "", False),

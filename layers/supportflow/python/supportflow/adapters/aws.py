@@ -233,6 +233,15 @@ class CognitoAgents:
         user = {**user, "Attributes": user.get("UserAttributes", [])}
         return self._agent(user, [r for r in self.roles if r in held])
 
+    def in_role(self, role: str) -> list[Agent]:
+        agents = []
+        pages = self.client.get_paginator("list_users_in_group").paginate(
+            UserPoolId=self.pool_id, GroupName=role
+        )
+        for page in pages:
+            agents += [self._agent(user, [role]) for user in page.get("Users", [])]
+        return agents
+
     def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent:
         created = self.client.admin_create_user(
             UserPoolId=self.pool_id,

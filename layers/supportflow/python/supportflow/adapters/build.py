@@ -18,7 +18,7 @@ from supportflow.settings import Settings
 LOCAL_DESK = "http://localhost:8080"  # the local stack's pages, when no desk URL is given
 
 if TYPE_CHECKING:
-    from supportflow.services.ports.agents import AgentDirectory
+    from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
     from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
     from supportflow.services.ports.queue import Queue
@@ -57,6 +57,7 @@ class Adapters:
         bookings: BookingStore | None = None,
         verdicts: VerdictStore | None = None,
         search_index: SearchIndex | None = None,
+        notice_preferences: NoticePreferences | None = None,
         policy_store: PolicyStore | None = None,
         agents: AgentDirectory | None = None,
     ) -> None:
@@ -73,6 +74,7 @@ class Adapters:
             "bookings": bookings,
             "verdicts": verdicts,
             "search_index": search_index,
+            "notice_preferences": notice_preferences,
             "policy_store": policy_store,
             "agents": agents,
         }
@@ -152,6 +154,13 @@ class Adapters:
 
         self._bind_table()
         return DynamoSearchIndex()
+
+    @cached_property
+    def notice_preferences(self) -> NoticePreferences:
+        from supportflow.adapters.dynamodb.preferences import DynamoNoticePreferences
+
+        self._bind_table()
+        return DynamoNoticePreferences()
 
     @cached_property
     def timers(self) -> Timers:

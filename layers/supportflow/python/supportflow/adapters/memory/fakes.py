@@ -79,6 +79,9 @@ class InMemoryAgents:
     def get(self, email: str) -> Agent | None:
         return self.agents.get(email)
 
+    def in_role(self, role: str) -> list[Agent]:
+        return [a for a in self.agents.values() if role in a.roles]
+
     def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent:
         agent = Agent(email, name, roles, True, "FORCE_CHANGE_PASSWORD")
         self.agents[email] = agent
@@ -91,3 +94,16 @@ class InMemoryAgents:
     def set_enabled(self, email: str, enabled: bool) -> Agent:
         self.agents[email] = replace(self.agents[email], enabled=enabled)
         return self.agents[email]
+
+
+class InMemoryNoticePreferences:
+    """`NoticePreferences` in a dict."""
+
+    def __init__(self) -> None:
+        self.off: dict[str, frozenset[str]] = {}
+
+    def turned_off(self) -> dict[str, frozenset[str]]:
+        return dict(self.off)
+
+    def set_off(self, email: str, kinds: frozenset[str]) -> None:
+        self.off[email.lower()] = frozenset(kinds)

@@ -6,6 +6,8 @@ agent, changing roles, disabling and enabling an account (admins).
                                           the temporary password)
     PUT  /agents/{email}/roles            {"roles": [...]}
     POST /agents/{email}/{disable,enable}
+    GET  /agents/me/notices               the notices I get, each kind on or off
+    PUT  /agents/me/notices               {"off": [kind, ...]}: the kinds I turn off
 """
 
 from typing import Annotated, Any, Literal
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.entrypoints.api.callers import admin_calling, agent_calling, deps_of
 from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
+from supportflow.services.desk.notices import NoticeError, Recipients
 
 router = Router()
 # The address as the path carries it (`@` may come as %40: read with `_email`).
@@ -34,6 +37,12 @@ class NewAgent(BaseModel):
     email: str = Field(max_length=254)
     name: str = Field(default="", max_length=100)
     roles: list[str] = Field(default_factory=list, max_length=5)
+
+
+class NoticesOff(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    off: list[str] = Field(max_length=10)
 
 
 class Roles(BaseModel):
@@ -61,6 +70,35 @@ def add_agent(agent: Annotated[NewAgent, Body()]) -> Response[dict[str, Any]]:
     admin_calling(router)
     added = deps_of(router).manage_agents().add(agent.email, agent.name, agent.roles)
     return json_response(201, added.as_dict())
+
+
+@router.get(
+    "/agents/me/notices",
+    summary="The notices I get by mail, each kind on or off (the signed-in agent)",
+    responses={200: answer("my notice settings"), **problems(401, *COMMON)},
+)
+def my_notices() -> dict[str, Any]:
+    me = agent_calling(router)
+    return _recipients().settings(me)
+
+
+@router.put(
+    "/agents/me/notices",
+    summary="Turn kinds of notices off (the rest on) for the signed-in agent",
+    description="The on-call notices of an outage or a standby call go to the contract's "
+    "on-call address: they are not an agent's to turn off.",
+    responses={200: answer("my notice settings"), **problems(401, 422, *COMMON)},
+)
+def set_my_notices(notices: Annotated[NoticesOff, Body()]) -> dict[str, Any]:
+    me = agent_calling(router)
+    return _recipients().set_off(me, notices.off)
+
+
+def _recipients() -> Recipients:
+    recipients: Recipients | None = deps_of(router).notice_recipients
+    if recipients is None:  # no user pool configured: nobody's notices are kept
+        raise NoticeError("this desk has no agent accounts to keep notice settings for")
+    return recipients
 
 
 @router.put(

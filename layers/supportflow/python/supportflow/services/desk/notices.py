@@ -1,19 +1,24 @@
 """Notices to agents (issue 20): the desk tells the people a change concerns, by mail through
 the same outbox, in the desk's language (the pack's), never the customer's.
 
+- a new ticket, once triaged: the agents of its line (first or second line), each;
 - an agent assigned a ticket, or handed it in second line by name: that agent;
 - a ticket taken over: the colleague who held it;
-- the customer wrote on a ticket someone holds: its holder;
+- the customer wrote on a ticket: its holder, or the agents of its line when nobody holds it;
 - an outage from monitoring, a standby call: the contract's on-call address the moment the
   ticket opens, outside office hours too (R003-1, R003-4; the pack's `escalation.on_call`).
 
-None for an agent's own action; each once (the mail's key is the event it tells of).
+None for an agent's own action, none to a disabled account; each once (the mail's key is the
+event it tells of, and the agent). Each agent may turn any kind but the on-call ones off
+(`NOTICE_KINDS`; the on-call address is the contract's, not a person's choice).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +31,69 @@ if TYPE_CHECKING:
     from supportflow.domain.policy.policy import Policy
     from supportflow.domain.ticket.ticket import Acted, Ticket
     from supportflow.services.mail.tokens import Links
+    from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
     from supportflow.services.ports.outbox import Effect
     from supportflow.services.sla.deadlines import Deadlines
 
 SYSTEM_NAME = "the desk"  # who tells the on-call address (no agent acted)
 # What a customer's message becomes on the ticket (routing.customer_message_action).
 CUSTOMER_WROTE = ("customer_message", "customer_reply", "reopen")
+# What an agent may turn off, in words (the page's checkboxes).
+NOTICE_KINDS = {
+    "new_ticket": "a new ticket in my line",
+    "customer": "the customer wrote on a ticket I hold (or, held by nobody, in my line)",
+    "assigned": "a ticket assigned to me",
+    "handed": "a ticket handed to me in second line",
+    "taken_over": "a colleague took over a ticket I held",
+}
+GROUP_KINDS = ("new_ticket", "customer")  # may go to a whole line: one mail per agent
+LINE_CACHE_SECONDS = 60.0  # who is in a line, read from the pool at most once a minute
+
+
+class NoticeError(ValueError):
+    """A notice setting the desk does not have (API 422)."""
+
+
+@dataclass
+class Recipients:
+    """Who hears a notice: the agents of a line (the pool's group, enabled accounts), less
+    those who turned that kind off. The pool and the settings are reached only when a notice
+    would go out."""
+
+    agents: Callable[[], AgentDirectory]
+    preferences: Callable[[], NoticePreferences]
+    _lines: dict[str, tuple[float, list[str]]] = field(default_factory=dict)
+
+    def line(self, group: str) -> list[str]:
+        cached = self._lines.get(group)
+        if cached is not None and time.monotonic() - cached[0] < LINE_CACHE_SECONDS:
+            return cached[1]
+        members = sorted(a.email.lower() for a in self.agents().in_role(group) if a.enabled)
+        self._lines[group] = (time.monotonic(), members)
+        return members
+
+    def wanting(self, kind: str, candidates: Sequence[str]) -> list[str]:
+        if not candidates:
+            return []
+        off = self.preferences().turned_off()
+        return [c for c in candidates if kind not in off.get(c.lower(), frozenset())]
+
+    def settings(self, email: str) -> dict[str, Any]:
+        off = self.preferences().turned_off().get(email.lower(), frozenset())
+        return {
+            "kinds": [{"kind": k, "text": t, "on": k not in off} for k, t in NOTICE_KINDS.items()],
+            "off": sorted(off),
+        }
+
+    def set_off(self, email: str, kinds: Sequence[str]) -> dict[str, Any]:
+        unknown = sorted(set(kinds) - set(NOTICE_KINDS))
+        if unknown:
+            raise NoticeError(
+                f"no notice kind {', '.join(map(repr, unknown))} "
+                f"(the kinds: {', '.join(NOTICE_KINDS)})"
+            )
+        self.preferences().set_off(email, frozenset(kinds))
+        return self.settings(email)
 
 
 def notice(
@@ -46,8 +108,11 @@ def notice(
     at: datetime,
     seq: int,
     message: str | None = None,
+    per_agent: bool = False,
 ) -> SendMail:
     key = f"notice.{kind}.{seq}"
+    if per_agent:  # one event told to a whole line: a key per agent
+        key += "." + hashlib.sha256(to.lower().encode()).hexdigest()[:12]
     zone = policy.calendar().zone
     mail = compose.agent_notice(
         language=policy.language,
@@ -68,11 +133,13 @@ def notice(
 
 @dataclass(frozen=True)
 class AgentNotices:
-    """The action hook that tells the agents an action concerns (see the module)."""
+    """The action hook that tells the agents an action concerns (see the module), and the
+    notice of a new ticket to its line (`new_ticket`, from triage)."""
 
     contracts: ContractDirectory
     deadlines: Deadlines
     links: Links
+    recipients: Recipients | None = None  # None: nobody's line is known (no pool)
 
     def before(
         self, ticket: Ticket, action: str, data: Mapping[str, Any], actor: str, now: datetime
@@ -85,15 +152,49 @@ class AgentNotices:
             told.append(("assigned", str(data["agent"]), None))
         elif action == "hand_to_second_line" and data.get("agent"):
             told.append(("handed", str(data["agent"]), None))
-        elif action in CUSTOMER_WROTE and holder and data.get("message"):
-            told.append(("customer", holder, str(data["message"])[:2000]))
+        elif action in CUSTOMER_WROTE and data.get("message"):
+            message = str(data["message"])[:2000]
+            if holder:
+                told.append(("customer", holder, message))
+            elif self.recipients is not None:
+                told += [("customer", a, message) for a in self.recipients.line(ticket.group)]
         told = [t for t in told if t[1].lower() != actor.lower()]  # never one's own action
+        if told and self.recipients is not None:
+            kinds = {kind for kind, _, _ in told}
+            wanted = {(k, a.lower()) for k in kinds for a in self._wanting(k, told)}
+            told = [t for t in told if (t[0], t[1].lower()) in wanted]
         if not told:
             return ()
+        to_line = len(told) > 1 or (not holder and told[0][0] in GROUP_KINDS)
+        at, seq = max(now, ticket.last_at), ticket.last_seq + 1  # the event this action appends
+        return self._mails(ticket, told, actor, at, seq, to_line)
+
+    def _wanting(self, kind: str, told: list[tuple[str, str, str | None]]) -> list[str]:
+        assert self.recipients is not None
+        return self.recipients.wanting(kind, [to for k, to, _ in told if k == kind])
+
+    def new_ticket(self, ticket: Ticket, now: datetime) -> Sequence[Effect]:
+        """A ticket just triaged into its line: each agent of the line who wants to hear."""
+        if self.recipients is None:
+            return ()
+        line = self.recipients.wanting("new_ticket", self.recipients.line(ticket.group))
+        summary = (ticket.description or "")[:500]
+        told = [("new_ticket", agent, summary or None) for agent in line]
+        return self._mails(ticket, told, SYSTEM_NAME, ticket.opened_at, ticket.last_seq, True)
+
+    def _mails(
+        self,
+        ticket: Ticket,
+        told: Sequence[tuple[str, str, str | None]],
+        who: str,
+        at: datetime,
+        seq: int,
+        per_agent: bool,
+    ) -> list[Effect]:
+        if not told:
+            return []
         contract = self.contracts.get(ticket.customer_id)
         policy = self.deadlines.policy(ticket)
-        at = max(now, ticket.last_at)
-        seq = ticket.last_seq + 1  # the event this action appends
         return [
             notice(
                 ticket=ticket,
@@ -102,10 +203,11 @@ class AgentNotices:
                 links=self.links,
                 kind=kind,
                 to=to,
-                who=actor,
+                who=who,
                 at=at,
                 seq=seq,
                 message=message,
+                per_agent=per_agent,
             )
             for kind, to, message in told
         ]

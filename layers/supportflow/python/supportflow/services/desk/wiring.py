@@ -4,12 +4,13 @@ action on a ticket with the hooks other capabilities registered, and the agent's
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.agents import ManageAgents
-    from supportflow.services.desk.notices import AgentNotices
+    from supportflow.services.desk.notices import AgentNotices, Recipients
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.search import KeepSearchWords, SearchTickets
     from supportflow.services.desk.views import Attachments, TicketViews
@@ -28,13 +29,26 @@ if TYPE_CHECKING:
         @property
         def links(self) -> Links: ...
         def action_hooks(self) -> Sequence[ActionHook]: ...
+        @property
+        def notice_recipients(self) -> Recipients | None: ...
 
 
 class DeskUseCases:
     def agent_notices(self: Needs) -> AgentNotices:
         from supportflow.services.desk.notices import AgentNotices
 
-        return AgentNotices(self.contracts, self.deadlines, self.links)
+        return AgentNotices(self.contracts, self.deadlines, self.links, self.notice_recipients)
+
+    @cached_property
+    def notice_recipients(self: Needs) -> Recipients | None:
+        """Who is in a line, and who turned which notice off (None: no pool configured, so no
+        line is known; a notice to one named agent still goes). Kept for the function's life:
+        it remembers a line for a minute."""
+        from supportflow.services.desk.notices import Recipients
+
+        if not (self.settings.agent_pool_id or "agents" in self.__dict__):
+            return None
+        return Recipients(lambda: self.agents, lambda: self.notice_preferences)
 
     def manage_agents(self: Needs) -> ManageAgents:
         from supportflow.services.desk.agents import ManageAgents

@@ -48,6 +48,9 @@ TEXTS = {
         "notice_handed": "Tweede lijn: voor jou",
         "notice_handed_line": "{who} heeft melding {ticket} ({customer}) aan jou doorgezet in de "
         "tweede lijn.",
+        "notice_new_ticket": "Nieuwe melding",
+        "notice_new_ticket_line": "Nieuwe melding {ticket} van {customer} in jouw lijn (geopend "
+        "{at}):",
         "notice_customer": "Klant schreef",
         "notice_customer_line": "De klant schreef op melding {ticket} ({customer}):",
         "notice_outage": "Storing",
@@ -101,6 +104,9 @@ TEXTS = {
         "notice_taken_over_line": "{who} took ticket {ticket} ({customer}) over from you.",
         "notice_handed": "Second line: yours",
         "notice_handed_line": "{who} handed ticket {ticket} ({customer}) to you in second line.",
+        "notice_new_ticket": "New ticket",
+        "notice_new_ticket_line": "A new ticket {ticket} from {customer} in your line (opened "
+        "{at}):",
         "notice_customer": "Customer wrote",
         "notice_customer_line": "The customer wrote on ticket {ticket} ({customer}):",
         "notice_outage": "Outage",

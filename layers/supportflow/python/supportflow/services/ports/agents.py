@@ -32,8 +32,21 @@ class AgentDirectory(Protocol):
 
     def get(self, email: str) -> Agent | None: ...
 
+    def in_role(self, role: str) -> list[Agent]:
+        """The agents who hold this role (one group of the pool: not the whole pool read)."""
+
     def add(self, email: str, name: str, roles: tuple[str, ...]) -> Agent: ...
 
     def set_roles(self, email: str, roles: tuple[str, ...]) -> Agent: ...
 
     def set_enabled(self, email: str, enabled: bool) -> Agent: ...
+
+
+class NoticePreferences(Protocol):
+    """Which notices each agent has turned off (the desk's table)."""
+
+    def turned_off(self) -> dict[str, frozenset[str]]:
+        """Every agent's notice kinds turned off, by e-mail address (one read)."""
+
+    def set_off(self, email: str, kinds: frozenset[str]) -> None:
+        """Keep these kinds turned off for this agent (the rest on)."""

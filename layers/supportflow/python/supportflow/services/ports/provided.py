@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from supportflow.services.ports.agents import AgentDirectory
+from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
 from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
 from supportflow.services.ports.outbox import Outbox
 from supportflow.services.ports.queue import Queue
@@ -57,3 +57,5 @@ class Provided(Protocol):
     def verdicts(self) -> VerdictStore: ...
     @property
     def search_index(self) -> SearchIndex: ...
+    @property
+    def notice_preferences(self) -> NoticePreferences: ...

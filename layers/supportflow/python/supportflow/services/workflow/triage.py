@@ -1,10 +1,12 @@
-"""The workflow's first step: priority and deadlines from the policy, timers planned, and on to
-first line. A retried step changes nothing and says where the ticket is."""
+"""The workflow's first step: priority and deadlines from the policy, timers planned, the agents
+of its line told, and on to first line. A retried step changes nothing and says where the
+ticket is."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from supportflow.services.desk.notices import AgentNotices
 from supportflow.services.ports.outbox import Effect
 from supportflow.services.ports.tickets import Clock, Tickets, retrying
 from supportflow.services.sla.deadlines import Deadlines
@@ -25,6 +27,7 @@ class Triage:
     deadlines: Deadlines
     tickets: Tickets
     clock: Clock
+    notices: AgentNotices | None = None  # the new ticket told to its line's agents
 
     def __call__(self, ticket_id: str) -> Routed:
         return retrying(lambda: self._attempt(ticket_id))
@@ -33,6 +36,9 @@ class Triage:
         ticket = self.tickets.get(ticket_id)
         if not ticket.triage():  # a retried task: triage happened already
             return Routed(ticket_id, ticket.stage)
-        state, effects = self.deadlines.refresh(ticket, self.clock())
+        now = self.clock()
+        state, effects = self.deadlines.refresh(ticket, now)
+        if self.notices is not None:
+            effects = [*effects, *self.notices.new_ticket(ticket, now)]
         ticket = self.tickets.save(ticket, effects)
         return Routed(ticket_id, ticket.stage, state.priority, tuple(effects))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
+    from supportflow.services.desk.notices import AgentNotices
     from supportflow.services.desk.record_action import RecordAction
     from supportflow.services.mail.tokens import Links
     from supportflow.services.outbox.dispatch import Dispatch
@@ -28,13 +29,14 @@ if TYPE_CHECKING:
         def links(self) -> Links: ...
         def record_action(self) -> RecordAction: ...
         def dispatch(self) -> Dispatch: ...
+        def agent_notices(self) -> AgentNotices: ...
 
 
 class WorkflowUseCases:
     def triage(self: Needs) -> Triage:
         from supportflow.services.workflow.triage import Triage
 
-        return Triage(self.deadlines, self.tickets, self.clock)
+        return Triage(self.deadlines, self.tickets, self.clock, self.agent_notices())
 
     def park(self: Needs) -> Park:
         from supportflow.services.workflow.park import Park
