@@ -89,6 +89,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.workflow_bench
 	$(BIN)/python -m bench.throughput_bench
 	$(BIN)/python -m bench.review_bench
+	$(BIN)/python -m bench.search_bench
 
 # The local stack: web form, agent view, outbox, API and workflow on localhost (moto in-process).
 # `make run SPEED=3600` runs the clock an hour per real second; state persists in local-data/.

@@ -16,6 +16,7 @@ presigned URL used by a browser, the Lambda service polling a stream for its eve
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -38,7 +39,17 @@ SAM_PYTHON = ROOT / ".venv-tools" / "sam" / "bin" / "python"
 
 @cache
 def translated(template: Path = ROOT / "template.yaml") -> dict[str, Any]:
-    """template.yaml as CloudFormation (once per process)."""
+    """template.yaml as CloudFormation (once per process; kept on disk by the content of the
+    template and the translator, so every local stack a test run starts translates it once)."""
+    translator = ROOT / "tools" / "sam_translate.py"
+    digest = hashlib.sha256(template.read_bytes() + translator.read_bytes()).hexdigest()[:24]
+    kept = Path(tempfile.gettempdir()) / f"supportflow-template-{digest}.cfn.json"
+    if kept.exists():
+        try:
+            cached: dict[str, Any] = json.loads(kept.read_text())
+            return cached
+        except (OSError, ValueError):
+            pass  # half written by another process: translate again
     if not SAM_PYTHON.exists():
         raise RuntimeError(f"{SAM_PYTHON} is missing: `make tools` (or `make test`) installs it")
     with tempfile.TemporaryDirectory() as folder:
@@ -52,7 +63,10 @@ def translated(template: Path = ROOT / "template.yaml") -> dict[str, Any]:
         ]
         subprocess.run(command, check=True, capture_output=True, env=env, timeout=300)
         data: dict[str, Any] = json.loads(out.read_text())
-        return data
+    partial = kept.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(json.dumps(data))
+    partial.replace(kept)  # whole or not at all
+    return data
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ need. Call it inside `mock_aws(config=MOTO_CONFIG)`.
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import json
 import os
@@ -42,7 +44,7 @@ MOTO_CONFIG: dict[str, Any] = {
 }
 
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML with CloudFormation's short tags (!Ref, !GetAtt, !Sub, ...) as plain mappings."""
 
 
@@ -63,7 +65,14 @@ _CfnLoader.add_multi_constructor("!", _tag)
 
 
 def load_template(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
-    return yaml.load(path.read_text(), Loader=_CfnLoader)
+    """template.yaml as data (its tags as {"Ref": ...}-style mappings); parsed once per
+    process and version of the file, a fresh copy each call."""
+    return copy.deepcopy(_parsed(str(path), path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: str, mtime_ns: int) -> dict[str, Any]:
+    return dict(yaml.load(Path(path).read_text(), Loader=_CfnLoader))
 
 
 def create_table(client: Any, name: str, *, stream: bool = False, root: Path = ROOT) -> None:

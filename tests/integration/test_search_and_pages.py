@@ -40,6 +40,7 @@ def stores(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setattr(dynamo_search, "PAGE", 7)  # a word's list spans many Query pages
+    monkeypatch.setattr(dynamo_search, "FIRST_PAGE", 3)
     with mock_aws(config=copy.deepcopy(MOTO_CONFIG)), serialized():
         create_table(boto3.client("dynamodb", region_name=REGION), "tickets")
         bind_models("tickets", REGION)

@@ -151,5 +151,13 @@ def open_connections() -> None:
     """Make every model's botocore client now. pynamodb makes one lazily on first use, and
     threads that all use a model at once (a multi-threaded host such as the local stack, when
     its workflows start together) would each make their own, slowly."""
+    session = None
     for model in MODELS:
-        model._get_connection().connection.client  # noqa: B018 (the property makes and keeps it)
+        connection = model._get_connection().connection
+        if session is None:
+            session = connection.session
+        elif getattr(connection._local, "session", None) is None:
+            # One botocore session for all: a new one per model loads botocore's endpoint and
+            # service data again (about 0.1 s each, 2 s for the stack's models).
+            connection._local.session = session
+        connection.client  # noqa: B018 (the property makes and keeps it)

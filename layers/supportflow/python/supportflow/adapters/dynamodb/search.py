@@ -26,7 +26,8 @@ from supportflow.adapters.dynamodb.codec import ticket_pk
 from supportflow.adapters.dynamodb.models import MODELS, _Base
 from supportflow.services.ports.search import IndexedTicket, intersect, position_of
 
-PAGE = 500  # entries per Query page of a word's partition
+FIRST_PAGE = 32  # entries of a word's partition read first (a page of results and a few more)
+PAGE = 1000  # the most entries read by one Query (about 70 bytes each: well under 1 MB)
 
 
 class SearchWordItem(_Base):
@@ -100,9 +101,23 @@ class DynamoSearchIndex:
                 yield position, position.rsplit("#", 1)[1]
 
     def _word(self, word: str, before: str | None) -> Iterator[tuple[str, str]]:
+        """A word's entries newest first, in Query pages that grow (FIRST_PAGE, then twice as
+        many each time up to PAGE): a page of results needs a few dozen entries of a rare or
+        a common word; a merge with a rarer word, or a filter, may need more."""
         condition = SearchWordItem.sk < before if before else None
-        items = SearchWordItem.query(
-            f"WORD#{word}", condition, scan_index_forward=False, page_size=PAGE
-        )
-        for item in items:
-            yield str(item.sk), str(item.c)
+        size, last_key = FIRST_PAGE, None
+        while True:
+            items = SearchWordItem.query(
+                f"WORD#{word}",
+                condition,
+                scan_index_forward=False,
+                limit=size,
+                page_size=size,
+                last_evaluated_key=last_key,
+            )
+            for item in items:
+                yield str(item.sk), str(item.c)
+            last_key = items.last_evaluated_key
+            if not last_key:
+                return
+            size = min(size * 2, PAGE)
