@@ -43,7 +43,9 @@ def test_the_held_view_accepts_under_a_customer_and_rejects(server: Server, page
     page.wait_for_function("location.hash.startsWith('#/tickets/T-')")
     ticket_id = page.evaluate("location.hash.split('/')[2]")
     page.wait_for_selector(f"#queue tr[data-id='{ticket_id}']")
-    assert "webshop-bakker" in page.inner_text(f"#queue tr[data-id='{ticket_id}']")
+    assert "Bakkerij Bakker webshop" in page.inner_text(f"#queue tr[data-id='{ticket_id}']")
+    page.keyboard.press("Escape")  # the accepted ticket opened beside the queue: back
+    page.wait_for_selector("#detail", state="hidden")
 
     spam = page.locator("#held tbody tr", has_text="spam@elsewhere.example")
     spam.locator("button[data-decide='reject']").click()
