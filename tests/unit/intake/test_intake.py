@@ -98,3 +98,29 @@ def test_ordinary_text_is_kept() -> None:
     ticket = form(subject="Koppeling ligt eruit — 😟", description="regel 1\r\nregel 2\tend")
     assert ticket.description == "regel 1\nregel 2\tend"
     assert NewTicket.model_validate(ticket.model_dump()) == ticket
+
+
+def test_a_web_forms_receipt_repeats_none_of_the_filers_words(world: Any) -> None:
+    """A web form only claims its contact's address: anyone could make the desk mail a contract
+    address their own subject and links. The receipt names the ticket and the promise only; a
+    mail from the address itself, a call typed up by an agent, may be repeated."""
+    desk, clock, timers, mailer, workflow = world
+    lure = "Invoice 3 overdue: click http://evil.example/3"
+    opened = desk.open_ticket()(form(subject=lure, description="Pay at http://evil.example/"), None)
+    assert isinstance(opened, Opened)
+    (receipt,) = mailer.sent
+    text = receipt.get_body(("plain",)).get_content()
+    assert "evil" not in str(receipt["Subject"]) and "evil" not in text
+    assert str(receipt["Subject"]) == f"Uw melding is ontvangen [{opened.ticket.ticket_id}]"
+    assert opened.ticket.ticket_id in text and "Uiterlijke reactie" in text  # the promise
+
+
+def test_a_receipt_may_repeat_the_words_of_a_filer_who_is_known(world: Any) -> None:
+    from supportflow.services.intake.filing import Filing, MailFiling
+
+    desk, clock, timers, mailer, workflow = world
+    contract = desk.contracts.get("integratie-noord")
+    by_mail = MailFiling(form(subject="Koppeling ligt eruit"), "mail:1", mail_id="<1@x.example>")
+    assert by_mail.proven and not Filing(form()).proven
+    desk.open_ticket().open(by_mail, contract, clock())
+    assert "Koppeling ligt eruit" in str(mailer.sent[-1]["Subject"])

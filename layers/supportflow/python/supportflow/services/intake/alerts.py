@@ -145,7 +145,7 @@ class ReceiveAlerts:
             if open_ticket is None:
                 return AlertOutcome(alert.fingerprint, "no_open_ticket")
             return self._log(open_ticket.ticket_id, "alert_recovered", alert, now)
-        opened = self.open_ticket.open(Filing(form), contract, now)
+        opened = self.open_ticket.open(Filing(form, vouched=True), contract, now)  # by its key
         if opened.created:
             return AlertOutcome(alert.fingerprint, "opened", opened.ticket.ticket_id)
         return self._log(opened.ticket.ticket_id, "alert_repeated", alert, now)

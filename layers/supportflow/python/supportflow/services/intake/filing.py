@@ -82,10 +82,19 @@ class Filing:
 
     form: NewTicket
     idempotency_key: str | None = None
+    vouched: bool = False  # the filer is known (an alert's key; a signed-in contact)
 
     def first_event(self, now: datetime) -> tuple[dict[str, Any], datetime]:
         """What the `opened` event carries besides its channel, and when the ticket opened."""
         return {}, now
+
+    @property
+    def proven(self) -> bool:
+        """Whether the filing is known to come from its contact, so the receipt may repeat
+        its words. A web form only claims an address: its receipt names the ticket and the
+        promise, never the filer's subject or links (no one can mail a contract's address
+        a message of their choosing through the desk)."""
+        return self.vouched
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -119,6 +128,10 @@ class MailFiling(Filing):
         return ({"message_id": self.mail_id} if self.mail_id else {}), now
 
     @property
+    def proven(self) -> bool:
+        return True  # from the address itself (or accepted by an agent who read it)
+
+    @property
     def files(self) -> tuple[str, ...]:
         return self.stored
 
@@ -148,6 +161,10 @@ class CallFiling(Filing):
     def actor(self) -> str | None:
         return self.call.agent
 
+    @property
+    def proven(self) -> bool:
+        return True  # typed up by an agent
+
 
 @dataclass(frozen=True, kw_only=True)
 class DeskFiling(Filing):
@@ -166,6 +183,10 @@ class DeskFiling(Filing):
     @property
     def actor(self) -> str | None:
         return self.by
+
+    @property
+    def proven(self) -> bool:
+        return True  # the desk's own
 
     @property
     def confirmed(self) -> bool:

@@ -161,10 +161,10 @@ class OpenTicket:
             ticket.log("entitlement_flagged", SYSTEM, flag.as_dict(), opened_at)
 
     def _confirmation(
-        self, ticket: Ticket, contract: Contract, token: str, now: datetime
+        self, ticket: Ticket, contract: Contract, token: str, now: datetime, echo: bool
     ) -> tuple[Effect, ...]:
         if self.quota.take(contract.customer_id, now, self.mails_per_hour):
-            return (self.mails.confirmation(ticket, contract, token),)
+            return (self.mails.confirmation(ticket, contract, token, echo=echo),)
         # a flood from one customer: the desk sees every ticket, the mailbox does not
         log.warning("confirmation withheld", extra={"customer": contract.customer_id})
         return ()
@@ -228,7 +228,7 @@ class OpenTicket:
         token = self.tokens.sign(ticket.ticket_id)
         effects = (StartWorkflow(ticket.ticket_id), *told, *filing.linked(ticket.ticket_id))
         if filing.confirmed:  # a record of the desk's own mails the customer nothing
-            effects += self._confirmation(ticket, contract, token, now)
+            effects += self._confirmation(ticket, contract, token, now, filing.proven)
         stored, created = self.tickets.add(ticket, key, effects, now)
         if not created:
             return Opened(stored, False, None, None, ())

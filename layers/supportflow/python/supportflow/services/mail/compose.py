@@ -114,14 +114,14 @@ def confirmation(
     sender: str,
     recipient: str,
     ticket_id: str,
-    subject: str,
+    subject: str | None,
     response_due: datetime | None,
     link: str,
     thread: Thread | None = None,
     date: datetime | None = None,
 ) -> EmailMessage:
     """The receipt a customer gets when a ticket opens (R002-1), threaded under their own mail
-    when the ticket came in by mail."""
+    when the ticket came in by mail; without `subject` it repeats none of the filer's words."""
     t = TEXTS.get(language, TEXTS["en"])
     lines = [t["confirm_intro"].format(ticket=ticket_id)]
     if response_due is not None:
@@ -132,7 +132,11 @@ def confirmation(
         Letter(
             sender=sender,
             recipient=recipient,
-            subject=t["confirm_subject"].format(ticket=ticket_id, subject=subject),
+            subject=(
+                t["confirm_subject"].format(ticket=ticket_id, subject=subject)
+                if subject
+                else t["confirm_subject_plain"].format(ticket=ticket_id)
+            ),
             lines=lines,
             link=link,
             message_id=conversation.message_id(ticket_id, "confirmation", domain),

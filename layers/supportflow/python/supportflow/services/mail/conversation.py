@@ -28,7 +28,10 @@ class CustomerMail:
     tokens: CustomerTokens
     links: Links
 
-    def confirmation(self, ticket: Ticket, contract: Contract, token: str) -> SendMail:
+    def confirmation(
+        self, ticket: Ticket, contract: Contract, token: str, *, echo: bool = True
+    ) -> SendMail:
+        """The receipt; `echo`: it may repeat the filer's subject (a proven filer only)."""
         state = self.deadlines.state(ticket, ticket.opened_at)
         domain = mail.domain_of(contract.desk_address)
         message = mail.confirmation(
@@ -36,7 +39,7 @@ class CustomerMail:
             sender=contract.desk_address,
             recipient=ticket.contact_email,
             ticket_id=ticket.ticket_id,
-            subject=ticket.subject,
+            subject=ticket.subject if echo else None,
             response_due=state.metrics["response"].due,
             link=self.links.customer(ticket.ticket_id, token),
             thread=conversation.thread(ticket.ticket_id, ticket.events, domain),

@@ -4,6 +4,7 @@ mail whose language is not the pack's own."""
 TEXTS = {
     "nl": {
         "confirm_subject": "Uw melding is ontvangen: {subject} [{ticket}]",
+        "confirm_subject_plain": "Uw melding is ontvangen [{ticket}]",
         "confirm_intro": "Bedankt voor uw melding. We hebben haar geregistreerd als {ticket}.",
         "confirm_due": "Uiterlijke reactie: {due}.",
         "confirm_link": "Volg uw melding: {link}",
@@ -63,6 +64,7 @@ TEXTS = {
     },
     "en": {
         "confirm_subject": "Your ticket was received: {subject} [{ticket}]",
+        "confirm_subject_plain": "Your ticket was received [{ticket}]",
         "confirm_intro": "Thank you. We registered your request as ticket {ticket}.",
         "confirm_due": "First response due by: {due}.",
         "confirm_link": "Follow your ticket: {link}",
