@@ -80,9 +80,16 @@ def test_standby_fee_per_kind(
 ) -> None:
     code, out, err = fee(capsys, start, end)
     assert code == 0, err
-    assert out == dict(
+    part = dict(
         zip(("kind", "hours", "billed_hours", "percent", "amount_eur"), expected, strict=True)
     )
+    assert out == {
+        "parts": [part],  # one kind: one part, and the totals are its own
+        "minimums": "per_kind",
+        "hours": part["hours"],
+        "billed_hours": part["billed_hours"],
+        "amount_eur": part["amount_eur"],
+    }
 
 
 def test_standby_fee_rounds_like_an_invoice(capsys: pytest.CaptureFixture[str]) -> None:
@@ -94,9 +101,9 @@ def test_standby_fee_rounds_like_an_invoice(capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("start", "end", "rate", "reason"),
     [
-        (f"{SAT}T17:00", f"{SAT}T19:00", "90", "spans weekend and evening_night"),
-        ("2027-04-26T20:00", "2027-04-27T02:00", "90", "spans evening_night and holiday"),
-        ("2027-05-10T10:00", "2027-05-10T12:00", "90", "office hours"),
+        ("2027-05-10T10:00", "2027-05-10T12:00", "90", "office hours at Mon 2027-05-10 10:00"),
+        # a weekend reaching into Monday morning: refused at the moment the office opens
+        (f"{SAT}T18:00", "2027-05-10T09:00", "90", "office hours at Mon 2027-05-10 08:30"),
         (f"{SAT}T12:00", f"{SAT}T10:00", "90", "must end after it starts"),
         (f"{SAT}T10:00", f"{SAT}T12:00", "ninety", "not an amount"),
         (f"{SAT}T10:00", f"{SAT}T12:00", "-90", "negative"),

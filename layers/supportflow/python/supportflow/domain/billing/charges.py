@@ -117,13 +117,15 @@ def hourly_charge(rule: str, code: str, minutes: Decimal, rate: Decimal) -> Char
 
 
 @dataclass(frozen=True)
-class StandbyFee:
+class StandbyPart:
+    """One kind's share of a standby period's fee: its real hours (DST nights count 23 or 25),
+    the hours billed (at least the kind's minimum), its percent of the rate and the amount."""
+
     kind: str
     hours: Decimal
     billed_hours: Decimal
     percent: Decimal
     amount: Decimal
-    rule: str
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -135,11 +137,48 @@ class StandbyFee:
         }
 
 
+@dataclass(frozen=True)
+class StandbyFee:
+    """The fee of one agreed standby period: a part per kind (per contiguous piece when the
+    pack's `minimums` is per_piece), in the order they come; the total is the sum of the
+    parts, each rounded to the cent as an invoice line is."""
+
+    parts: tuple[StandbyPart, ...]
+    minimums: str
+    rule: str
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((p.hours for p in self.parts), Decimal(0))
+
+    @property
+    def billed_hours(self) -> Decimal:
+        return sum((p.billed_hours for p in self.parts), Decimal(0))
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((p.amount for p in self.parts), Decimal(0))
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(p.kind for p in self.parts))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "parts": [p.as_dict() for p in self.parts],
+            "minimums": self.minimums,
+            "hours": number(self.hours),
+            "billed_hours": number(self.billed_hours),
+            "amount_eur": eur(self.amount),
+        }
+
+
 def standby_kind_pieces(
     policy: Policy, start: datetime, end: datetime
 ) -> list[tuple[str, int, int]]:
     """The period cut at local midnight and the weekend daytime bounds, each piece with its kind
-    (holiday, weekend, evening_night, or office: the office is open, no standby)."""
+    (holiday, weekend, evening_night, or office: the office is open, no standby); adjacent
+    pieces of one kind are joined (a night across midnight is one piece)."""
     tariff = policy.charges.standby
     if tariff is None:
         raise ChargeError(f"policy {policy.id} has no standby tariff")
@@ -152,10 +191,10 @@ def standby_kind_pieces(
         bounds = [office.local_instant(day, m) for m in (0, day_from, day_to, 24 * 60)]
         part = max(i for i in range(3) if bounds[i] <= t)
         piece_end = min(bounds[part + 1], stop)
-        if office.holiday_name(day) is not None:
-            kind = "holiday"
-        elif office.segments_us(t, piece_end):
+        if office.segments_us(t, piece_end):
             kind = "office"
+        elif office.holiday_name(day) is not None:
+            kind = "holiday"
         elif part == 1 and not office.weekly[day.weekday()]:
             kind = "weekend"
         else:
@@ -169,33 +208,36 @@ def standby_kind_pieces(
 
 
 def standby_fee(policy: Policy, start: datetime, end: datetime, rate: Decimal) -> StandbyFee:
-    """R003-4: the fee of one agreed standby period at the contract's hourly `rate`: its kind's
-    share of the rate for its hours, at least the kind's minimum. A period of more than one kind
-    (or touching office hours) is an error: agree it as separate periods."""
+    """R003-4: the fee of one agreed standby period at the contract's hourly `rate`. The period
+    may span kinds (Friday 18:00 to Monday 08:30: evening and night, weekend, ...): each kind
+    is billed at its share of the rate for its real hours, at least its minimum, applied once
+    per kind over its hours in the whole period (per_kind) or to each contiguous piece
+    (per_piece), as the pack's `charges.standby.minimums` says. A period that reaches into
+    office hours is not standby: an error naming where."""
     if end <= start:
         raise ChargeError("a standby period must end after it starts")
     tariff = policy.charges.standby
     if tariff is None:
         raise ChargeError(f"policy {policy.id} has no standby tariff")
     pieces = standby_kind_pieces(policy, start, end)
-    kinds = list(dict.fromkeys(kind for kind, _, _ in pieces))
-    zone = policy.calendar(tariff.calendar).zone
-    if "office" in kinds:
-        _, a, _ = next(p for p in pieces if p[0] == "office")
-        raise ChargeError(
-            f"the period reaches into office hours at {from_us(a, zone):%Y-%m-%d %H:%M}: "
-            "that is not standby"
-        )
-    if len(kinds) > 1:
-        _, a, _ = pieces[1]
-        raise ChargeError(
-            f"the period spans {' and '.join(kinds)} (from {from_us(a, zone):%Y-%m-%d %H:%M} on): "
-            "agree one period per kind"
-        )
-    kind = kinds[0]
-    terms = getattr(tariff, kind)
-    hours = Decimal(to_us(end) - to_us(start)) / (HOUR * 1_000_000)
-    minimum = Decimal(parse_duration(terms.minimum)) / HOUR
-    billed = max(hours, minimum)
-    amount = cents(billed * rate * terms.percent / 100)
-    return StandbyFee(kind, hours, billed, terms.percent, amount, tariff.rule)
+    office = policy.calendar(tariff.calendar)
+    for kind, a, b in pieces:
+        if kind == "office":
+            opens = office.segments_us(a, b)[0][0]
+            raise ChargeError(
+                f"the period reaches into office hours at "
+                f"{from_us(opens, office.zone):%a %Y-%m-%d %H:%M} ({office.timezone}): "
+                "that is not standby"
+            )
+    spans: dict[tuple[str, int], int] = {}  # (kind, n) -> microseconds, in order of appearance
+    for n, (kind, a, b) in enumerate(pieces):
+        key = (kind, 0) if tariff.minimums == "per_kind" else (kind, n)
+        spans[key] = spans.get(key, 0) + b - a
+    parts = []
+    for (kind, _), us in spans.items():
+        terms = getattr(tariff, kind)
+        hours = Decimal(us) / (HOUR * 1_000_000)
+        billed = max(hours, Decimal(parse_duration(terms.minimum)) / HOUR)
+        amount = cents(billed * rate * terms.percent / 100)
+        parts.append(StandbyPart(kind, hours, billed, terms.percent, amount))
+    return StandbyFee(tuple(parts), tariff.minimums, tariff.rule)

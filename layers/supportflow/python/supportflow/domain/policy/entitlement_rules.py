@@ -87,17 +87,29 @@ class StandbyKind(PolicyModel):
     minimum: DurationText
 
 
+# How each kind's minimum applies when one agreed standby period spans kinds (R003-4 is silent):
+#   per_kind   each kind's minimum once per agreed period, over that kind's hours in all of it
+#   per_piece  each contiguous piece of one kind separately (as if agreed as separate periods)
+StandbyMinimums = Literal["per_kind", "per_piece"]
+
+
 class StandbyTariff(PolicyModel):
-    """R003-4: the fee of an agreed standby period by its kind: a public holiday (the whole
-    day), weekend daytime (`day` on Saturday and Sunday), or evening and night (the rest of the
-    time outside `calendar`'s open hours). A call in one is billed on top for the time worked,
-    at the hourly rate, at least `call_work_minimum`."""
+    """R003-4: the fee of an agreed standby period by kind: a public holiday (the whole day),
+    weekend daytime (`day` on Saturday and Sunday), or evening and night (the rest of the time
+    outside `calendar`'s open hours). One period may span kinds: each kind is billed at its
+    share of the rate, its minimum applied as `minimums` says. A call in one is billed on top
+    for the time worked, at the hourly rate, at least `call_work_minimum`."""
 
     calendar: str = Field(description="the office calendar: no standby while it is open")
     day: str = Field(pattern=r"^\d\d:\d\d-\d\d:\d\d$", description="weekend daytime")
     weekend: StandbyKind
     evening_night: StandbyKind
     holiday: StandbyKind
+    minimums: StandbyMinimums = Field(
+        default="per_kind",
+        description="a period spanning kinds: each kind's minimum once over its hours in the "
+        "period (per_kind) or for each contiguous piece (per_piece); the desk's own choice",
+    )
     call_work_minimum: DurationText = "1h"
     rule: str
 

@@ -5,7 +5,9 @@
         -> {"priority", "flags": [{"rule", "code", "reason"}],
             "charges": [{"rule", "code", "hours", "rate_eur", "amount_eur"}], "total_eur"}
     supportflow standby-fee --policy hosting-standby --from ISO --to ISO --rate EUR
-        -> {"kind", "hours", "billed_hours", "percent", "amount_eur"}
+        -> {"parts": [{"kind", "hours", "billed_hours", "percent", "amount_eur"}],
+            "minimums", "hours", "billed_hours", "amount_eur"}   (a part per kind the period
+            spans: evening_night, weekend, holiday; the totals are the parts' sums)
 
 Bad input raises InputError (exit 2, one line)."""
 

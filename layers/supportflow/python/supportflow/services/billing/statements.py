@@ -130,8 +130,10 @@ class Statements:
         self, directory: ContractDirectory, customer_id: str, year: int, month: int
     ) -> list[StatementLine]:
         """R003-4: the fee of each agreed standby period starting in the month, at the rate of
-        the contract version in force when it starts."""
-        found: dict[tuple[datetime, datetime], StatementLine] = {}
+        the contract version in force when it starts: a line per part of the fee (per kind: a
+        Friday-to-Monday period has an evening/night line and a weekend line), dated the day the
+        period starts."""
+        found: dict[tuple[datetime, datetime], list[StatementLine]] = {}
         for version in directory.versions(customer_id):
             for period in version.contract.standby or []:
                 in_force = directory.as_of(customer_id, period.start)
@@ -149,16 +151,19 @@ class Statements:
                         f"{customer_id}: standby is agreed but the contract has no hourly rate"
                     )
                 fee = standby_fee(policy, period.start, period.end, rate)
-                found[(period.start, period.end)] = StatementLine(
-                    local.date(),
-                    None,
-                    fee.rule,
-                    f"standby_{fee.kind}",
-                    fee.billed_hours,
-                    cents(rate * fee.percent / 100),
-                    fee.amount,
-                )
-        return list(found.values())
+                found[(period.start, period.end)] = [
+                    StatementLine(
+                        local.date(),
+                        None,
+                        fee.rule,
+                        f"standby_{part.kind}",
+                        part.billed_hours,
+                        cents(rate * part.percent / 100),
+                        part.amount,
+                    )
+                    for part in fee.parts
+                ]
+        return [line for lines in found.values() for line in lines]
 
     def _sessions(self, customer_id: str, period: str) -> list[StatementLine]:
         """R001-6/R001-5: each live-support session of the month beyond the quota."""
