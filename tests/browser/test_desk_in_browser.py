@@ -134,6 +134,41 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
         "document.querySelector('.field-error[data-for=contact_email]').textContent.length > 0"
     )
     assert page.inner_text(".field-error[data-for=contact_email]").startswith("Your e-mail: ")
+    assert "alue error" not in page.inner_text(".field-error[data-for=contact_email]")
+
+    # Too long: a counter and a clear limit, nothing cut and nothing sent.
+    page.goto(server.base + "/")
+    page.fill("#contact_email", "info@bakker.example")
+    page.fill("#subject", "Lang verhaal")
+    page.fill("#description", "x" * 20_001)
+    assert "1 too many" in page.inner_text("#description-count")
+    page.click("#submit")
+    assert "longer than 20,000" in page.inner_text(".field-error[data-for=description]")
+    assert page.input_value("#description") == "x" * 20_001
+
+    # Pasted from Word: separators become line breaks, invisible controls are left out (and
+    # the page says so); a double click and a click after the answer file one ticket.
+    page.fill("#subject", "Menu\u2028verdwenen")
+    page.fill("#description", "regel een\u2028regel twee\x0cpagina drie\x07")
+    assert page.input_value("#subject") == "Menu verdwenen"
+    assert page.input_value("#description") == "regel een\nregel twee\npagina drie"
+    assert "1 invisible character" in page.inner_text(".field-error[data-for=description]")
+    page.dblclick("#submit")
+    page.wait_for_selector("#status-section:not([hidden])")
+    page.evaluate("document.getElementById('ticket-form').requestSubmit()")  # a late click
+    page.wait_for_timeout(500)
+    assert page.inner_text("#request-description") == "regel een\nregel twee\npagina drie"
+    queue = server.get("/api/queue?q=Menu%20verdwenen", Authorization="Bearer local-agent-token")
+    assert len(queue["tickets"]) == 1
+
+    # A wrong link says so (instead of an empty form).
+    page.goto(server.base + "/#/tickets/T-0000000000?token=deadbeef")
+    page.wait_for_selector("#link-error:not([hidden])")
+    assert "link is not valid" in page.inner_text("#link-error")
+    # A form that does not ask urgency and impact shows no empty block for them.
+    page.goto(server.base + "/?customer=verband-digital")
+    page.wait_for_selector("#who:has-text('Verband')")
+    assert not page.is_visible("#matrix")
 
 
 def test_an_agent_books_a_live_support_session_and_cancels_it(server: Server, page: Any) -> None:

@@ -76,13 +76,7 @@ def test_a_flood_gets_tickets_but_a_bounded_number_of_mails(world: Any) -> None:
 @pytest.mark.parametrize(
     "field, value",
     [
-        ("subject", "two\u2028lines"),
-        ("subject", "two\u2029lines"),
-        ("subject", "next\x85line"),
-        ("subject", "tab\x0bbed"),
-        ("subject", "bell\x07"),
-        ("description", "nul\x00byte"),
-        ("description", "esc\x1b[31m"),
+        ("subject", "\x07\x00"),  # nothing left once the invisible is left out
         ("contact_email", "a\x01@b.example"),
         ("contact_email", "a@b.example\r\nBcc: x@y.example"),
         ("contact_email", "a b@c.example"),
@@ -92,6 +86,33 @@ def test_a_flood_gets_tickets_but_a_bounded_number_of_mails(world: Any) -> None:
 def test_text_that_headers_and_pages_cannot_carry_is_refused(field: str, value: str) -> None:
     with pytest.raises(ValidationError):
         form(**{field: value})
+
+
+@pytest.mark.parametrize(
+    "field, value, kept",
+    [
+        ("subject", "two\u2028lines", "two lines"),
+        ("subject", "two\u2029lines", "two lines"),
+        ("subject", "next\x85line", "next line"),
+        ("subject", "tab\x0bbed", "tab bed"),
+        ("subject", "bell\x07", "bell"),
+        ("subject", "a\r\nBcc: x@y.example", "a Bcc: x@y.example"),  # never a second header
+        ("description", "nul\x00byte", "nulbyte"),
+        ("description", "esc\x1b[31m", "esc[31m"),
+        ("description", "from Word\u2028next line\u2029new paragraph\x0cpage", (
+            "from Word\nnext line\nnew paragraph\npage")),
+    ],
+)  # fmt: skip
+def test_pasted_separators_are_line_breaks_and_invisible_controls_left_out(
+    field: str, value: str, kept: str
+) -> None:
+    from supportflow.domain.common.text import LINE_BREAKS, invisible_count
+
+    ticket = form(**{field: value})
+    assert getattr(ticket, field) == kept
+    if field == "subject":
+        assert not set(ticket.subject) & LINE_BREAKS
+    assert invisible_count("esc\x1b[31m\x00") == 2
 
 
 def test_ordinary_text_is_kept() -> None:

@@ -67,7 +67,7 @@ def test_header_fields_reject_line_breaks() -> None:
         )
 
 
-def test_intake_rejects_a_multi_line_subject_and_a_bad_address() -> None:
+def test_intake_folds_a_multi_line_subject_and_rejects_a_bad_address() -> None:
     base = {
         "customer": "webshop-bakker",
         "contact_email": "a@b.example",
@@ -75,8 +75,8 @@ def test_intake_rejects_a_multi_line_subject_and_a_bad_address() -> None:
         "description": "d",
     }
     NewTicket.model_validate(base)
-    with pytest.raises(ValidationError):
-        NewTicket.model_validate({**base, "subject": "hi\r\nBcc: x@y.example"})
+    folded = NewTicket.model_validate({**base, "subject": "hi\r\nBcc: x@y.example"})
+    assert folded.subject == "hi Bcc: x@y.example"  # one line: never a header of its own
     with pytest.raises(ValidationError):
         NewTicket.model_validate({**base, "contact_email": "a@b.example\nBcc: x@y.example"})
     with pytest.raises(ValidationError):

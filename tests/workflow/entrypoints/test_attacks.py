@@ -72,7 +72,7 @@ def test_bad_bodies_are_4xx_with_a_message(desk: Desk) -> None:
         415: [_post(desk, "<xml/>", **{"Content-Type": "application/xml"})],
         422: [
             _post(desk, "{not json"),
-            _post(desk, _ticket(subject="a\u2028b")),
+            _post(desk, _ticket(subject="\u2028\x07")),  # nothing left but invisible text
             _post(desk, _ticket(contact_email="a\x01@b.example")),
             _post(desk, [1, 2, 3]),
         ],
@@ -81,6 +81,9 @@ def test_bad_bodies_are_4xx_with_a_message(desk: Desk) -> None:
         for response in responses:
             assert response["statusCode"] == status, response
             assert isinstance(_body(response)["message"], str)
+    pasted = _post(desk, _ticket(subject="a\u2028b"), **{"Idempotency-Key": "pasted"})
+    assert pasted["statusCode"] == 201, _body(pasted)  # pasted from Word: kept, on one line
+    assert desk.tickets.get(_body(pasted)["ticket_id"]).subject == "a b"
     event = sample("intake/post_json")
     event["isBase64Encoded"], event["body"] = True, "%%%not base64"
     assert desk.call("IntakeFunction", event)["statusCode"] == 400

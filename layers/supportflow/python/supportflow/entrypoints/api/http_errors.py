@@ -32,10 +32,22 @@ def _error(status: int, message: str, **extra: Any) -> Response[str]:
     )
 
 
+def in_words(problem: str) -> str:
+    """pydantic's message as people read it: without its "Value error, " and "Assertion
+    failed, " prefixes (what our validators say is the message)."""
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if problem.startswith(prefix):
+            return problem[len(prefix) :]
+    return problem
+
+
 def _invalid(exc: RequestValidationError) -> Response[str]:
     """422 with a readable message and the fields at fault (never the values sent)."""
     problems = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e["msg"]}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+            "problem": in_words(str(e["msg"])),
+        }
         for e in exc.errors()
     ]
     message = "; ".join(f"{p['field'] or 'body'}: {p['problem']}" for p in problems)
