@@ -176,10 +176,17 @@ def test_the_built_handler_imports_from_the_artefacts_alone(built: Built, name: 
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     paths = [task, opt / "python" / "lib" / version / "site-packages", opt / "python"]
     paths.append(built.runtime)
-    env = {
-        key: value if isinstance(value, str) else f"placeholder-{key.lower()}"
-        for key, value in props["Variables"].items()
-    }
+    parameters = built.template.get("Parameters", {})
+
+    def value_of(key: str, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        ref = value.get("Ref") if isinstance(value, dict) else None
+        if ref in parameters and "Default" in parameters[ref]:  # a parameter as deployed
+            return str(parameters[ref]["Default"])
+        return f"placeholder-{key.lower()}"  # what the template computes
+
+    env = {key: value_of(key, value) for key, value in props["Variables"].items()}
     env |= LAMBDA_ENV | {"AWS_LAMBDA_FUNCTION_NAME": name, "_HANDLER": props["Handler"]}
     done = subprocess.run(
         [

@@ -39,6 +39,13 @@ class Settings(BaseModel):
     admin_group: str = Field(
         default="admins", alias="ADMIN_GROUP", description="the Cognito group of the admin role"
     )
+    desk_language: str = Field(
+        default="",
+        alias="DESK_LANGUAGE",
+        pattern="^(|nl|en|de)$",
+        description="the language of the desk's mails to its own people (escalations, notices); "
+        "empty: each pack's own",
+    )
     link_base: str = Field(default="", alias="LINK_BASE", description="the desk's URL, if given")
     link_base_parameter: str = Field(
         default="",

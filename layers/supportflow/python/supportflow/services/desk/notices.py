@@ -109,13 +109,14 @@ def notice(
     seq: int,
     message: str | None = None,
     per_agent: bool = False,
+    language: str | None = None,
 ) -> SendMail:
     key = f"notice.{kind}.{seq}"
     if per_agent:  # one event told to a whole line: a key per agent
         key += "." + hashlib.sha256(to.lower().encode()).hexdigest()[:12]
     zone = policy.calendar().zone
     mail = compose.agent_notice(
-        language=policy.language,
+        language=language or policy.language,
         sender=contract.desk_address,
         recipient=to,
         kind=kind,
@@ -140,6 +141,7 @@ class AgentNotices:
     deadlines: Deadlines
     links: Links
     recipients: Recipients | None = None  # None: nobody's line is known (no pool)
+    language: str | None = None  # the desk's language for its own people (None: the pack's)
 
     def before(
         self, ticket: Ticket, action: str, data: Mapping[str, Any], actor: str, now: datetime
@@ -208,6 +210,7 @@ class AgentNotices:
                 seq=seq,
                 message=message,
                 per_agent=per_agent,
+                language=self.language,
             )
             for kind, to, message in told
         ]

@@ -37,7 +37,13 @@ class DeskUseCases:
     def agent_notices(self: Needs) -> AgentNotices:
         from supportflow.services.desk.notices import AgentNotices
 
-        return AgentNotices(self.contracts, self.deadlines, self.links, self.notice_recipients)
+        return AgentNotices(
+            self.contracts,
+            self.deadlines,
+            self.links,
+            self.notice_recipients,
+            self.settings.desk_language or None,
+        )
 
     @cached_property
     def notice_recipients(self: Needs) -> Recipients | None:

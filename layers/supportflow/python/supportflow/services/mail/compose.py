@@ -18,7 +18,7 @@ from supportflow.domain.policy.policy import Policy
 from supportflow.domain.review.warnings import ThresholdWarning, percent_text
 from supportflow.domain.ticket import conversation
 from supportflow.domain.ticket.conversation import Thread
-from supportflow.services.mail.texts import PRIORITY_NAMES, TEXTS
+from supportflow.services.mail.texts import EVENT_WORDS, PRIORITY_NAMES, TEXTS
 
 
 class HeaderInjection(ValueError):
@@ -199,6 +199,44 @@ def update(
     )
 
 
+@dataclass(frozen=True)
+class Situation:
+    """Where a ticket stands, for a manager's mail: who holds it (None: nobody), its line and
+    stage, the last thing a person did and when, the customer's contact, and the deadline's
+    explanation in one line."""
+
+    owner: str | None
+    group: str
+    stage: str
+    last: tuple[str, str, datetime] | None  # (event type, who, when)
+    contact: str
+    target: str | None
+    calendar: str
+    start: datetime | None
+
+    def lines(self, t: dict[str, str], language: str, metric: str, priority: str) -> list[str]:
+        group = t.get(f"group_{self.group}", self.group.replace("_", " "))
+        owner = self.owner or t["esc_nobody"].format(group=group)
+        stage = t.get(f"stage_{self.stage}", self.stage.replace("_", " "))
+        out = [t["esc_owner"].format(owner=owner, group=group, stage=stage)]
+        if self.last is not None:
+            kind, who, when = self.last
+            words = EVENT_WORDS.get(language, EVENT_WORDS["en"]).get(kind, kind.replace("_", " "))
+            out.append(t["esc_last"].format(what=words, who=who, when=local_time(when, language)))
+        out.append(t["esc_contact"].format(contact=self.contact))
+        if self.target and self.start is not None:
+            out.append(
+                t["esc_why"].format(
+                    target=self.target,
+                    metric=t[f"metric_{metric}"],
+                    priority=priority,
+                    calendar=self.calendar,
+                    start=local_time(self.start, language),
+                )
+            )
+        return out
+
+
 def escalation(
     *,
     language: str,
@@ -213,31 +251,55 @@ def escalation(
     due: datetime,
     now: datetime,
     link: str,
+    share: float | None = None,
+    situation: Situation | None = None,
 ) -> EmailMessage:
-    """The mail to the role a metric's ladder names; `priority` as its reader names it."""
+    """The mail to the role a metric's ladder names, in the desk's language; `priority` as
+    its reader names it. A rung before the deadline (`share` below 100) is a warning, titled
+    as one ("75% of the first response time used"); at or past it, an escalation. With the
+    `situation`, what a manager needs to act: who holds it, where it is, what happened last and
+    when, the customer's contact, and why the deadline is where it is."""
     t = TEXTS.get(language, TEXTS["en"])
     late_seconds = (now - due).total_seconds()
     breached = late_seconds > 0
     state = t["state_breached"] if breached else t["state_warning"]
     metric_name = t[f"metric_{metric}"]
+    warning = share is not None and share < 100 and not breached
     how = (
         t["late"].format(late=format_seconds(late_seconds))
         if breached
         else t["warning"].format(left=format_seconds(-late_seconds))
     )
+    shown_share = f"{share:g}" if share is not None else ""
+    intro = (
+        t["esc_warn_intro"].format(
+            share=shown_share, metric=metric_name, ticket=ticket_id, customer=customer
+        )
+        if warning
+        else t["esc_intro"].format(
+            metric=metric_name, ticket=ticket_id, customer=customer, state=state
+        )
+    )
     lines = [
-        t["esc_intro"].format(metric=metric_name, ticket=ticket_id, customer=customer, state=state),
+        intro,
         t["esc_due"].format(due=local_time(due, language), late=how),
         t["esc_priority"].format(priority=priority or "-", customer=customer, subject=subject),
-        t["esc_act"].format(link=link),
     ]
+    if situation is not None:
+        lines += situation.lines(t, language, metric, priority or "-")
+    lines.append(t["esc_act"].format(link=link))
+    title = (
+        t["esc_warn_subject"].format(ticket=ticket_id, share=shown_share, metric=metric_name)
+        if warning
+        else t["esc_subject"].format(
+            rung=rung + 1, ticket=ticket_id, metric=metric_name, state=state
+        )
+    )
     return render(
         Letter(
             sender=sender,
             recipient=recipient,
-            subject=t["esc_subject"].format(
-                rung=rung + 1, ticket=ticket_id, metric=metric_name, state=state
-            ),
+            subject=title,
             lines=lines,
             link=link,
             message_id=conversation.message_id(

@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from supportflow.contracts.directory import ContractDirectory
-from supportflow.domain.sla.sla_state import SlaState
+from supportflow.domain.policy.ladder import parse_ladder_at
+from supportflow.domain.sla.sla_state import MetricState, SlaState
+from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.mail import compose as mail
 from supportflow.services.mail.tokens import Links
@@ -37,6 +39,7 @@ class Escalate:
     links: Links
     tickets: Tickets
     clock: Clock
+    language: str | None = None  # the desk's language for its own people (None: the pack's)
 
     def __call__(self, ticket_id: str, metric: str, rung: int) -> Escalated:
         return retrying(lambda: self._attempt(ticket_id, metric, rung))
@@ -82,9 +85,11 @@ class Escalate:
             return None
         contract = self.contracts.get(ticket.customer_id)
         policy = self.deadlines.policy(ticket)
-        priority = mail.priority_name(policy, state.priority, contract.language)
+        language = self.language or policy.language  # an internal mail: the desk's language
+        priority = mail.priority_name(policy, state.priority, language)
+        share, _ = parse_ladder_at(policy.escalation.ladder[rung].at)
         message = mail.escalation(
-            language=contract.language,
+            language=language,
             sender=contract.desk_address,
             recipient=recipient,
             ticket_id=ticket.ticket_id,
@@ -96,6 +101,31 @@ class Escalate:
             due=due,
             now=state.now,
             link=self.links.agent(ticket.ticket_id),
+            share=share,
+            situation=situation(ticket, shown),
         )
         key = f"mail:escalation:{metric}.{rung}"
         return SendMail(ticket.ticket_id, key, message.as_bytes(), recipient)
+
+
+def situation(ticket: Ticket, metric: MetricState) -> mail.Situation:
+    """Where the ticket stands, for the manager's mail: the last thing a person (an agent or
+    the customer, not the desk's own steps) did, and the deadline's basis."""
+    last = next(
+        ((e.type, e.actor, e.at) for e in reversed(ticket.events) if e.actor != SYSTEM), None
+    )
+    first = ticket.events[0].data if ticket.events else {}
+    contact = ticket.contact_email
+    if first.get("caller"):  # a call typed up: who called, on which number
+        contact = f"{first['caller']} ({first.get('phone') or '-'}), {contact}"
+    zone = metric.calendar.zone
+    return mail.Situation(
+        owner=ticket.assignee,
+        group=ticket.group,
+        stage=str(ticket.stage),
+        last=(last[0], last[1], last[2].astimezone(zone)) if last else None,
+        contact=contact,
+        target=metric.target_text,
+        calendar=metric.calendar.describe(),
+        start=metric.started_at.astimezone(zone) if metric.started_at else None,
+    )

@@ -51,7 +51,10 @@ class WorkflowUseCases:
     def escalate(self: Needs) -> Escalate:
         from supportflow.services.workflow.escalate import Escalate
 
-        return Escalate(self.contracts, self.deadlines, self.links, self.tickets, self.clock)
+        language = self.settings.desk_language or None
+        return Escalate(
+            self.contracts, self.deadlines, self.links, self.tickets, self.clock, language
+        )
 
     def record_failure(self: Needs) -> RecordFailure:
         from supportflow.services.workflow.record_failure import RecordFailure
