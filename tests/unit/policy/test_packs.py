@@ -61,6 +61,17 @@ def test_best_effort_first_response(
     assert result["resolution_due"] is None  # R000-3: best effort, no resolution target
 
 
+def test_best_effort_screen_share_appointment_has_no_time_target(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # R000-1, R000-3: "kijken op afspraak met je mee": the appointment is the time.
+    opened = "2025-11-03T11:00:00+01:00"
+    result = deadlines(
+        capsys, "--policy", "best-effort", "--opened", opened, "--channel", "screen_share"
+    )
+    assert result["response_due"] is None and result["resolution_due"] is None
+
+
 def test_best_effort_security_incident_is_urgent(capsys: pytest.CaptureFixture[str]) -> None:
     result = deadlines(
         capsys,
