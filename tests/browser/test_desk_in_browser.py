@@ -10,7 +10,7 @@ from urllib.error import HTTPError
 
 import pytest
 
-from .conftest import Server, sign_in
+from .conftest import ROOT, Server, sign_in
 
 
 def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, page: Any) -> None:
@@ -169,6 +169,13 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
     page.goto(server.base + "/?customer=verband-digital")
     page.wait_for_selector("#who:has-text('Verband')")
     assert not page.is_visible("#matrix")
+    # The pack's help on choosing, in the customer's language (R001-3: the critical categories).
+    assert page.inner_text("#priority-help").startswith("Critical is: the service is down")
+    assert "Sign-in fails for many" in page.inner_text("#category")
+    page.goto(server.base + "/?customer=webshop-bakker")  # R002-4: urgency and impact in words
+    page.wait_for_selector("#matrix:not([hidden])")
+    assert "Hoog: het moet nu opgelost worden" in page.inner_text("#urgency")
+    page.screenshot(path=str(ROOT / "test-artifacts" / "form-help.png"), full_page=True)
 
 
 def test_an_agent_books_a_live_support_session_and_cancels_it(server: Server, page: Any) -> None:

@@ -47,7 +47,5 @@ def test_internal_mails_follow_the_desks_language_setting() -> None:
     fire_due(desk, timers, clock.advance(minutes=45))
     warning = mailer.sent[-1]
     assert str(warning["Subject"]) == f"[Warning] {tid}: 75% of the first response time used"
-    assert "Held by: nobody (first line) · line: first line · stage: first line." in _text(
-        warning
-    )
+    assert "Held by: nobody (first line) · line: first line · stage: first line." in _text(warning)
     assert str(mailer.sent[0]["Subject"]).startswith("Uw melding")  # the customer's: Dutch

@@ -25,6 +25,7 @@ def check_policy(policy: PolicyDocument) -> None:
     _check_shares_and_channels(policy)
     _check_lifecycle(policy)
     _check_entitlements(policy)
+    _check_form(policy)
 
 
 def _check_calendar_names(policy: PolicyDocument) -> None:
@@ -190,3 +191,19 @@ def _check_entitlements(policy: PolicyDocument) -> None:
     workday = policy.calendar().workday_seconds
     for path, reason in check_durations(rights, charges, workday):
         raise PathError(path, reason)
+
+
+def _check_form(policy: PolicyDocument) -> None:
+    """The form's words name only choices the pack has."""
+    form = policy.form
+    matrix = policy.priorities.matrix
+    known = {
+        "urgency": set(matrix.urgency) if matrix else set(),
+        "impact": set(matrix.impact) if matrix else set(),
+        "priority": set(policy.priorities.ids),
+        "category": set(form.categories),
+    }
+    for field, words in form.choices.items():
+        for choice in words:
+            if choice not in known[field]:
+                raise PathError(f"form.choices.{field}.{choice}", f"not a {field} of this pack")

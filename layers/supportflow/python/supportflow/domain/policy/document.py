@@ -40,6 +40,7 @@ from supportflow.domain.policy.problems import ProblemSpec
 from supportflow.domain.policy.sections import (
     CannedReply,
     Conversation,
+    FormSpec,
     KnownGap,
     Lifecycle,
     Review,
@@ -85,6 +86,7 @@ class PolicyDocument(PolicyModel):
     problems: ProblemSpec = Field(default_factory=ProblemSpec)
     review: Review = Field(default_factory=Review)
     known_gaps: list[KnownGap] = Field(default_factory=list)
+    form: FormSpec = Field(default_factory=FormSpec)
     canned_replies: list[CannedReply] = Field(
         default_factory=list, description="texts agents start a message from, per language"
     )

@@ -75,6 +75,25 @@ class Review(PolicyModel):
     rule: str | None = None
 
 
+Language = Literal["nl", "en", "de"]
+Words = dict[Language, str]  # one text in each language the pack speaks to customers in
+
+
+class FormSpec(PolicyModel):
+    """What the customer's web form says about choosing a priority, in the customer's language
+    (nl, en, de): a paragraph of help, words for each choice (an urgency, an impact, a priority,
+    a category), and the request categories the form offers (saas-basic's critical ones,
+    best-effort's security emergencies). Published with the pack, so a new version of the pack
+    changes the form."""
+
+    help: Words = Field(default_factory=dict)
+    choices: dict[Literal["urgency", "impact", "priority", "category"], dict[str, Words]] = Field(
+        default_factory=dict
+    )
+    categories: list[str] = Field(default_factory=list, description="offered on the form")
+    rule: str | None = None
+
+
 class CannedReply(PolicyModel):
     """A text an agent starts a message from (editable as data: a new version of the pack).
     `action` is the tab it belongs to: a reply, a question to the customer, or a note."""

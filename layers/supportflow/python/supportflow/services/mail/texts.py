@@ -23,8 +23,7 @@ TEXTS = {
         "follow": "Volg uw melding: {link}",
         "esc_subject": "[Escalatie {rung}] {ticket}: {metric} {state}",
         "esc_warn_subject": "[Waarschuwing] {ticket}: {share}% van de {metric} gebruikt",
-        "esc_warn_intro": "Van de {metric} van melding {ticket} ({customer}) is {share}% "
-        "gebruikt.",
+        "esc_warn_intro": "Van de {metric} van melding {ticket} ({customer}) is {share}% gebruikt.",
         "esc_owner": "Bij: {owner} · lijn: {group} · fase: {stage}.",
         "esc_nobody": "niemand ({group})",
         "esc_last": "Laatste activiteit: {what} door {who}, {when}.",
@@ -99,8 +98,7 @@ TEXTS = {
         "follow": "Follow your ticket: {link}",
         "esc_subject": "[Escalation {rung}] {ticket}: {metric} {state}",
         "esc_warn_subject": "[Warning] {ticket}: {share}% of the {metric} time used",
-        "esc_warn_intro": "{share}% of the {metric} time of ticket {ticket} ({customer}) is "
-        "used.",
+        "esc_warn_intro": "{share}% of the {metric} time of ticket {ticket} ({customer}) is used.",
         "esc_owner": "Held by: {owner} · line: {group} · stage: {stage}.",
         "esc_nobody": "nobody ({group})",
         "esc_last": "Last activity: {what} by {who}, {when}.",
