@@ -184,6 +184,16 @@ def requests(call: Call, region: str, account: str) -> list[Request]:
         return [_ses_identity(action, p, region, account)]
     if service == "s3" and op in ("GetObject", "PutObject"):
         return [Request(f"s3:{op}", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}")]
+    if service == "s3" and op == "HeadObject":  # authorised as s3:GetObject
+        return [Request("s3:GetObject", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}")]
+    if service == "s3" and op == "CopyObject":  # GetObject on the source, PutObject on the copy
+        source = p["CopySource"]
+        if isinstance(source, dict):
+            source = f"{source['Bucket']}/{source['Key']}"
+        return [
+            Request("s3:GetObject", f"arn:aws:s3:::{str(source).lstrip('/')}"),
+            Request("s3:PutObject", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}"),
+        ]
     if service == "cognito-idp" and "UserPoolId" in p:  # the agents' pool
         pool = f"arn:aws:cognito-idp:{region}:{account}:userpool/{p['UserPoolId']}"
         return [Request(action, pool)]

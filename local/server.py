@@ -40,8 +40,10 @@ from local.sign_in import (
 )
 from local.site import page_key, page_paths
 from local.stack import REGION, SITE_BUCKET, load_template
+from local.uploads import UploadRejected, take_upload
 
 log = logging.getLogger(__name__)
+UPLOAD_LIMIT = 60 * 1024 * 1024  # the largest upload (a 50 MB video and its form)
 LOCAL_PAGES_DIR = Path(__file__).resolve().parent / "pages"
 LOCAL_ADMIN_TOKEN = "local-admin-token"  # the local stack's documented script token (admins)
 POOL_KEYS = pool_keys()
@@ -170,6 +172,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._send(200, page, "text/html; charset=utf-8")
             if method == "GET" and path == "/local/status.json":
                 return self._json(200, self._status())
+            if method == "POST" and path == "/local/uploads":
+                return self._upload()
             if method == "GET" and path.startswith("/local/attachments/"):
                 return self._attachment(unquote(path.removeprefix("/local/attachments/")))
             if method == "GET" and path == "/local/outbox.json":
@@ -297,6 +301,26 @@ class Handler(BaseHTTPRequestHandler):
 
     def _sign_in_answer(self, status: int, headers: dict[str, str], page: str) -> None:
         self._send(status, page.encode(), "text/html; charset=utf-8", {**headers, **SITE_HEADERS})
+
+    def _upload(self) -> None:
+        """A browser's presigned POST of an upload (S3 takes it on AWS): the policy is checked
+        as S3 checks it (local/uploads.py), then the file goes into moto's bucket."""
+        text = (self.headers.get("Content-Length") or "").strip()
+        if not text.isdigit() or int(text) > UPLOAD_LIMIT:
+            return self._refuse(400, "an upload needs a Content-Length under 60 MB")
+        body = self.rfile.read(int(text))
+        assert self.runtime.stack is not None
+        s3 = boto3.client("s3", region_name=REGION)
+        try:
+            key = take_upload(
+                s3,
+                self.runtime.stack.env["MAIL_BUCKET"],
+                body,
+                self.headers.get("Content-Type") or "",
+            )
+        except UploadRejected as exc:
+            return self._json(exc.status, {"message": str(exc)})
+        return self._send(204, b"", "text/plain", {"Location": f"/local/attachments/{key}"})
 
     def _attachment(self, key: str) -> None:
         """A kept attachment from moto's S3 (on AWS a presigned URL serves it): only under

@@ -16,6 +16,7 @@ def test_every_route_is_documented() -> None:
     assert set(paths) == {
         "/tickets",
         "/alerts",
+        "/uploads",
         "/tickets/phone",
         "/tickets/{ticket_id}/attachments/{number}",
         "/tickets/{ticket_id}",
@@ -44,6 +45,11 @@ def test_every_route_is_documented() -> None:
         "/policies/{policy_id}",
         "/customers/{customer_id}/bookings/{booking_id}/cancel",
         "/customers/{customer_id}/bookings/{booking_id}/no_show",
+        "/tickets/{ticket_id}/links/revoke",
+        "/portal/sign-in",
+        "/portal/session",
+        "/portal/tickets",
+        "/portal/fresh-link",
     }
     body = paths["/tickets"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body["$ref"].endswith("/NewTicket")

@@ -13,6 +13,7 @@ from supportflow.domain.review.problems import ProblemError
 from supportflow.domain.sla.priority import TicketError
 from supportflow.domain.ticket.routing import ActionError
 from supportflow.domain.ticket.ticket import Busy
+from supportflow.domain.ticket.uploads import UploadRefused
 from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.desk.agents import AgentError, UnknownAgent
@@ -20,6 +21,9 @@ from supportflow.services.desk.notices import NoticeError
 from supportflow.services.desk.search import NoSuchCustomer, SearchError
 from supportflow.services.intake.filings import FilingNotFound
 from supportflow.services.intake.forms import NoSuchForm
+from supportflow.services.portal.access import LinkGone, LinkRefused
+from supportflow.services.portal.sessions import NotSignedIn
+from supportflow.services.portal.sign_in import SignInRefused
 from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     KeyReused,
@@ -69,10 +73,15 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     UnknownAgent: (404, "", False),
     NoSuchCustomer: (404, "", False),
     SearchError: (422, "", False),
+    UploadRefused: (422, "", False),
     NoticeError: (422, "", False),
     AgentError: (422, "", False),
     BookingNotFound: (404, "", False),
     Unauthorized: (401, "", False),
+    LinkRefused: (401, "", False),
+    NotSignedIn: (401, "", False),
+    SignInRefused: (401, "", False),
+    LinkGone: (410, "", False),
     Forbidden: (403, "", False),
     TooLarge: (413, "", False),
     BadRequest: (400, "", False),

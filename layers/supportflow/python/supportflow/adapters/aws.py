@@ -8,7 +8,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
@@ -176,6 +176,47 @@ class S3MailStore:
             ServerSideEncryption="AES256",
         )
         return f"s3://{self.bucket}/{key}"
+
+    def adopt(self, key: str, to: str) -> str:
+        self.client.copy_object(
+            Bucket=self.bucket,
+            Key=to,
+            CopySource={"Bucket": self.bucket, "Key": key},
+            ServerSideEncryption="AES256",
+        )
+        return f"s3://{self.bucket}/{to}"
+
+    def upload_form(
+        self, key: str, content_type: str, max_bytes: int, expires: int
+    ) -> dict[str, Any]:
+        fields = {"Content-Type": content_type, "x-amz-server-side-encryption": "AES256"}
+        conditions: list[Any] = [
+            {"Content-Type": content_type},
+            {"x-amz-server-side-encryption": "AES256"},
+            ["content-length-range", 1, max_bytes],
+        ]
+        form = dict(
+            self.client.generate_presigned_post(
+                Bucket=self.bucket,
+                Key=key,
+                Fields=fields,
+                Conditions=conditions,
+                ExpiresIn=expires,
+            )
+        )
+        if self.local_base:  # the local stack takes the post itself (and checks its policy),
+            # on the page's own origin (the address the browser used, whatever its host name)
+            form["url"] = urlsplit(self.local_base).path.rsplit("/", 1)[0] + "/uploads"
+        return form
+
+    def stat(self, key: str) -> tuple[int, str] | None:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+        except self.client.exceptions.ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+        return int(head["ContentLength"]), str(head.get("ContentType") or "")
 
     def link(self, reference: str) -> str:
         key = reference.removeprefix(f"s3://{self.bucket}/")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
     from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
+    from supportflow.services.ports.portal import SignInCodes
     from supportflow.services.ports.queue import Queue
     from supportflow.services.ports.search import SearchIndex
     from supportflow.services.ports.stores import (
@@ -60,6 +61,7 @@ class Adapters:
         notice_preferences: NoticePreferences | None = None,
         policy_store: PolicyStore | None = None,
         agents: AgentDirectory | None = None,
+        sign_in_codes: SignInCodes | None = None,
     ) -> None:
         self.settings, self.clock = settings, clock
         given = {
@@ -77,6 +79,7 @@ class Adapters:
             "notice_preferences": notice_preferences,
             "policy_store": policy_store,
             "agents": agents,
+            "sign_in_codes": sign_in_codes,
         }
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
         self._table_bound = False
@@ -163,6 +166,14 @@ class Adapters:
         return DynamoNoticePreferences()
 
     @cached_property
+    def sign_in_codes(self) -> SignInCodes:
+        """The portal's sign-in codes (by their hash)."""
+        from supportflow.adapters.dynamodb.sign_in import DynamoSignInCodes
+
+        self._bind_table()
+        return DynamoSignInCodes()
+
+    @cached_property
     def timers(self) -> Timers:
         from supportflow.adapters.aws import SchedulerTimers
 
@@ -239,4 +250,10 @@ class Adapters:
     def _client(self, service: str) -> Any:
         import boto3
 
+        if service == "s3":  # presigned URLs and posts signed with SigV4 (S3 refuses SigV2)
+            from botocore.config import Config
+
+            return boto3.client(
+                "s3", region_name=self.settings.region, config=Config(signature_version="s3v4")
+            )
         return boto3.client(service, region_name=self.settings.region)

@@ -55,16 +55,34 @@ class RecordingMailer:
 class InMemoryMailStore:
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
+        self.types: dict[str, str] = {}
+        self.offered: dict[str, tuple[str, int]] = {}
 
     def raw(self, key: str) -> bytes:
         return self.objects[key]
 
     def keep(self, key: str, data: bytes, content_type: str) -> str:
         self.objects[key] = data
+        self.types[key] = content_type
         return f"memory://{key}"
 
     def link(self, reference: str) -> str:
         return reference
+
+    def adopt(self, key: str, to: str) -> str:
+        self.objects[to], self.types[to] = self.objects[key], self.types.get(key, "")
+        return f"memory://{to}"
+
+    def upload_form(
+        self, key: str, content_type: str, max_bytes: int, expires: int
+    ) -> dict[str, Any]:
+        self.offered[key] = (content_type, max_bytes)
+        return {"url": "memory://uploads", "fields": {"key": key, "Content-Type": content_type}}
+
+    def stat(self, key: str) -> tuple[int, str] | None:
+        if key not in self.objects:
+            return None
+        return len(self.objects[key]), self.types.get(key, "")
 
 
 class InMemoryAgents:

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from pydantic import BaseModel, ConfigDict, Field
 
 from supportflow.entrypoints.api.callers import deps_of
 from supportflow.entrypoints.api.cors import cross_site_filing, is_same_site, origin_of
@@ -19,7 +20,7 @@ from supportflow.entrypoints.api.responses import (
     json_response,
     problems,
 )
-from supportflow.errors import Unauthorized
+from supportflow.errors import Forbidden, Unauthorized
 from supportflow.observability import count, logger
 from supportflow.services.intake.alerts import (
     AlertmanagerWebhook,
@@ -29,6 +30,7 @@ from supportflow.services.intake.alerts import (
 )
 from supportflow.services.intake.filing import NewTicket
 from supportflow.services.intake.open_ticket import Held
+from supportflow.services.portal.sessions import session_token
 
 app = APIGatewayRestResolver(enable_validation=True)
 REPEATED = "this ticket was filed already; the link to follow it was mailed to its contact"
@@ -43,7 +45,10 @@ install_error_handlers(app)
     "answered with a redirect to the status page, or a page saying why it was not filed). "
     "The same Idempotency-Key, or without one the same content, gives the same ticket. From "
     "another site (an Origin not the desk's) the customer's contract must list that site "
-    "(allowed_origins), else 403 and nothing is stored.",
+    "(allowed_origins), else 403 and nothing is stored. With a portal session "
+    "(`Authorization: Portal <session>`: a contact signed in to the portal) the ticket is "
+    "filed on channel portal for the session's contact and customer, whatever the form says "
+    "(401 if the session is not valid).",
     responses={
         303: {"description": "a form post: to the status page (or the page saying it is held)"},
         201: answer("filed", Filed),
@@ -55,7 +60,7 @@ install_error_handlers(app)
             "answered alike, nothing is mailed)",
             Held202,
         ),
-        **problems(403, *COMMON),
+        **problems(401, 403, *COMMON),
     },
 )
 def file_ticket(
@@ -63,12 +68,17 @@ def file_ticket(
     idempotency_key: Annotated[
         str | None, Header(alias="Idempotency-Key", max_length=128, pattern=r"^[\x21-\x7e]*$")
     ] = None,
+    authorization: Annotated[str | None, Header(alias="Authorization", max_length=1300)] = None,
 ) -> Response[Any]:
     deps = deps_of(app)
     event = app.current_event.raw_event
     if not is_same_site(event, deps.link_base()):  # a form on a customer's own site
         cross_site_filing(deps.contracts, ticket.customer, ticket.contact_email, origin_of(event))
-    opened = deps.open_ticket()(ticket, idempotency_key or None)  # "" is no key
+    if session_token(authorization) is not None:  # signed in to the portal (401 if not valid)
+        viewer = deps.customer_access().viewer(authorization)  # contact and customer: its own
+        opened = deps.portal_filing()(viewer, ticket, idempotency_key or None)
+    else:
+        opened = deps.open_ticket()(ticket, idempotency_key or None)  # "" is no key
     plain_form = is_form_post(event)  # a browser's HTML form: it lands on the status page
     if isinstance(opened, Held):  # unknown sender or customer: the same answer, no mail
         count("FilingsHeld")
@@ -93,6 +103,33 @@ def file_ticket(
             "created": True,
         },
     )
+
+
+class UploadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    filename: str = Field(min_length=1, max_length=255)
+    content_type: str = Field(min_length=3, max_length=100, pattern=r"^[\x21-\x7e]+$")
+    size: int = Field(ge=0, le=10**10)
+
+
+@app.post(
+    "/uploads",
+    summary="A place to upload one file to, before filing (the form and the status page)",
+    description="Screenshots (PNG, JPEG, GIF, WebP) and PDFs up to 10 MB, text up to 2 MB, "
+    "short videos (MP4, WebM, QuickTime) up to 50 MB. The answer is a form post (`url`, "
+    "`fields`) that takes only this file for ten minutes, straight to the desk's store; the "
+    "ticket (or the message) then names its `key` in `uploads`. A file not filed is gone "
+    "within a day. Only from the desk's own pages.",
+    responses={201: answer("where to upload it"), **problems(403, 422, *COMMON)},
+)
+def offer_upload(upload: Annotated[UploadRequest, Body()]) -> Response[Any]:
+    deps = deps_of(app)
+    if not is_same_site(app.current_event.raw_event, deps.link_base()):
+        raise Forbidden("files are uploaded from the desk's own pages")
+    offered = deps.uploads().offer(upload.filename, upload.content_type, upload.size)
+    count("UploadsOffered")
+    return json_response(201, offered)
 
 
 def see_other(location: str) -> Response[Any]:

@@ -158,6 +158,8 @@ def ticket_view(
             for e in record.events
             if not for_customer or e.type in CUSTOMER_EVENTS
         ],
+        # the files with the ticket, by name (the customer sees that they arrived)
+        "files": [ref.rstrip("/").rsplit("/", 1)[-1] for ref in record.attachments],
     }
     if not for_customer:
         explanation = explain(state)

@@ -42,6 +42,11 @@ class NewTicket(BaseModel):
     type: RequestType = "incident"
     category: Word | None = None
     attachments: list[Link] = Field(default_factory=list, max_length=10)
+    uploads: list[str] = Field(
+        default_factory=list,
+        max_length=5,
+        description="files uploaded first (POST /uploads gives each its key)",
+    )
     form_key: str | None = Field(
         default=None,
         max_length=200,

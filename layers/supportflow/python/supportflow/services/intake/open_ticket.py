@@ -8,7 +8,7 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -27,10 +27,12 @@ from supportflow.domain.policy.priority_rules import TicketAttributes
 from supportflow.domain.sla.priority import decide_priority
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
+from supportflow.domain.ticket.uploads import UploadRefused
 from supportflow.services.billing.entitlements import Ledger
 from supportflow.services.desk.notices import on_call_notice
 from supportflow.services.intake.authority import judge
 from supportflow.services.intake.filing import Filing, NewTicket
+from supportflow.services.intake.uploads import Uploads
 from supportflow.services.mail.conversation import CustomerMail
 from supportflow.services.mail.tokens import CustomerTokens, Links
 from supportflow.services.outbox.effects import StartWorkflow
@@ -107,6 +109,7 @@ class OpenTicket:
     mails_per_hour: int = 20  # confirmations per customer per hour; then the ticket is quiet
     new_id: Callable[[], str] = new_ticket_id
     ledger: Ledger | None = None
+    uploads: Uploads | None = None  # the files a filing names (checked before it opens)
 
     def __call__(self, form: NewTicket, idempotency_key: str | None) -> Opened | Held:
         """A filing from a known contact (or with the customer's form key) opens a ticket; any
@@ -131,6 +134,14 @@ class OpenTicket:
         if verdict.decision == "hold":
             return self._hold(form, idempotency_key, now, verdict.reason)
         return self.open(Filing(form, idempotency_key), contract, now)
+
+    def _uploaded(self, keys: Sequence[str]) -> tuple[str, ...]:
+        """The references of the files a filing names, once checked (UploadRefused: 422)."""
+        if not keys:
+            return ()
+        if self.uploads is None:
+            raise UploadRefused("this desk takes no uploads")
+        return self.uploads.verify(keys)
 
     def _judge(
         self,
@@ -190,6 +201,7 @@ class OpenTicket:
         repeat = self.tickets.repeat_of(key, now)
         if repeat is not None:  # the common repeat, answered before anything is counted
             return Opened(repeat, False, None, None, ())
+        uploaded = self._uploaded(form.uploads)
         version = self.contracts.as_of(contract.customer_id, opened_at)
         judged = version.contract
         policy = self.deadlines.policies.get(judged.policy, opened_at, judged.policy_version)
@@ -206,7 +218,7 @@ class OpenTicket:
             subject=form.subject,
             description=form.description,
             contact_email=form.contact_email,
-            attachments=[*form.attachments, *filing.files],
+            attachments=[*form.attachments, *filing.files, *uploaded],
             channel=form.channel,
             at=opened_at,
             details=details,

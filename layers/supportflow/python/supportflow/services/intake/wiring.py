@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.intake.phone import FileCall
     from supportflow.services.intake.receive_mail import ReceiveMail
+    from supportflow.services.intake.uploads import Uploads
     from supportflow.services.mail.conversation import CustomerMail
     from supportflow.services.mail.tokens import CustomerTokens, Links
     from supportflow.services.ports.provided import Provided
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         def ledger(self) -> Ledger: ...
         def record_action(self) -> RecordAction: ...
         def open_ticket(self) -> OpenTicket: ...
+        def uploads(self) -> Uploads: ...
 
 
 class IntakeUseCases:
@@ -56,7 +58,13 @@ class IntakeUseCases:
             self.customer_mail,
             self.settings.mails_per_customer_hour,
             ledger=self.ledger,
+            uploads=self.uploads(),
         )
+
+    def uploads(self: Needs) -> Uploads:
+        from supportflow.services.intake.uploads import Uploads
+
+        return Uploads(lambda: self.mail_store, self.clock)
 
     def held_filings(self: Needs) -> HeldFilings:
         from supportflow.services.intake.filings import HeldFilings

@@ -43,6 +43,19 @@ class MailStore(Protocol):
     def link(self, reference: str) -> str:
         """A short-lived address an agent's browser can fetch a kept attachment from."""
 
+    def adopt(self, key: str, to: str) -> str:
+        """Keep the uploaded file under `key` for good under `to` (uploads not adopted expire
+        within a day); returns the reference the ticket keeps."""
+
+    def upload_form(
+        self, key: str, content_type: str, max_bytes: int, expires: int
+    ) -> dict[str, Any]:
+        """Where a browser may upload one file, straight to the store: {"url", "fields"} of a
+        form post that takes only `key`, `content_type`, at most `max_bytes`, for `expires` s."""
+
+    def stat(self, key: str) -> tuple[int, str] | None:
+        """The size and type of the file under `key` (None: nothing there)."""
+
 
 class Mailer(Protocol):
     def send(self, raw: bytes) -> str:
