@@ -1,7 +1,7 @@
-// The SLA review's four charts (R004-12), drawn as inline SVG from the report JSON
+// The SLA review's charts (R004-12), drawn as inline SVG from the report JSON
 // (GET /api/customers/{id}/report): compliance per tier against its threshold, breaches over the
-// month, the time-to-respond distribution, availability over six months. Text stays text: it
-// prints with the page and can be searched.
+// month, the time-to-respond distribution, availability and the tickets in over six months. Text
+// stays text: it prints with the page and can be searched.
 const GREEN = "#3c9a5f", RED = "#c0392b", ORANGE = "#e08a3c", GREY = "#9aa1a9", BLUE = "#3b6ea5";
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -149,38 +149,116 @@ function responseTimesChart(report) {
   return svg;
 }
 
+// Whether a month has anything to show: tickets that came in or were judged, or an outage. The
+// months before the first such month are drawn as nothing (no data), never as 100% available.
+function hasData(report) {
+  if (!report) return false;
+  const volume = report.volume || {};
+  if ((volume.tickets || 0) + (volume.desk_tickets || 0) > 0) return true;
+  const judged = Object.values(report.tiers || {}).some((metrics) => Object.values(metrics).some((row) => row.tickets > 0));
+  return judged || ((report.availability || {}).outages || []).length > 0;
+}
+
+// The floor of a percentage axis: the highest of 99, 98, 95, 90, 80, 50, 0 below every value and
+// target with some room, so 95% and 99.5% stand apart instead of both near the top.
+function percentFloor(values) {
+  const lowest = Math.min(100, ...values);
+  return [99, 98, 95, 90, 80, 50, 0].find((f) => f <= lowest - (100 - f) * 0.1) ?? 0;
+}
+
+function percentTicks(floor) {
+  const step = [0.2, 0.5, 1, 2, 5, 10, 20, 25].find((s) => (100 - floor) / s <= 6) || 25;
+  const out = [];
+  for (let t = floor; t <= 100 + 1e-9; t += step) out.push(Math.round(t * 10) / 10);
+  return out;
+}
+
 function availabilityChart(reports) {
-  const width = 620, height = 220;
+  const width = 620, height = 240;
   const svg = svgChart("chart-availability", "Availability per month (dashed: target)", "availability per month", width, height);
-  const box = { left: 50, top: 30, right: width - 10, bottom: height - 40 };
+  const box = { left: 56, top: 34, right: width - 44, bottom: height - 40 };
   const spec = (reports.find((r) => r.availability) || {}).availability;
   if (!spec) {
     axes(svg, box, 0, 100, [0, 100], "% available");
     add(svg, "text", { x: width / 2, y: height / 2, "text-anchor": "middle", "font-size": 12 }, "the contract sets no availability target");
     return svg;
   }
-  const parts = [["in_hours", BLUE], ["outside_hours", GREY]];
-  const values = reports.flatMap((r) => parts.map(([p]) => ((r.availability || {})[p] || {}).percent)).filter((v) => v !== null && v !== undefined);
-  const low = Math.max(0, Math.floor(Math.min(90, ...values) - 2));
-  const y = axes(svg, box, low, 100.5, [low, Math.round((low + 100) / 2), 100], "% available");
+  const parts = [["in_hours", BLUE, "in hours"], ["outside_hours", GREY, "outside hours"]];
+  const first = reports.findIndex(hasData);
+  const shown = (r, i) => first !== -1 && i >= first;
+  const values = reports.flatMap((r, i) => (shown(r, i) ? parts.map(([p]) => ((r.availability || {})[p] || {}).percent) : []))
+    .concat(parts.map(([p]) => (spec[p] || {}).target_percent))
+    .filter((v) => v !== null && v !== undefined);
+  const floor = percentFloor(values);
+  const y = axes(svg, box, floor, 100, percentTicks(floor), `% available (axis from ${floor}%)`);
   const slot = (box.right - box.left) / reports.length;
   reports.forEach((r, i) => {
-    parts.forEach(([part, colour], k) => {
+    const cx = box.left + (i + 0.5) * slot;
+    add(svg, "text", { x: cx, y: box.bottom + 14, "text-anchor": "middle", "font-size": 9 }, r.period);
+    if (!shown(r, i)) {
+      add(svg, "text", { x: cx, y: box.bottom - 6, "text-anchor": "middle", "font-size": 9, fill: GREY, class: "no-data" }, "no data");
+      return;
+    }
+    parts.forEach(([part, colour, label], k) => {
       const v = ((r.availability || {})[part] || {}).percent;
       if (v === null || v === undefined) return;
-      add(svg, "rect", { x: box.left + i * slot + slot * (0.1 + 0.4 * k), y: y(v), width: slot * 0.38, height: box.bottom - y(v), fill: colour })
-        .appendChild(document.createElementNS(SVG_NS, "title")).textContent = `${r.period} ${part.replace("_", " ")}: ${v}%`;
+      const x = box.left + i * slot + slot * (0.1 + 0.4 * k), w = slot * 0.38;
+      const top = y(Math.max(v, floor));
+      add(svg, "rect", { x, y: top, width: w, height: box.bottom - top, fill: colour, class: "availability-bar" })
+        .appendChild(document.createElementNS(SVG_NS, "title")).textContent = `${r.period} ${label}: ${v}%`;
+      add(svg, "text", { x: x + w / 2, y: top - 3, "text-anchor": "middle", "font-size": 8 }, v >= 99.995 ? "100" : String(Math.floor(v * 100) / 100));
     });
-    add(svg, "text", { x: box.left + (i + 0.5) * slot, y: box.bottom + 14, "text-anchor": "middle", "font-size": 9 }, r.period);
   });
-  for (const [part, colour] of parts) {
+  for (const [part, colour, label] of parts) {
     const target = (spec[part] || {}).target_percent;
-    if (target !== null && target !== undefined) add(svg, "line", { x1: box.left, x2: box.right, y1: y(target), y2: y(target), stroke: colour, "stroke-dasharray": "5 4" });
+    if (target === null || target === undefined) continue;
+    add(svg, "line", { x1: box.left, x2: box.right, y1: y(target), y2: y(target), stroke: colour, "stroke-width": 1.5, "stroke-dasharray": "5 4" });
+    add(svg, "text", { x: box.right + 4, y: y(target) + 3, "font-size": 10, fill: colour === GREY ? "#666" : colour }, `${target}%`);
   }
-  legend(svg, box.left + 10, 30, [["in hours", BLUE], ["outside hours", GREY]]);
+  legend(svg, box.left + 10, 30, parts.map(([, colour, label]) => [label, colour]));
+  return svg;
+}
+
+// Tickets in per month, stacked by channel (R003-1), with the outages and standby calls named.
+function volumeChart(reports) {
+  const width = 620, height = 220;
+  const svg = svgChart("chart-volume", "Tickets in per month, by channel", "tickets in per month by channel", width, height);
+  const box = { left: 50, top: 34, right: width - 10, bottom: height - 52 };
+  const channels = [];
+  for (const r of reports) for (const c of Object.keys((r.volume || {}).by_channel || {})) if (!channels.includes(c)) channels.push(c);
+  const colours = { portal: BLUE, email: GREEN, phone: ORANGE, monitoring: RED, web: "#8e44ad", unknown: GREY };
+  const colourOf = (c, i) => colours[c] || [BLUE, GREEN, ORANGE, RED, GREY][i % 5];
+  const most = Math.max(1, ...reports.map((r) => (r.volume || {}).tickets || 0));
+  const y = axes(svg, box, 0, most, niceTicks(most), "tickets");
+  const slot = (box.right - box.left) / reports.length;
+  const first = reports.findIndex(hasData);
+  reports.forEach((r, i) => {
+    const v = r.volume || {};
+    if (first === -1 || i < first || !r.volume) {
+      const cx = box.left + (i + 0.5) * slot;
+      add(svg, "text", { x: cx, y: box.bottom + 14, "text-anchor": "middle", "font-size": 9 }, r.period);
+      add(svg, "text", { x: cx, y: box.bottom - 6, "text-anchor": "middle", "font-size": 9, fill: GREY, class: "no-data" }, "no data");
+      return;
+    }
+    const x = box.left + i * slot + slot * 0.2, w = slot * 0.6;
+    let base = 0;
+    channels.forEach((c, k) => {
+      const n = (v.by_channel || {})[c] || 0;
+      if (!n) return;
+      add(svg, "rect", { x, y: y(base + n), width: w, height: y(base) - y(base + n), fill: colourOf(c, k), class: "volume-bar" })
+        .appendChild(document.createElementNS(SVG_NS, "title")).textContent = `${r.period} ${c}: ${n}`;
+      base += n;
+    });
+    const cx = x + w / 2;
+    add(svg, "text", { x: cx, y: y(base) - 3, "text-anchor": "middle", "font-size": 9 }, String(v.tickets || 0));
+    add(svg, "text", { x: cx, y: box.bottom + 14, "text-anchor": "middle", "font-size": 9 }, r.period);
+    add(svg, "text", { x: cx, y: box.bottom + 26, "text-anchor": "middle", "font-size": 8, fill: "#555" }, `${v.outages || 0} outages`);
+    add(svg, "text", { x: cx, y: box.bottom + 37, "text-anchor": "middle", "font-size": 8, fill: "#555" }, `${v.standby_calls || 0} standby calls`);
+  });
+  legend(svg, box.left + 10, 30, channels.filter((c) => reports.some((r) => ((r.volume || {}).by_channel || {})[c])).map((c) => [c, colourOf(c, channels.indexOf(c))]));
   return svg;
 }
 
 function reviewCharts(report, months) {
-  return [complianceChart(report), breachesChart(report), responseTimesChart(report), availabilityChart(months)];
+  return [complianceChart(report), breachesChart(report), responseTimesChart(report), availabilityChart(months), volumeChart(months)];
 }

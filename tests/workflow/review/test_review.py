@@ -251,3 +251,89 @@ def test_early_warnings_reach_the_service_manager_once(desk: Desk) -> None:
         pass
     desk.settle()
     assert len(warnings()) == 1
+
+
+ACME = {
+    "customer_id": "hosting-acme",
+    "name": "ACME Logistics portal",
+    "policy": "hosting-standby",
+    "language": "en",
+    "contacts": ["ops@acme.example"],
+    "escalation": {"on_call_lead": "oncall@supportdesk.example"},
+    "rates": {"hourly_eur": "90"},
+    # R003-4: standby agreed for Saturday 29 March 2025 daytime only
+    "standby": [{"from": "2025-03-29T08:30:00+01:00", "to": "2025-03-29T18:00:00+01:00"}],
+    # its monitoring's key, "local-alert-key-acme" (as in the demo contract)
+    "alert_keys": ["9a739e7b95c504deaaa8eeee92ece5e202c5850b26877db83d25256db91a7406"],
+    "effective_from": "2025-03-01",
+}
+
+
+def test_the_month_shows_its_volume(desk: Desk) -> None:
+    """R004-12 with R003-1 and R003-4: hosting-standby sets no office-hours targets, yet its month
+    shows what came in: tickets by channel and priority, the outage an alert opened, the standby
+    call and the fees (the agreed Saturday's 427.50 and the call's work 135.00)."""
+    admin = signed_in("ada", "admins")
+    path = "/contracts/hosting-acme"
+    put = desk.request(API, "PUT", path, "/contracts/{customer_id}", ACME, **admin)
+    assert put["statusCode"] == 201, put
+    call = {
+        "customer": "hosting-acme", "caller_name": "Piet de Vries",
+        "caller_phone": "+31 6 1234 5678", "subject": "Portal down",
+        "description": "Nobody can log in.", "called_at": "2025-03-29T10:00:00+01:00",
+    }  # fmt: skip
+    answer = desk.request(API, "POST", "/tickets/phone", "/tickets/phone", call,
+                          **AGENT, **{"Idempotency-Key": "v-call"})  # fmt: skip
+    assert answer["statusCode"] == 201, answer
+    standby = str(_body(answer)["ticket_id"])
+    desk.parked_at(standby, "first_line")
+    _act(desk, standby, "log_work", minutes=90)
+    alert = {"alerts": [{"title": "Portal down", "fingerprint": "v-1", "status": "firing"}]}
+    key = {"Authorization": "Bearer local-alert-key-acme"}
+    fired = desk.request("IntakeFunction", "POST", "/alerts", "/alerts", alert, **key)
+    assert fired["statusCode"] == 200, fired
+    outage = _body(fired)["alerts"][0]["ticket_id"]
+    filed = desk.request(
+        "IntakeFunction", "POST", "/tickets", "/tickets",
+        {"customer": "hosting-acme", "contact_email": "ops@acme.example", "subject": "Export",
+         "description": "Slow.", "channel": "portal"},
+        **{"Idempotency-Key": "v-portal"},
+    )  # fmt: skip
+    assert filed["statusCode"] in (200, 201, 202), filed
+    portal = str(_body(filed)["ticket_id"])
+    _keep(desk)
+
+    report = _body(_report(desk, "2025-03", customer="hosting-acme"))
+    volume = report["volume"]
+    assert volume["tickets"] == 3 and volume["desk_tickets"] == 0
+    assert volume["by_channel"] == {"portal": 1, "email": 0, "phone": 1, "monitoring": 1, "web": 0}
+    assert volume["by_priority"] == {"standby": 1, "normal": 2}
+    assert (volume["outages"], volume["standby_calls"]) == (1, 1)
+    assert [t["id"] for t in volume["outage_tickets"]] == [outage]
+    (call_row,) = volume["standby_tickets"]
+    assert call_row["id"] == standby and call_row["opened_text"] == "Sat 29 Mar 10:00 CET"
+    assert volume["standby_fees"] == {
+        "periods_eur": "427.50",
+        "call_work_eur": "135.00",
+        "total_eur": "562.50",
+        "rule": "R003-4",
+    }
+    assert portal not in {t["id"] for t in volume["outage_tickets"] + volume["standby_tickets"]}
+    assert report["now_text"] == "Mon 31 Mar 09:00 CEST"
+
+    # The month before and after: nothing came in.
+    assert _body(_report(desk, "2025-04", customer="hosting-acme"))["volume"]["tickets"] == 0
+
+    # CSV, text and PDF carry the same volume.
+    csv_text = _report(desk, "2025-03", customer="hosting-acme", format="csv")["body"]
+    assert csv_text.startswith("period,policy,priority,metric,")
+    assert "volume,2025-03,channel,monitoring,1" in csv_text
+    assert "volume,2025-03,standby_fees,total_eur,562.50" in csv_text
+    text = _report(desk, "2025-03", customer="hosting-acme", format="text")["body"]
+    assert "Volume: 3 tickets in, 1 outages, 1 standby calls" in text
+    pdf = _report(desk, "2025-03", customer="hosting-acme", format="pdf")
+    assert pdf["statusCode"] == 200
+    assert "application/pdf" in str(pdf.get("multiValueHeaders") or pdf.get("headers"))
+    body = pdf["body"].encode("ascii")
+    assert body.startswith(b"%PDF-1.4") and body.rstrip().endswith(b"%%EOF")
+    assert b"(SLA review March 2025: ACME Logistics portal) Tj" in body

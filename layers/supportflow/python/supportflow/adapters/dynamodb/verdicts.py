@@ -5,6 +5,7 @@
 | verdict | REVIEW#<customer>#<YYYY-MM> | <ticket id>#<metric> |
 | outage | REVIEW#<customer>#<YYYY-MM> | <ticket id>#outage (in each month it overlaps) |
 | problem record | REVIEW#<customer>#<YYYY-MM> | <ticket id>#problem (in each month it is open) |
+| intake | REVIEW#<customer>#<YYYY-MM> | <ticket id>#intake (in the month it was opened) |
 | where a ticket's verdicts are | TICKET#<id> | REVIEW |
 
 A customer's month is one Query on one partition: it grows with that customer's tickets in the
@@ -29,6 +30,7 @@ from supportflow.adapters.dynamodb.models import MODELS, _Base
 from supportflow.adapters.dynamodb.transactions import transaction_conflict
 from supportflow.domain.review.availability import Outage
 from supportflow.domain.review.verdicts import Verdict
+from supportflow.domain.review.volume import Intake
 from supportflow.services.ports.stores import VerdictRow
 from supportflow.services.ports.tickets import TemporarilyUnavailable
 
@@ -100,6 +102,8 @@ def _encode(row: VerdictRow) -> str:
         data: dict[str, Any] = {"verdict": row.verdict.as_dict()}
     elif row.outage is not None:
         data = {"outage": row.outage.as_dict()}
+    elif row.intake is not None:
+        data = {"intake": row.intake.as_dict()}
     else:
         data = {"problem": dict(row.problem or {})}
     return json.dumps(data, separators=(",", ":"))
@@ -111,4 +115,6 @@ def _decode(customer_id: str, month: str, body: str) -> VerdictRow:
         return VerdictRow(customer_id, month, verdict=Verdict.from_dict(data["verdict"]))
     if data.get("problem") is not None:
         return VerdictRow(customer_id, month, problem=data["problem"])
+    if data.get("intake") is not None:
+        return VerdictRow(customer_id, month, intake=Intake.from_dict(data["intake"]))
     return VerdictRow(customer_id, month, outage=Outage.from_dict(data["outage"]))

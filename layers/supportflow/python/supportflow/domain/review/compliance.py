@@ -30,15 +30,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from supportflow.domain.common.periods import Month
-from supportflow.domain.common.timeutil import format_instant
+from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.common.timeutil import seconds_value as _seconds
 from supportflow.domain.common.vocabulary import METRICS
 from supportflow.domain.review.availability import Outage, availability_report
 from supportflow.domain.review.figures import TierFigures
-from supportflow.domain.review.verdicts import BREACHED_OUTCOME, EXCLUDED_OUTCOME, Verdict
+from supportflow.domain.review.verdicts import (
+    BREACHED_OUTCOME,
+    EXCLUDED_OUTCOME,
+    Verdict,
+    local_text,
+)
+from supportflow.domain.review.volume import Intake, month_volume
 from supportflow.domain.review.warnings import threshold_warnings
 
 if TYPE_CHECKING:
@@ -61,6 +68,7 @@ class ComplianceReport:
             "period": str(self.period),
             "policy": self.policy_id,
             "now": format_instant(self.now, self.zone),
+            "now_text": local_text(self.now, self.zone),
             "tiers": {
                 priority: {metric: figures.as_dict() for metric, figures in metrics.items()}
                 for priority, metrics in self.tiers.items()
@@ -72,7 +80,9 @@ class ComplianceReport:
                     "metric": v.metric,
                     "priority": v.priority,
                     "due": format_instant(v.due, self.zone),
+                    "due_text": local_text(v.due, self.zone),
                     **(v.exclusion.as_dict(self.zone) if v.exclusion else {}),
+                    "at_text": local_text(v.exclusion.at if v.exclusion else None, self.zone),
                 }
                 for v in self.excluded
             ],
@@ -96,6 +106,8 @@ class ComplianceReport:
             "priority": v.priority,
             "policy_version": v.policy_version,
             "met_at": format_instant(v.met_at, self.zone),
+            "due_text": local_text(v.due, self.zone),
+            "met_at_text": local_text(v.met_at, self.zone),
             "explanation": v.explanation(self.zone),
         }
 
@@ -174,9 +186,13 @@ def month_review(
     now: datetime,
     verdicts: Iterable[Verdict],
     outages: Iterable[Outage],
+    intakes: Iterable[Intake] | None = None,
+    standby_periods: Decimal | None = None,
 ) -> dict[str, Any]:
     """The month's review as JSON: compliance per tier under `policy` (the pack's version in
-    force on the month's last day: its levels and thresholds) and availability."""
+    force on the month's last day: its levels and thresholds), availability, and with `intakes`
+    the month's volume (`standby_periods`: the agreed standby periods' fees, if known)."""
+    zone = policy.calendar().zone
     report = build_report(
         policy_id=policy.id,
         period=period,
@@ -187,5 +203,20 @@ def month_review(
         metrics=METRICS,
         threshold=policy.compliance_target,
     ).as_dict()
-    report["availability"] = availability_report(policy, period, outages, now)
+    availability = availability_report(policy, period, outages, now)
+    for outage in (availability or {}).get("outages") or []:
+        for key in ("start", "end"):
+            at = outage.get(key)
+            outage[f"{key}_text"] = None if at is None else local_text(parse_instant(at), zone)
+    report["availability"] = availability
+    if intakes is not None:
+        report["volume"] = month_volume(
+            intakes,
+            period,
+            zone,
+            priorities=policy.priorities.ids,
+            channels=policy.channels or (),
+            standby=policy.charges.standby is not None,
+            standby_periods=standby_periods,
+        )
     return report

@@ -1,5 +1,6 @@
 """A compliance report for people: plain text, CSV (a row per priority and metric, then a row per
-breach), and a printable HTML page for the SLA review meeting (R004-12).
+breach, then the month's volume), and a printable HTML page for the SLA review meeting (R004-12).
+The PDF is report_pdf's.
 
 They all render the report's `as_dict()`, so the numbers are the JSON's numbers."""
 
@@ -59,7 +60,7 @@ def render_text(report: Mapping[str, Any]) -> str:
     lines.append(f"Breaches ({len(report['breaches'])}):")
     for b in report["breaches"]:
         lines.append(
-            f"  {b['id']} {b['metric']} due {b['due']}, "
+            f"  {b['id']} {b['metric']} due {b.get('due_text') or b['due']}, "
             f"{_duration(b['late_business_seconds'])} late"
         )
         if b.get("explanation"):
@@ -73,7 +74,37 @@ def render_text(report: Mapping[str, Any]) -> str:
     if report["warnings"]:
         lines.append("Warnings:")
         lines += [f"  ! {w}" for w in report["warnings"]]
+    if report.get("volume"):
+        lines += ["", *volume_lines(report["volume"])]
     return "\n".join(lines) + "\n"
+
+
+def volume_lines(volume: Mapping[str, Any]) -> list[str]:
+    """The month's volume in a few lines: what came in, by channel and priority."""
+
+    def counts(of: Mapping[str, int]) -> str:
+        return ", ".join(f"{name} {n}" for name, n in of.items()) or "-"
+
+    lines = [
+        f"Volume: {volume['tickets']} tickets in, {volume['outages']} outages, "
+        f"{volume['standby_calls']} standby calls",
+        f"  by channel: {counts(volume.get('by_channel') or {})}",
+        f"  by priority: {counts(volume.get('by_priority') or {})}",
+    ]
+    if volume.get("desk_tickets"):
+        lines.append(f"  the desk's own (problem records, RCA tasks): {volume['desk_tickets']}")
+    fees = volume.get("standby_fees")
+    if fees:
+        periods = fees.get("periods_eur")
+        lines.append(
+            f"  standby fees ({fees.get('rule')}): EUR {fees['total_eur']} (agreed periods "
+            f"{'not known' if periods is None else 'EUR ' + periods}, work on calls EUR "
+            f"{fees['call_work_eur']})"
+        )
+    for kind, key in (("outage", "outage_tickets"), ("standby call", "standby_tickets")):
+        for t in volume.get(key) or []:
+            lines.append(f"  {kind} {t['id']} opened {t.get('opened_text') or t['opened_at']}")
+    return lines
 
 
 def render_csv(report: Mapping[str, Any]) -> str:
@@ -104,6 +135,24 @@ def render_csv(report: Mapping[str, Any]) -> str:
                 b["late_business_seconds"],
             )
         )
+    volume = report.get("volume")
+    if volume:
+        writer.writerow(())
+        writer.writerow(("volume", "period", "kind", "name", "value"))
+        period = report["period"]
+        writer.writerow(("volume", period, "tickets", "", volume["tickets"]))
+        for name, n in (volume.get("by_channel") or {}).items():
+            writer.writerow(("volume", period, "channel", name, n))
+        for name, n in (volume.get("by_priority") or {}).items():
+            writer.writerow(("volume", period, "priority", name, n))
+        writer.writerow(("volume", period, "outages", "", volume["outages"]))
+        writer.writerow(("volume", period, "standby_calls", "", volume["standby_calls"]))
+        writer.writerow(("volume", period, "desk_tickets", "", volume.get("desk_tickets", 0)))
+        fees = volume.get("standby_fees")
+        if fees:
+            for part in ("periods_eur", "call_work_eur", "total_eur"):
+                value = fees.get(part)
+                writer.writerow(("volume", period, "standby_fees", part, value or ""))
     return out.getvalue()
 
 
@@ -160,6 +209,11 @@ def render_html(
     availability = report.get("availability")
     if availability:
         parts.append(_availability(availability))
+    if report.get("volume"):
+        items = "".join(
+            f"<li>{escape(line.strip())}</li>" for line in volume_lines(report["volume"])
+        )
+        parts.append(f"<h2>Volume</h2><ul class='volume'>{items}</ul>")
     parts += [_breaches(report["breaches"]), _problems(report.get("problems") or [])]
     parts.append(_excluded(report.get("excluded") or []))
     parts.append("</body></html>\n")
@@ -170,7 +224,7 @@ def _breaches(breaches: Sequence[Mapping[str, Any]]) -> str:
     rows = "".join(
         f"<tr><td>{escape(str(b['id']))}</td><td class='text'>{escape(b['metric'])}</td>"
         f"<td class='text'>{escape(str(b.get('priority')))}</td>"
-        f"<td class='text'>{escape(str(b['due']))}</td>"
+        f"<td class='text'>{escape(str(b.get('due_text') or b['due']))}</td>"
         f"<td>{escape(_duration(b['late_business_seconds']))}</td>"
         f"<td class='text'>{escape(str(b.get('explanation') or ''))}</td></tr>"
         for b in breaches

@@ -16,6 +16,15 @@ EXCLUDED_EVENT = "excluded"
 MET_OUTCOME, BREACHED_OUTCOME, EXCLUDED_OUTCOME = "met", "breached", "excluded"
 
 
+def local_text(instant: datetime | None, zone: tzinfo) -> str | None:
+    """An instant as people at the review read it: day, date and time in the pack's zone, named
+    ("Mon 31 Mar 10:07 CEST"), as the agent's ticket views show it."""
+    if instant is None:
+        return None
+    local = instant.astimezone(zone)
+    return f"{local:%a %d %b %H:%M} {local.tzname()}"
+
+
 @dataclass(frozen=True)
 class Exclusion:
     """An agent's decision that a breach does not count (R004-10), with who and why."""

@@ -5,7 +5,7 @@ monthly statement (any agent).
     GET /contracts/{customer_id}      every version of one customer's contract
     PUT /contracts/{customer_id}      record a new version (with `effective_from`, default today)
     GET /customers/{customer_id}/statement?period=YYYY-MM&format=json|csv|text
-    GET /customers/{customer_id}/report?period=YYYY-MM&format=json|csv|text|html
+    GET /customers/{customer_id}/report?period=YYYY-MM&format=json|csv|text|html|pdf
                                       the SLA review of a month (any agent)
     GET /policies                     every pack: its versions (shipped and published)
     GET /policies/{policy_id}         one pack's versions
@@ -23,6 +23,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from supportflow.bootstrap import Container
 from supportflow.contracts.contract import ContractError
 from supportflow.domain.policy.errors import PolicyError
+from supportflow.domain.review.report_pdf import render_pdf
 from supportflow.domain.review.report_text import render_csv, render_html, render_text
 from supportflow.entrypoints.api.callers import admin_calling, agent_calling, deps_of
 from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
@@ -110,13 +111,14 @@ def get_statement(
 @router.get(
     "/customers/<customer_id>/report",
     summary="A customer's SLA review of a month: compliance per priority and metric, breaches, "
-    "exclusions, warnings (agents)",
+    "exclusions, warnings, availability, volume (agents)",
+    description="`format=pdf` is an A4 PDF of the report for the meeting (its bytes are ASCII).",
     responses={200: answer("the report"), **problems(401, 422, *COMMON)},
 )
 def get_report(
     customer_id: CustomerId,
     period: Period,
-    format: Annotated[Literal["json", "csv", "text", "html"], Query()] = "json",
+    format: Annotated[Literal["json", "csv", "text", "html", "pdf"], Query()] = "json",
 ) -> Response[Any]:
     agent_calling(router)
     report = _deps().compliance_review()(customer_id, period)
@@ -126,6 +128,8 @@ def get_report(
         return Response(200, "text/plain; charset=utf-8", render_text(report))
     if format == "html":
         return Response(200, "text/html; charset=utf-8", render_html(report))
+    if format == "pdf":  # ASCII only: a text body, as API Gateway passes it unchanged
+        return Response(200, "application/pdf", render_pdf(report).decode("ascii"))
     return json_response(200, report)
 
 

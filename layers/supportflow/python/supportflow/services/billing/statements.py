@@ -126,6 +126,13 @@ class Statements:
         lines.sort(key=lambda line: (line.day, line.ticket_id or line.booking_id or "", line.code))
         return Statement(customer_id, contract.name, period, tuple(lines))
 
+    def standby(self, customer_id: str, period: str) -> Decimal:
+        """R003-4: the fees of the agreed standby periods starting in the month, as the
+        statement bills them; from the contract alone (no ticket is read)."""
+        year, month = parse_period(period)
+        lines = self._standby(self.contracts(), customer_id, year, month)
+        return cents(sum((line.amount for line in lines), Decimal(0)))
+
     def _standby(
         self, directory: ContractDirectory, customer_id: str, year: int, month: int
     ) -> list[StatementLine]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from supportflow.domain.review.availability import Outage
 from supportflow.domain.review.verdicts import Verdict
+from supportflow.domain.review.volume import Intake
 
 if TYPE_CHECKING:
     from supportflow.contracts.versions import ContractVersion
@@ -99,25 +100,29 @@ class VerdictStore(Protocol):
         ...
 
     def month(self, customer_id: str, month: str) -> list[VerdictRow]:
-        """A customer's verdicts whose deadline falls in `month` (YYYY-MM), and its outages
-        that overlap the month."""
+        """A customer's verdicts whose deadline falls in `month` (YYYY-MM), its outages
+        that overlap the month, and the intakes of its tickets opened in it."""
         ...
 
 
 @dataclass(frozen=True)
 class VerdictRow:
     """One metric's verdict (kept in the month of its deadline), one outage (kept in each
-    month it overlaps), or a problem record (kept in each month it is open), of one ticket."""
+    month it overlaps), a problem record (kept in each month it is open), or the ticket's
+    intake (channel, priority: kept in the month it was opened), of one ticket."""
 
     customer_id: str
     month: str  # YYYY-MM, in the policy's zone
     verdict: Verdict | None = None
     outage: Outage | None = None
     problem: Mapping[str, Any] | None = None  # a problem record (R004-8), in each month it is open
+    intake: Intake | None = None  # how the ticket came in (the review's volume, R004-12)
 
     @property
     def key(self) -> str:
-        """What the row is of its ticket: the metric, 'outage' or 'problem'."""
+        """What the row is of its ticket: the metric, 'outage', 'problem' or 'intake'."""
         if self.verdict is not None:
             return self.verdict.metric
+        if self.intake is not None:
+            return "intake"
         return "outage" if self.outage is not None else "problem"

@@ -1,24 +1,25 @@
 """A customer's month at the desk (R004-5, R004-12): the stored verdicts (one query), a metric
 still running aged to `now` (past its deadline it is breached), counted by the domain's
-compliance rules, with the month's availability and problem records."""
+compliance rules, with the month's availability, problem records and volume (the tickets'
+intakes, kept in the same partition; the agreed standby periods' fees from the customer's
+contract, as its statement bills them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from supportflow.contracts.contract import ContractError
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.periods import Month, ReportError
-from supportflow.domain.common.timeutil import to_us
+from supportflow.domain.common.timeutil import parse_instant, to_us
 from supportflow.domain.common.vocabulary import METRICS
 from supportflow.domain.policy.policy import Policy
 from supportflow.domain.review.compliance import build_report, month_review
-from supportflow.domain.review.verdicts import (
-    Verdict,
-)
+from supportflow.domain.review.verdicts import Verdict, local_text
 from supportflow.domain.review.warnings import ThresholdWarning, threshold_warnings
 from supportflow.policies.registry import PolicyRegistry
 from supportflow.services.ports.stores import VerdictRow, VerdictStore
@@ -31,14 +32,25 @@ class ComplianceReview:
     policies: PolicyRegistry
     store: VerdictStore
     clock: Clock
+    # R003-4: the fees of the agreed standby periods starting in the month (customer, YYYY-MM),
+    # from the contract alone (the statement's standby lines); None: not known here
+    standby_periods: Callable[[str, str], Decimal] | None = None
 
     def __call__(self, customer_id: str, period: str) -> dict[str, Any]:
         month = Month.parse(period)
         name, closing, rows = self._month(customer_id, month)
         verdicts, outages = self._verdicts(rows), [r.outage for r in rows if r.outage]
-        report = month_review(closing, month, self.clock(), verdicts, outages)
+        intakes = [r.intake for r in rows if r.intake is not None]
+        fees = None
+        if self.standby_periods is not None and closing.charges.standby is not None:
+            try:
+                fees = self.standby_periods(customer_id, str(month))
+            except ValueError:  # a period the statement cannot bill: it says why, not the review
+                fees = None
+        report = month_review(closing, month, self.clock(), verdicts, outages, intakes, fees)
+        zone = closing.calendar().zone
         problems = sorted(
-            (dict(r.problem) for r in rows if r.problem),
+            (_with_text(dict(r.problem), zone) for r in rows if r.problem),
             key=lambda p: (str(p.get("opened_at")), str(p.get("id"))),
         )  # R004-8: the problem records open in the month, with their incidents and reports
         return {"customer_id": customer_id, "customer": name, **report, "problems": problems}
@@ -85,3 +97,10 @@ class ComplianceReview:
             raise ReportError(f"ticket {verdict.ticket_id}: {exc}") from None
         calendar = policy.metric_calendar(verdict.metric, verdict.priority)
         return verdict.at(now, lambda a, b: calendar.between_us(to_us(a), to_us(b)))
+
+
+def _with_text(problem: dict[str, Any], zone: tzinfo) -> dict[str, Any]:
+    """A problem record with its opening in local time for people."""
+    opened = problem.get("opened_at")
+    problem["opened_text"] = local_text(parse_instant(opened), zone) if opened else None
+    return problem

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
+from supportflow.domain.billing.charge_rules import standby_priority
 from supportflow.domain.common.periods import Month
 from supportflow.domain.policy.policy import Policy
 from supportflow.domain.policy.priority_rules import TicketAttributes
@@ -19,6 +20,7 @@ from supportflow.domain.review.verdicts import (
     EXCLUDED_EVENT,
     verdicts_of,
 )
+from supportflow.domain.review.volume import intake_of
 from supportflow.domain.sla.clock import compute_sla
 from supportflow.domain.sla.sla_state import TicketEvent
 from supportflow.domain.ticket.ticket import Ticket
@@ -59,6 +61,17 @@ def ticket_verdicts(ticket: Ticket, policy: Policy, now: datetime) -> list[Verdi
     if outage is not None:
         for month in outage_months(outage, state.now, zone):
             rows.append(VerdictRow(ticket.customer_id, str(month), outage=outage))
+    intake = intake_of(
+        ticket.ticket_id,
+        ticket.opened_at,
+        state.ticket.channel or ticket.events[0].data.get("channel"),
+        state.priority,
+        state.ticket.type,
+        outage=outage is not None and outage.excluded is None,
+        standby_priority=standby_priority(policy),
+        charges=[e.data for e in ticket.events if e.type == "charged"],
+    )  # the month's volume (R004-12): kept in the month the ticket was opened
+    rows.append(VerdictRow(ticket.customer_id, str(intake.month(zone)), intake=intake))
     return rows
 
 

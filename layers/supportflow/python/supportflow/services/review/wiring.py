@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies.registry import PolicyRegistry
+    from supportflow.services.billing.statements import Statements
     from supportflow.services.desk.search import KeepSearchWords
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.mail.tokens import Links
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
         def keep_verdicts(self) -> KeepVerdicts: ...
         def early_warnings(self) -> EarlyWarnings: ...
         def compliance_review(self) -> ComplianceReview: ...
+        def statements(self) -> Statements: ...
         def problems(self) -> Problems: ...
         def keep_search_words(self) -> KeepSearchWords: ...
 
@@ -64,7 +66,13 @@ class ReviewUseCases:
     def compliance_review(self: Needs) -> ComplianceReview:
         from supportflow.services.review.compliance_review import ComplianceReview
 
-        return ComplianceReview(lambda: self.contracts, self.policies, self.verdicts, self.clock)
+        return ComplianceReview(
+            lambda: self.contracts,
+            self.policies,
+            self.verdicts,
+            self.clock,
+            lambda customer, period: self.statements().standby(customer, period),
+        )
 
     def problems(self: Needs) -> Problems:
         from supportflow.services.review.problems import Problems
