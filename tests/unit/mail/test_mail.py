@@ -81,3 +81,29 @@ def test_intake_folds_a_multi_line_subject_and_rejects_a_bad_address() -> None:
         NewTicket.model_validate({**base, "contact_email": "a@b.example\nBcc: x@y.example"})
     with pytest.raises(ValidationError):
         NewTicket.model_validate({**base, "attachments": ["javascript:alert(1)"]})
+
+
+def test_a_german_contract_gets_german_mails() -> None:
+    """issue 21: saas-basic's German customers read German (there were no German texts)."""
+    from supportflow.services.mail.texts import EVENT_WORDS, PRIORITY_NAMES, TEXTS
+
+    assert set(TEXTS["de"]) == set(TEXTS["en"]) == set(TEXTS["nl"])  # every text in each
+    assert set(PRIORITY_NAMES["de"]) == set(PRIORITY_NAMES["en"])
+    assert set(EVENT_WORDS["de"]) == set(EVENT_WORDS["en"])
+    receipt = mail.confirmation(
+        language="de",
+        sender="desk@x.example",
+        recipient="it@verband.example",
+        ticket_id="T-1",
+        subject=None,
+        response_due=parse_instant("2025-03-31T10:00:00", AMS),
+        link="https://desk.example/status#/tickets/T-1?token=t",
+    )
+    assert str(receipt["Subject"]) == "Ihre Meldung ist eingegangen [T-1]"
+    text = receipt.get_body(("plain",)).get_content()
+    assert "Erste Antwort spätestens: Mo 31-03-2025 10:00 CEST." in text
+    escalated = _escalation("Portal", language="de")
+    assert str(escalated["Subject"]) == "[Eskalation 2] T-1: Lösungszeit überschritten"
+    assert "Frist: Mo 31-03-2025 10:00 CEST (1h30m überfällig)." in (
+        escalated.get_body(("plain",)).get_content()
+    )

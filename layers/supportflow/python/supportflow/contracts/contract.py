@@ -72,7 +72,7 @@ class Contract(BaseModel):
     customer_id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
     name: OneLine
     policy: str
-    language: str = Field(default="nl", pattern="^(nl|en)$")
+    language: str = Field(default="nl", pattern="^(nl|en|de)$")
     contacts: list[EmailAddress] = Field(default_factory=list, description="authorised contacts")
     owner: EmailAddress | None = Field(
         default=None,

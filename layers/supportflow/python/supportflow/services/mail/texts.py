@@ -151,6 +151,83 @@ TEXTS = {
         "now.",
         "notice_open": "Open the ticket: {link}",
     },
+    "de": {
+        "confirm_subject": "Ihre Meldung ist eingegangen: {subject} [{ticket}]",
+        "confirm_subject_plain": "Ihre Meldung ist eingegangen [{ticket}]",
+        "confirm_intro": "Vielen Dank. Wir haben Ihre Anfrage als Meldung {ticket} erfasst.",
+        "confirm_due": "Erste Antwort spätestens: {due}.",
+        "confirm_link": "Verfolgen Sie Ihre Meldung: {link}",
+        "reply_hint": "Sie können auf diese E-Mail antworten, um etwas zu ergänzen.",
+        "update_subject": "AW: {subject} [{ticket}]",
+        "answer_intro": "Es gibt eine Antwort zu Ihrer Meldung {ticket}:",
+        "question_intro": "Um mit Ihrer Meldung {ticket} weiterzumachen, brauchen wir noch "
+        "Angaben:",
+        "question_wait": "Bitte antworten Sie auf diese E-Mail; wir machen weiter, sobald Ihre "
+        "Antwort da ist.",
+        "resolved_intro": "Ihre Meldung {ticket} ist gelöst:",
+        "resolved_act": "Funktioniert die Lösung? Bestätigen Sie sie, oder öffnen Sie die "
+        "Meldung erneut, wenn das Problem bleibt: {link}",
+        "reopened_intro": "Wir haben Ihre Meldung {ticket} wieder geöffnet.",
+        "closed_intro": "Ihre Meldung {ticket} ist geschlossen.",
+        "closed_new": "Eine neue Frage? Schreiben Sie uns eine neue E-Mail.",
+        "follow": "Verfolgen Sie Ihre Meldung: {link}",
+        "esc_subject": "[Eskalation {rung}] {ticket}: {metric} {state}",
+        "esc_warn_subject": "[Warnung] {ticket}: {share}% der {metric} verbraucht",
+        "esc_warn_intro": "{share}% der {metric} von Meldung {ticket} ({customer}) sind "
+        "verbraucht.",
+        "esc_owner": "Bei: {owner} · Ebene: {group} · Stand: {stage}.",
+        "esc_nobody": "niemand ({group})",
+        "esc_last": "Letzte Aktivität: {what} von {who}, {when}.",
+        "esc_contact": "Ansprechpartner beim Kunden: {contact}.",
+        "esc_why": "Warum diese Frist: {target} {metric} ({priority}), Kalender {calendar}, "
+        "gezählt ab {start}.",
+        "group_first_line": "First Level",
+        "group_second_line": "Second Level",
+        "stage_triage": "wird eingeordnet",
+        "stage_first_line": "First Level",
+        "stage_second_line": "Second Level",
+        "stage_waiting_on_customer": "wartet auf den Kunden",
+        "stage_resolved": "gelöst, wartet auf Bestätigung",
+        "stage_closed": "geschlossen",
+        "esc_intro": "Die {metric} von Meldung {ticket} ({customer}) ist {state}.",
+        "esc_due": "Frist: {due} ({late}).",
+        "esc_priority": "Priorität: {priority}. Kunde: {customer}. Betreff: {subject}.",
+        "esc_act": "Meldung öffnen: {link}",
+        "late": "{late} überfällig",
+        "warning": "noch {left}",
+        "metric_response": "Reaktionszeit",
+        "metric_resolution": "Lösungszeit",
+        "state_breached": "überschritten",
+        "state_warning": "fast abgelaufen",
+        "warn_subject": "[SLA-Warnung] {customer}: {priority} {metric}, {month}",
+        "warn_lost": "{priority} {metric} wurde im {month} schon {breached} Mal überschritten: "
+        "das Ziel von {threshold}% ist für diesen Monat nicht mehr erreichbar.",
+        "warn_at_risk": "{priority} {metric} steht im {month} bei {share}%: noch {more} "
+        "rechtzeitig nötig, um {threshold}% zu erreichen.",
+        "warn_cause": "Anlass: Meldung {ticket} ({subject}).",
+        "warn_rule": "Eine Frühwarnung des SLA-Reviews ({rule}); der Monatsbericht: {link}",
+        # notices to agents (never to a customer)
+        "notice_subject": "[{what}] {ticket}: {subject}",
+        "notice_assigned": "Ihnen zugewiesen",
+        "notice_assigned_line": "{who} hat Ihnen Meldung {ticket} ({customer}) zugewiesen.",
+        "notice_taken_over": "Übernommen",
+        "notice_taken_over_line": "{who} hat Meldung {ticket} ({customer}) von Ihnen übernommen.",
+        "notice_handed": "Second Level: für Sie",
+        "notice_handed_line": "{who} hat Meldung {ticket} ({customer}) an Sie im Second Level "
+        "übergeben.",
+        "notice_new_ticket": "Neue Meldung",
+        "notice_new_ticket_line": "Neue Meldung {ticket} von {customer} in Ihrer Ebene (geöffnet "
+        "{at}):",
+        "notice_customer": "Kunde schrieb",
+        "notice_customer_line": "Der Kunde schrieb zu Meldung {ticket} ({customer}):",
+        "notice_outage": "Störung",
+        "notice_outage_line": "Das Monitoring von {customer} meldet eine Störung: Meldung "
+        "{ticket}, geöffnet {at}. Jetzt handeln.",
+        "notice_standby": "Bereitschaftsruf",
+        "notice_standby_line": "Ein Bereitschaftsruf von {customer}: Meldung {ticket}, geöffnet "
+        "{at}. Jetzt handeln.",
+        "notice_open": "Meldung öffnen: {link}",
+    },
 }
 
 # Priority names for a mail in a language other than the pack's own labels (the packs label
@@ -178,6 +255,17 @@ PRIORITY_NAMES = {
         "low": "Laag",
         "critical": "Kritiek",
         "other": "Overig",
+    },
+    "de": {
+        "urgent": "Dringend",
+        "normal": "Normal",
+        "standby": "Bereitschaft",
+        "top": "Top (1)",
+        "high": "Hoch",
+        "medium": "Mittel",
+        "low": "Niedrig",
+        "critical": "Kritisch",
+        "other": "Andere",
     },
 }
 
@@ -214,5 +302,21 @@ EVENT_WORDS = {
         "resolved": "resolved",
         "reopened": "reopened",
         "work_logged": "work logged",
+    },
+    "de": {
+        "opened": "geöffnet",
+        "responded": "Antwort an den Kunden",
+        "note": "interne Notiz",
+        "waiting_on_customer": "Frage an den Kunden",
+        "customer_message": "Nachricht des Kunden",
+        "customer_replied": "Antwort des Kunden",
+        "taken": "übernommen",
+        "taken_over": "übernommen (von Kollegen)",
+        "assigned": "zugewiesen",
+        "handed_to_second_line": "an Second Level übergeben",
+        "priority_changed": "Priorität geändert",
+        "resolved": "gelöst",
+        "reopened": "wieder geöffnet",
+        "work_logged": "Arbeitszeit erfasst",
     },
 }
