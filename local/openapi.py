@@ -1,6 +1,6 @@
-"""Writes openapi.json: the OpenAPI document of the whole API (intake + ticket API), generated
-from the Powertools routes and their pydantic models. `make openapi` runs it; a test keeps the
-checked-in file equal to what the code generates."""
+"""Writes openapi.json: the OpenAPI document of the whole API (intake, ticket API, portal),
+generated from the Powertools routes and their pydantic models. `make openapi` runs it; a test
+keeps the checked-in file equal to what the code generates."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from supportflow.entrypoints.api import intake, ticket_api
+from supportflow.entrypoints.api import intake, portal, ticket_api
 from supportflow.entrypoints.api.openapi import merged
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ TARGET = ROOT / "openapi.json"
 
 
 def generate() -> dict[str, Any]:
-    return merged([intake.app, ticket_api.app])
+    return merged([intake.app, ticket_api.app, portal.app])
 
 
 def render() -> str:

@@ -17,6 +17,7 @@ from supportflow.services.desk.wiring import DeskUseCases
 from supportflow.services.intake.wiring import IntakeUseCases
 from supportflow.services.mail.wiring import MailServices
 from supportflow.services.outbox.wiring import OutboxUseCases
+from supportflow.services.portal.wiring import PortalUseCases
 from supportflow.services.ports.tickets import TemporarilyUnavailable
 from supportflow.services.review.wiring import ReviewUseCases
 from supportflow.services.sla.wiring import SlaServices
@@ -44,6 +45,7 @@ class Container(
     IntakeUseCases,
     BillingUseCases,
     ReviewUseCases,
+    PortalUseCases,
 ):
     """What one function needs: its adapters, the shared services, and its use cases."""
 

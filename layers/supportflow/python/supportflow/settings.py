@@ -66,6 +66,27 @@ class Settings(BaseModel):
     desk_domain: str = Field(
         default="supportflow.example", alias="DESK_DOMAIN", description="the desk's mail domain"
     )
+    # The customer portal and the customers' ticket links (services/portal/).
+    ticket_link_days: int = Field(
+        default=30,
+        alias="TICKET_LINK_DAYS",
+        ge=1,
+        le=3650,
+        description="days a ticket's links keep working after it closed",
+    )
+    portal_sign_in_minutes: int = Field(
+        default=15, alias="PORTAL_SIGN_IN_MINUTES", ge=1, le=60, description="a sign-in link"
+    )
+    portal_session_hours: int = Field(
+        default=8, alias="PORTAL_SESSION_HOURS", ge=1, le=24, description="a portal session"
+    )
+    portal_sign_ins_per_hour: int = Field(
+        default=5,
+        alias="PORTAL_SIGN_INS_PER_HOUR",
+        ge=1,
+        le=100,
+        description="sign-in mails one address may be sent in an hour",
+    )
 
 
 class _SetsTimers(Settings):
@@ -87,6 +108,10 @@ class IntakeSettings(_SignsLinks):
 
 
 class TicketApiSettings(_SignsLinks):
+    pass
+
+
+class PortalSettings(_SignsLinks):  # signs sessions with a key derived from the link secret
     pass
 
 

@@ -1,8 +1,9 @@
 """In-memory adapters: a real repository with the same optimistic-lock and idempotency rules as
 the DynamoDB one (tickets.py), the small stores (stores.py), and recording fakes for timers,
-mail and the mail store (fakes.py), for unit tests."""
+mail and the mail store (fakes.py), the portal's sign-in codes (portal.py), for unit tests."""
 
 from supportflow.adapters.memory.fakes import InMemoryMailStore, RecordingMailer, RecordingTimers
+from supportflow.adapters.memory.portal import InMemorySignInCodes
 from supportflow.adapters.memory.stores import (
     InMemoryBookings,
     InMemoryContracts,
@@ -22,6 +23,7 @@ __all__ = [
     "InMemoryMailStore",
     "InMemoryPolicies",
     "InMemorySearchIndex",
+    "InMemorySignInCodes",
     "InMemoryTickets",
     "InMemoryVerdicts",
     "RecordingMailer",

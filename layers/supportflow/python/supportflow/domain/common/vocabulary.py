@@ -68,6 +68,8 @@ LOG_ONLY_EVENTS = (
     "rca_task_opened",  # on an incident: its RCA task (proactive or requested)
     "incident_linked",  # on a problem record: one more incident
     "rca_report_attached",  # on a problem record: the report of an RCA task
+    # the customer's links (domain/ticket/links.py): an agent withdrew every link of the ticket
+    "links_revoked",  # reason, version (the links mailed from now on)
 )
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

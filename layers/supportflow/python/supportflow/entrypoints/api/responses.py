@@ -45,10 +45,11 @@ class Moved(BaseModel):
 
 WHY = {
     400: "the request cannot be read (framing, base64, JSON nested too deep)",
-    401: "no valid agent login or customer link",
+    401: "no valid agent login, customer link or portal session",
     403: "a login without the role this needs (admins)",
     404: "no such ticket or route",
     409: "the action does not fit the ticket's stage, or someone changed it first",
+    410: "a genuine customer link that no longer works (withdrawn, or expired after closing)",
     413: "the body is too large",
     415: "the body is neither JSON nor a form post",
     422: "a field is missing or invalid",

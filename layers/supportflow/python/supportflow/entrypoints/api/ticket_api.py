@@ -12,11 +12,11 @@ from supportflow.entrypoints.api.agents import router as agents_router
 from supportflow.entrypoints.api.bookings import router as bookings_router
 from supportflow.entrypoints.api.callers import admin_of, agent_or_admin, deps_of
 from supportflow.entrypoints.api.http_errors import install_error_handlers
+from supportflow.entrypoints.api.links import router as links_router
 from supportflow.entrypoints.api.openapi import merged
 from supportflow.entrypoints.api.problems import rca_answer
 from supportflow.entrypoints.api.problems import router as problems_router
 from supportflow.entrypoints.api.responses import COMMON, Moved, answer, json_response, problems
-from supportflow.errors import Unauthorized
 from supportflow.observability import count
 from supportflow.services.desk.record_action import ActionRequest
 from supportflow.services.desk.search import Status
@@ -30,6 +30,7 @@ app.include_router(admin_router)
 app.include_router(agents_router)
 app.include_router(bookings_router)
 app.include_router(problems_router)
+app.include_router(links_router)
 
 # The actions as the API names them (tests keep these equal to domain.routing.ACTIONS).
 AgentAction = Literal[
@@ -80,9 +81,12 @@ def _agent() -> str:
     return agent_or_admin(app.current_event.raw_event, settings.agent_token, settings.admin_token)
 
 
-def _customer(ticket_id: str, token: str | None) -> None:
-    if not deps_of(app).tokens.check(ticket_id, token):
-        raise Unauthorized("this link is not valid for this ticket")
+def _customer(ticket_id: str, token: str | None, authorization: str | None = None) -> str:
+    """The ticket's customer: its link while the link works (401 not a link of it, 410 one
+    that was withdrawn or expired), or a portal session of a contact who may see it (who acts:
+    that contact; a link's holder is "customer")."""
+    access = deps_of(app).customer_access()
+    return access.actor(ticket_id, token=token, authorization=authorization)
 
 
 @app.get(
@@ -120,14 +124,20 @@ def get_attachment(
 @app.get(
     "/tickets/<ticket_id>/status",
     summary="A ticket's status and deadlines (the customer)",
-    responses={200: answer("the ticket as its customer sees it"), **problems(401, 404, *COMMON)},
+    description="With the ticket's link token (`X-Customer-Token` or `?token=`), or a portal "
+    "session (`Authorization: Portal <session>`) of a contact who may see the ticket.",
+    responses={
+        200: answer("the ticket as its customer sees it"),
+        **problems(401, 404, 410, *COMMON),
+    },
 )
 def get_status(
     ticket_id: TicketId,
     token: Annotated[str | None, Query(max_length=64)] = None,
     header_token: Annotated[str | None, Header(alias="X-Customer-Token", max_length=64)] = None,
+    authorization: Annotated[str | None, Header(alias="Authorization", max_length=1300)] = None,
 ) -> dict[str, Any]:
-    _customer(ticket_id, header_token or token)
+    _customer(ticket_id, header_token or token, authorization)
     return deps_of(app).views().ticket(ticket_id, for_customer=True)
 
 
@@ -239,26 +249,29 @@ def agent_action(
     "/tickets/<ticket_id>/customer/<action>",
     summary="A customer's reply, confirmation or reopen; or a request for an RCA report",
     description="`request_rca` (R004-8, after a breached target) answers 201 with the RCA task "
-    "it opened (200: the one asked for before), or 422 saying why it cannot be asked.",
+    "it opened (200: the one asked for before), or 422 saying why it cannot be asked. With the "
+    "ticket's link token (`X-Customer-Token`) or a portal session (`Authorization: Portal "
+    "<session>`, the contact is named as who acted).",
     responses={
         200: answer("done", Moved),
         201: answer("the RCA task"),
-        **problems(401, 404, 409, 422, *COMMON),
+        **problems(401, 404, 409, 410, 422, *COMMON),
     },
 )
 def customer_action(
     ticket_id: TicketId,
     action: Annotated[CustomerAction, Path()],
     request: Annotated[ActionRequest, Body()],
-    token: Annotated[str, Header(alias="X-Customer-Token", max_length=64)],
+    token: Annotated[str | None, Header(alias="X-Customer-Token", max_length=64)] = None,
+    authorization: Annotated[str | None, Header(alias="Authorization", max_length=1300)] = None,
 ) -> Response[Any]:
-    _customer(ticket_id, token)
+    actor = _customer(ticket_id, token, authorization)
     if action == "request_rca":
-        return rca_answer(deps_of(app).problems().request_rca(ticket_id, actor="customer"))
+        return rca_answer(deps_of(app).problems().request_rca(ticket_id, actor=actor))
     done = deps_of(app).record_action()(
         ticket_id,
         CUSTOMER_ACTIONS[action],
-        actor="customer",
+        actor=actor,
         role="customer",
         data=request.data(),
     )
@@ -354,7 +367,7 @@ def decide_filing(
 
 @app.get("/openapi.json", summary="This API's OpenAPI document", include_in_schema=False)
 def openapi() -> dict[str, Any]:
-    """The whole API's document (openapi.json): the intake's routes too."""
-    from supportflow.entrypoints.api import intake  # the intake's app, only when asked
+    """The whole API's document (openapi.json): the intake's and the portal's routes too."""
+    from supportflow.entrypoints.api import intake, portal  # their apps, only when asked
 
-    return merged([intake.app, app])
+    return merged([intake.app, app, portal.app])

@@ -14,6 +14,7 @@ from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.review.problems import PROBLEM
 from supportflow.domain.ticket import conversation
 from supportflow.domain.ticket.events import LoggedEvent
+from supportflow.domain.ticket.links import link_version
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.mail import compose as mail
 from supportflow.services.mail.tokens import CustomerTokens, Links
@@ -62,7 +63,7 @@ class CustomerMail:
             kind=kind,
             key=key,
             message=_text(event),
-            link=self.links.customer(ticket.ticket_id, self.tokens.sign(ticket.ticket_id)),
+            link=self.links.customer(ticket.ticket_id, self.token_of(ticket)),
             thread=conversation.thread(ticket.ticket_id, earlier, domain),
         )
         message = mail.update(
@@ -76,6 +77,10 @@ class CustomerMail:
             date=self._local(ticket, event.at),
         )
         return SendMail(ticket.ticket_id, f"mail:{key}", message.as_bytes(), ticket.contact_email)
+
+    def token_of(self, ticket: Ticket) -> str:
+        """The token of the ticket's links as they stand (after a withdrawal, the next version)."""
+        return self.tokens.sign(ticket.ticket_id, link_version(ticket))
 
     def copies(self, ticket: Ticket, contract: Contract) -> tuple[str, ...]:
         """R001-4: answers to someone who is not an authorised contact are copied to one."""

@@ -8,6 +8,7 @@ from typing import Protocol
 from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
 from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
 from supportflow.services.ports.outbox import Outbox
+from supportflow.services.ports.portal import SignInCodes
 from supportflow.services.ports.queue import Queue
 from supportflow.services.ports.search import SearchIndex
 from supportflow.services.ports.stores import (
@@ -59,3 +60,5 @@ class Provided(Protocol):
     def search_index(self) -> SearchIndex: ...
     @property
     def notice_preferences(self) -> NoticePreferences: ...
+    @property
+    def sign_in_codes(self) -> SignInCodes: ...
