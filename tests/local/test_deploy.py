@@ -108,7 +108,7 @@ def test_publish_puts_every_page_and_the_config_the_distribution_serves(aws: Non
         "local": False,
     }
     # Every address a mail links to is a file in the bucket, with its content type.
-    for path in ("/", "/status", "/agent", "/static/app.js", "/static/app.css"):
+    for path in ("/", "/status", "/agent", "/portal", "/static/app.js", "/static/app.css"):
         key = page_key(path, page_paths())
         assert key is not None, path
         found = s3.get_object(Bucket=bucket, Key=key)

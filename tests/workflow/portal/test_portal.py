@@ -37,9 +37,7 @@ def _file(desk: Desk, contact: str, subject: str) -> tuple[str, str]:
 
 
 def _sign_in_mails(desk: Desk) -> list[EmailMessage]:
-    return [
-        m for m in desk.sent_mail() if "/portal#code=" in m.get_body(("plain",)).get_content()
-    ]
+    return [m for m in desk.sent_mail() if "/portal#code=" in m.get_body(("plain",)).get_content()]
 
 
 def _ask(desk: Desk, email: str) -> dict[str, Any]:

@@ -31,6 +31,17 @@ TEXTS = {
         "ignore": "Did you not ask for this? Then ignore this mail: nobody can sign in without "
         "the link.",
     },
+    "de": {
+        "subject": "Ihr Anmeldelink für das Supportportal ({customer})",
+        "intro": "Sie haben die Anmeldung am Supportportal von {customer} angefordert. Dort "
+        "sehen Sie die Tickets Ihrer Organisation, antworten dem Support und melden ein neues "
+        "Ticket.",
+        "ticket": "Nach der Anmeldung öffnet sich Ticket {ticket}.",
+        "link": "Anmelden: {link}",
+        "once": "Der Link funktioniert einmal, bis {until}.",
+        "ignore": "Haben Sie das nicht angefordert? Dann ignorieren Sie diese E-Mail: ohne den "
+        "Link kann sich niemand anmelden.",
+    },
 }
 
 
