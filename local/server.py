@@ -456,6 +456,8 @@ def main() -> int:
         f"  web form (customers)  {base}/\n"
         f"  agent view            {base}/agent   (sign in as one of the demo agents below)\n"
         f"  SLA review            {base}/review  (a customer's month: charts, breaches, print)\n"
+        f"  customer portal       {base}/portal  (a contact signs in by mailed link, e.g. "
+        f"it@verband.example; the link is in the outbox)\n"
         f"  outbox                {base}/outbox  (files: {runtime.outbox.folder})\n"
         f"  mail to the desk      {_smtp_line(runtime)}\n"
         f"  API                   {base}/api/tickets ...\n"

@@ -12,7 +12,7 @@ import re
 from email.message import EmailMessage
 from typing import Any
 
-from tests.workflow.conftest import Desk, signed_in
+from tests.workflow.conftest import Desk, sample, signed_in
 
 PORTAL, API, INTAKE = "PortalFunction", "TicketApiFunction", "IntakeFunction"
 AUTHORISED, COLLEAGUE = "it@verband.example", "redaktion@verband.example"
@@ -152,3 +152,10 @@ def test_a_withdrawn_link_answers_410_and_a_fresh_one_goes_to_the_contact(desk: 
     forged = {"ticket_id": ticket_id, "token": "0" * 32}
     again = desk.request(PORTAL, "POST", "/portal/fresh-link", "/portal/fresh-link", forged)
     assert again["statusCode"] == 202 and len(_sign_in_mails(desk)) == 1
+
+
+def test_the_sample_event_asks_for_a_sign_in_link(desk: Desk) -> None:
+    """events/portal/sign_in.json, as `sam local invoke PortalFunction -e` takes it."""
+    answer = desk.call(PORTAL, sample("portal/sign_in"))
+    assert answer["statusCode"] == 202, answer
+    assert [m["To"] for m in _sign_in_mails(desk)] == [AUTHORISED]
