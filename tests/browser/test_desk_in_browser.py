@@ -26,21 +26,30 @@ def test_file_a_ticket_watch_it_breach_and_read_the_escalation(server: Server, p
     page.wait_for_selector("#status-section:not([hidden])")
     ticket_id = page.inner_text("#ticket-id")
     assert ticket_id.startswith("T-")
-    page.wait_for_function("document.querySelector('#priority-now').textContent === 'top'")
+    page.wait_for_function("document.querySelector('#priority-now').textContent === 'Top (1)'")
     opened = page.get_attribute("#timeline tr:first-child td:first-child", "data-at-iso")
     due = page.get_attribute("td[data-due='response']", "data-due-iso")
     assert opened and due
     assert datetime.fromisoformat(due) - datetime.fromisoformat(opened) == timedelta(hours=1)
-    # Shown in the contract's local time with its zone named.
+    # Shown in the contract's local time with its zone named, as a promise in the customer's
+    # language (a Dutch contract: Dutch words; the switch gives English and the desk's detail).
     due_text, promise = page.inner_text("td[data-due='response']").split("\n", 1)
-    assert due_text.endswith(" CEST") and due[11:16] in due_text
-    assert promise.startswith("within 1h of support time (mon-fri 08:30-17:30")
+    assert due_text.endswith("CEST") and due[11:16] in due_text
+    assert promise.startswith("We reageren uiterlijk ")
+    page.wait_for_function("document.querySelector('#stage').textContent === 'We zijn ermee bezig'")
+    page.select_option("#language", "en")
+    page.wait_for_function(
+        "document.querySelector('#stage').textContent === 'We are working on it'"
+    )
+    detail = page.inner_text("td[data-due='response'] .promise")
+    assert detail.startswith("within 1h of support time (mon-fri 08:30-17:30")
+    page.select_option("#language", "nl")  # and back, for the next customer of this browser
 
     # The agent's queue shows it with the same deadline and the business time left.
     sign_in(page, server.base)
     row = page.locator(f"#queue tr[data-id='{ticket_id}']")
     row.wait_for()
-    assert due_text in row.inner_text()
+    assert due[11:16] in row.inner_text()  # the same deadline in the agent's queue
     assert any(f"resp {b}" in row.inner_text() for b in ("running", "warned", "breached"))
     assert "left" in row.inner_text() or "late" in row.inner_text()
     row.click()
@@ -164,14 +173,31 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
     # A wrong link says so (instead of an empty form).
     page.goto(server.base + "/#/tickets/T-0000000000?token=deadbeef")
     page.wait_for_selector("#link-error:not([hidden])")
-    assert "link is not valid" in page.inner_text("#link-error")
+    refused = page.inner_text("#link-error")  # in the page's language (the last contract's: nl)
+    assert "link is not valid" in refused or "link naar uw melding werkt niet" in refused
     # A form that does not ask urgency and impact shows no empty block for them.
     page.goto(server.base + "/?customer=verband-digital")
     page.wait_for_selector("#who:has-text('Verband')")
     assert not page.is_visible("#matrix")
     # The pack's help on choosing, in the customer's language (R001-3: the critical categories).
-    assert page.inner_text("#priority-help").startswith("Critical is: the service is down")
-    assert "Sign-in fails for many" in page.inner_text("#category")
+    # A German customer's form is German (its contract's language), the pack's help with it.
+    assert page.inner_text("#priority-help").startswith("Kritisch ist: der Dienst")
+    assert "Anmeldung scheitert für viele" in page.inner_text("#category")
+    assert page.inner_text("label[for=contact_email]") == "Ihre E-Mail-Adresse"
+    assert page.inner_text("#submit") == "Meldung senden"
+    assert page.get_attribute("html", "lang") == "de"
+    page.fill("#contact_email", "it@verband.example")
+    page.fill("#subject", "Newsletter-Versand hängt")
+    page.fill("#description", "Seit heute Morgen.")
+    page.click("#submit")
+    page.wait_for_selector("#status-section:not([hidden])")
+    page.wait_for_function(
+        "['Wir haben Ihre Meldung erhalten', 'Wir arbeiten daran']"
+        ".includes(document.querySelector('#stage').textContent)"
+    )
+    assert page.inner_text("th[data-t=due]") == "Spätestens"
+    assert "Wir antworten bis " in page.inner_text("td[data-due='response']")
+    page.screenshot(path=str(ROOT / "test-artifacts" / "status-de.png"), full_page=True)
     page.goto(server.base + "/?customer=webshop-bakker")  # R002-4: urgency and impact in words
     page.wait_for_selector("#matrix:not([hidden])")
     assert "Hoog: het moet nu opgelost worden" in page.inner_text("#urgency")

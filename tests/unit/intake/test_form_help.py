@@ -19,13 +19,13 @@ PACKS = Path(supportflow.policies.__file__).parent
 def test_each_customer_reads_the_choices_in_their_own_language(world: Any) -> None:
     desk, *_ = world
     forms = desk.customer_forms()
-    german_pack_english_contract = forms.one("verband-digital")  # saas-basic, an en contract
-    assert german_pack_english_contract["language"] == "en"
-    assert german_pack_english_contract["help"].startswith("Critical is: the service is down")
-    assert german_pack_english_contract["categories"][0] == "service_downtime"
-    assert german_pack_english_contract["words"]["category"]["login_failure"] == (
-        "Sign-in fails for many"
-    )
+    german = forms.one("verband-digital")  # saas-basic, a German contract
+    assert german["language"] == "de"
+    assert german["help"].startswith("Kritisch ist: der Dienst ist nicht erreichbar")
+    assert german["categories"][0] == "service_downtime"
+    assert german["words"]["category"]["login_failure"] == "Anmeldung scheitert für viele"
+    english = forms.one("hosting-acme")  # an English contract on a Dutch pack
+    assert english["help"].startswith("On office days (08:30-18:00) we pick up your ticket")
     matrix = forms.one("webshop-bakker")  # web-agency, nl: urgency and impact in words
     assert matrix["words"]["urgency"]["high"].startswith("Hoog: het moet nu")
     assert matrix["words"]["impact"]["small"].startswith("Klein: één pagina")

@@ -117,7 +117,7 @@ def test_saas_basic_a_critical_case_from_another_contact_is_other_and_copied() -
     to_other, to_owner = mailer.sent[-2:]
     assert (to_other["To"], to_other["Cc"]) == ("redaktion@verband.example", "it@verband.example")
     assert (to_owner["To"], to_owner["Cc"]) == ("it@verband.example", None)
-    assert "There is an answer" in to_other.get_body(("plain",)).get_content()  # English
+    assert "Es gibt eine Antwort" in to_other.get_body(("plain",)).get_content()  # German
 
 
 def test_a_customer_message_is_what_fits_the_stage() -> None:

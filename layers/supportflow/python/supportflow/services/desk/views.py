@@ -18,6 +18,7 @@ from supportflow.domain.sla.sla_state import SlaState
 from supportflow.domain.ticket.events import SYSTEM, LoggedEvent
 from supportflow.domain.ticket.routing import ACTIONS, OPEN_STAGES, Stage
 from supportflow.domain.ticket.ticket import Ticket
+from supportflow.services.mail.compose import priority_name
 from supportflow.services.ports.external import MailStore
 from supportflow.services.ports.outbox import Outbox
 from supportflow.services.ports.queue import Queue
@@ -56,6 +57,9 @@ class TicketViews:
         state = self.deadlines.state(ticket, self.clock())
         contract = self.contracts.get(ticket.customer_id)
         view = ticket_view(ticket, state, contract.name, for_customer=for_customer)
+        view["language"] = contract.language  # the customer's pages speak it
+        policy = self.deadlines.policy(ticket)
+        view["priority_text"] = priority_name(policy, state.priority, contract.language)
         zone = self.deadlines.policy(ticket).calendar().zone
         localise(view, zone)
         for name, metric in state.metrics.items():  # when the desk will answer, in words
