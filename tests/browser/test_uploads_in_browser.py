@@ -36,15 +36,23 @@ def test_a_customer_uploads_a_screenshot_and_the_agent_opens_it(server: Server, 
     page.wait_for_selector("#status-section:not([hidden])")
     assert "betaalknop.png" in page.inner_text("#request-files")
     ticket_id = page.inner_text("#ticket-id")
+    # and one more with a reply on the status page
+    page.fill("#reply", "Het logbestand erbij.")
+    page.set_input_files(
+        "#reply-files", files=[{"name": "log.txt", "mimeType": "text/plain", "buffer": b"x" * 50}]
+    )
+    page.click("#send-reply")
+    page.wait_for_selector("#timeline .file:has-text('log.txt')")
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "test-artifacts" / "upload-status.png"), full_page=True)
 
     agent = page.context.browser.new_context().new_page()
     agent.set_default_timeout(20_000)
     sign_in(agent, server.base, "anna@desk.example", path=f"/agent#/tickets/{ticket_id}")
-    link = agent.locator("#d-attachments a.attachment")
+    link = agent.locator("#d-attachments a.attachment").first
     link.wait_for()
     assert link.inner_text() == "betaalknop.png"
+    assert agent.locator("#d-attachments a.attachment").count() == 2  # the reply's file too
     size = agent.evaluate(
         """async (id) => {
             const found = await api("GET", `/tickets/${id}/attachments/1`, undefined,

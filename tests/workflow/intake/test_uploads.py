@@ -37,6 +37,19 @@ def test_an_uploaded_screenshot_is_filed_with_the_ticket(desk: Desk) -> None:
     assert status == 201, filed
     (kept,) = desk.tickets.get(filed["ticket_id"]).attachments
     assert "/attachments/filed/" in kept and kept.endswith("/scherm.png")
+
+    # A file with the customer's reply on the status page: checked, kept, on the ticket too.
+    status, again = _post(
+        desk, "/uploads", {"filename": "log.txt", "content_type": "text/plain", "size": 5}
+    )
+    s3.put_object(Bucket=bucket, Key=again["key"], Body=b"hello", ContentType="text/plain")
+    desk.parked_at(filed["ticket_id"], "first_line")
+    reply = {"message": "Het logbestand erbij.", "uploads": [again["key"]]}
+    answer = desk.customer(filed["ticket_id"], "reply", filed["customer_token"], reply)
+    assert answer["statusCode"] == 200, answer
+    ticket = desk.tickets.get(filed["ticket_id"])
+    assert [a.rsplit("/", 1)[-1] for a in ticket.attachments] == ["scherm.png", "log.txt"]
+    assert ticket.events[-1].data["attachments"][0].endswith("/log.txt")
     refused, message = _post(
         desk,
         "/uploads",

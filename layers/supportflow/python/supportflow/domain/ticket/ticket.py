@@ -179,6 +179,9 @@ class Ticket:
             raise Busy(f"ticket {self.ticket_id} is moving between steps; try again in a moment")
         self._record(transition.event)
         self.stage, self.return_to = transition.stage_after, transition.return_to
+        for reference in data.get("attachments") or ():  # files with a message join the ticket's
+            if str(reference) not in self.attachments:
+                self.attachments.append(str(reference))
         if action in ("take", "take_over"):
             self.assignee = actor
         elif action == "assign":

@@ -76,6 +76,16 @@ TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
 CustomerId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 
 
+def _with_files(request: ActionRequest) -> dict[str, Any]:
+    """An action's data; files uploaded for it (`uploads`) checked and kept, and named on its
+    event as its attachments (UploadRefused: 422)."""
+    data = request.data()
+    keys = data.pop("uploads", None)
+    if keys:
+        data["attachments"] = list(deps_of(app).uploads().verify(keys))
+    return data
+
+
 def _agent() -> str:
     settings = deps_of(app).settings
     return agent_or_admin(app.current_event.raw_event, settings.agent_token, settings.admin_token)
@@ -238,7 +248,7 @@ def agent_action(
         action,
         actor=agent,
         role="agent",
-        data=request.data(),
+        data=_with_files(request),
         expected_version=if_match,
     )
     count(f"Action_{action}")
@@ -273,7 +283,7 @@ def customer_action(
         CUSTOMER_ACTIONS[action],
         actor=actor,
         role="customer",
-        data=request.data(),
+        data=_with_files(request),
     )
     moved = {"ticket_id": ticket_id, "stage": done.ticket.stage, "version": done.ticket.version}
     return json_response(200, moved)

@@ -46,6 +46,11 @@ class ActionRequest(BaseModel):
     metric: Literal["response", "resolution"] | None = Field(
         default=None, description="exclude_from_compliance, withdraw_exclusion: none for both"
     )
+    uploads: list[Annotated[str, Field(max_length=200)]] | None = Field(
+        default=None,
+        max_length=5,
+        description="a customer's reply: files uploaded first (POST /uploads gives each key)",
+    )
     agent: Annotated[str, Field(pattern=r"^[A-Za-z0-9@._+-]{1,128}$")] | None = Field(
         default=None,
         description="assign: who will hold the ticket; hand_to_second_line: the specialist "

@@ -300,6 +300,8 @@ def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
         "priority": event.data.get("priority"),
         "reason": event.data.get("reason"),
     }
+    if event.data.get("attachments"):  # the customer sees the names of the files
+        entry["files"] = [str(r).rstrip("/").rsplit("/", 1)[-1] for r in event.data["attachments"]]
     if not for_customer:
         entry["internal"] = event.type not in CUSTOMER_EVENTS
         if event.data.get("attachments"):
