@@ -68,9 +68,13 @@ def test_a_ticket_lists_a_checked_upload_kept_out_of_the_expiring_area(world: An
 )
 def test_a_filing_may_name_only_its_own_uploads(world: Any, key: str, reason: str) -> None:
     desk, *_ = world
-    _with_upload(desk)
+    store, _ = _with_upload(desk)
+    asked: list[str] = []
+    stat = store.stat
+    store.stat = lambda k: asked.append(k) or stat(k)  # type: ignore[method-assign]
     with pytest.raises(UploadRefused, match=reason):
         desk.open_ticket()(form(uploads=[key]), None)
+    assert all(k.startswith("attachments/uploads/") for k in asked)  # never probes the bucket
 
 
 def _presigned(key: str = "attachments/uploads/2025-03-31/" + "c" * 32 + "/a.png") -> Any:

@@ -85,10 +85,16 @@ def plan_upload(filename: str, content_type: str, size: int, day: str, token: st
     return UploadPlan(f"{PREFIX}{day}/{token}/{name}", kind, limit, name)
 
 
-def check_uploaded(key: str, stored: tuple[int, str] | None) -> None:
-    """A key a filing names: one the desk handed out, and a file there within its limits."""
+def check_key(key: str) -> None:
+    """A key a filing names must be one the desk hands out (checked before the store is
+    asked anything: no one probes the bucket through a filing)."""
     if not KEY.match(key):
         raise UploadRefused(f"{key[:120]!r} is not an upload of this desk")
+
+
+def check_uploaded(key: str, stored: tuple[int, str] | None) -> None:
+    """A key a filing names: one the desk handed out, and a file there within its limits."""
+    check_key(key)
     if stored is None:
         raise UploadRefused(f"{key.rsplit('/', 1)[-1]} was not uploaded (upload it again)")
     size, kind = stored

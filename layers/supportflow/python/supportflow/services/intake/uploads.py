@@ -15,6 +15,7 @@ from typing import Any
 from supportflow.domain.ticket.uploads import (
     MAX_FILES,
     UploadRefused,
+    check_key,
     check_uploaded,
     kept_key,
     plan_upload,
@@ -49,9 +50,11 @@ class Uploads:
         there, or not within its limits)."""
         if len(keys) > MAX_FILES:
             raise UploadRefused(f"at most {MAX_FILES} files at a time")
+        for key in keys:
+            check_key(key)  # every key first: the store is asked only about the desk's own
         store = self.store()
         refs = []
         for key in dict.fromkeys(keys):
-            check_uploaded(key, store.stat(key) if key else None)
+            check_uploaded(key, store.stat(key))
             refs.append(store.adopt(key, kept_key(key)))
         return tuple(refs)
