@@ -36,7 +36,11 @@ def test_a_customer_uploads_a_screenshot_and_the_agent_opens_it(server: Server, 
     page.wait_for_selector("#status-section:not([hidden])")
     assert "betaalknop.png" in page.inner_text("#request-files")
     ticket_id = page.inner_text("#ticket-id")
-    # and one more with a reply on the status page
+    # and one more with a reply on the status page (once the ticket is past triage: a message
+    # during triage is refused "try again in a moment")
+    page.wait_for_function(
+        "document.querySelector('#stage').dataset.stage !== 'triage'", timeout=60_000
+    )
     page.fill("#reply", "Het logbestand erbij.")
     page.set_input_files(
         "#reply-files", files=[{"name": "log.txt", "mimeType": "text/plain", "buffer": b"x" * 50}]
