@@ -50,22 +50,16 @@ class DynamoSearchIndex:
         listed = self._list(ticket.ticket_id)
         if listed is not None and int(listed.seq) > seq:
             return 0
-        position = position_of(ticket)
+        position = position_of(ticket)  # by its opening and id: a ticket's never moves
         old = set(json.loads(listed.words)) if listed is not None else set()
-        moved: set[str] = set()
-        old_position = position if listed is None else str(listed.position)
-        if old_position != position:  # not expected (a ticket's opening stays): start over
-            moved, old = old, set()
         added, removed = ticket.terms - old, old - ticket.terms
-        if listed is not None and not (added or removed or moved):
+        if listed is not None and not (added or removed):
             return 0
         with SearchWordItem.batch_write() as batch:
             for word in sorted(added):
                 batch.save(SearchWordItem(pk=f"WORD#{word}", sk=position, c=ticket.customer_id))
             for word in sorted(removed):
                 batch.delete(SearchWordItem(pk=f"WORD#{word}", sk=position))
-            for word in sorted(moved):
-                batch.delete(SearchWordItem(pk=f"WORD#{word}", sk=old_position))
         entry = SearchListItem(
             pk=ticket_pk(ticket.ticket_id),
             sk="SEARCH",
@@ -84,7 +78,7 @@ class DynamoSearchIndex:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 return 0  # a newer run kept the list meanwhile: its words stand
             raise
-        return len(added) + len(removed) + len(moved)
+        return len(added) + len(removed)
 
     def _list(self, ticket_id: str) -> SearchListItem | None:
         try:

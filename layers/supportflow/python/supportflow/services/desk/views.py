@@ -163,7 +163,7 @@ def ticket_view(
             if not for_customer or e.type in CUSTOMER_EVENTS
         ],
         # the files with the ticket, by name (the customer sees that they arrived)
-        "files": [ref.rstrip("/").rsplit("/", 1)[-1] for ref in record.attachments],
+        "files": [file_name(ref) for ref in record.attachments],
     }
     if not for_customer:
         explanation = explain(state)
@@ -238,6 +238,11 @@ def _caller(record: Ticket) -> dict[str, str] | None:
     return {"name": str(first["caller"]), "phone": str(first.get("phone") or "")}
 
 
+def file_name(reference: str) -> str:
+    """A kept file as people read it: the last part of its reference."""
+    return reference.rstrip("/").rsplit("/", 1)[-1]
+
+
 def canned_replies(policy: Policy, language: str) -> list[dict[str, Any]]:
     """The pack's texts an agent may start from: what goes to the customer in the contract's
     language (the pack's own if it has none in it), notes in the pack's (the desk's) language."""
@@ -301,7 +306,7 @@ def _entry(event: LoggedEvent, for_customer: bool) -> dict[str, Any]:
         "reason": event.data.get("reason"),
     }
     if event.data.get("attachments"):  # the customer sees the names of the files
-        entry["files"] = [str(r).rstrip("/").rsplit("/", 1)[-1] for r in event.data["attachments"]]
+        entry["files"] = [file_name(str(r)) for r in event.data["attachments"]]
     if not for_customer:
         entry["internal"] = event.type not in CUSTOMER_EVENTS
         if event.data.get("attachments"):

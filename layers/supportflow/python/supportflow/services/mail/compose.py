@@ -238,6 +238,32 @@ class Situation:
         return out
 
 
+def _escalation_words(
+    t: dict[str, str],
+    ticket_id: str,
+    customer: str,
+    metric: str,
+    rung: int,
+    share: float | None,
+    breached: bool,
+) -> tuple[str, str]:
+    """The subject and first line: a warning before the deadline, an escalation at or past it."""
+    name = t[f"metric_{metric}"]
+    if share is not None and share < 100 and not breached:
+        shown = f"{share:g}"
+        return (
+            t["esc_warn_subject"].format(ticket=ticket_id, share=shown, metric=name),
+            t["esc_warn_intro"].format(
+                share=shown, metric=name, ticket=ticket_id, customer=customer
+            ),
+        )
+    state = t["state_breached"] if breached else t["state_warning"]
+    return (
+        t["esc_subject"].format(rung=rung + 1, ticket=ticket_id, metric=name, state=state),
+        t["esc_intro"].format(metric=name, ticket=ticket_id, customer=customer, state=state),
+    )
+
+
 def escalation(
     *,
     language: str,
@@ -262,25 +288,12 @@ def escalation(
     when, the customer's contact, and why the deadline is where it is."""
     t = TEXTS.get(language, TEXTS["en"])
     late_seconds = (now - due).total_seconds()
-    breached = late_seconds > 0
-    state = t["state_breached"] if breached else t["state_warning"]
-    metric_name = t[f"metric_{metric}"]
-    warning = share is not None and share < 100 and not breached
     how = (
         t["late"].format(late=format_seconds(late_seconds))
-        if breached
+        if late_seconds > 0
         else t["warning"].format(left=format_seconds(-late_seconds))
     )
-    shown_share = f"{share:g}" if share is not None else ""
-    intro = (
-        t["esc_warn_intro"].format(
-            share=shown_share, metric=metric_name, ticket=ticket_id, customer=customer
-        )
-        if warning
-        else t["esc_intro"].format(
-            metric=metric_name, ticket=ticket_id, customer=customer, state=state
-        )
-    )
+    title, intro = _escalation_words(t, ticket_id, customer, metric, rung, share, late_seconds > 0)
     lines = [
         intro,
         t["esc_due"].format(due=local_time(due, language), late=how),
@@ -289,13 +302,6 @@ def escalation(
     if situation is not None:
         lines += situation.lines(t, language, metric, priority or "-")
     lines.append(t["esc_act"].format(link=link))
-    title = (
-        t["esc_warn_subject"].format(ticket=ticket_id, share=shown_share, metric=metric_name)
-        if warning
-        else t["esc_subject"].format(
-            rung=rung + 1, ticket=ticket_id, metric=metric_name, state=state
-        )
-    )
     return render(
         Letter(
             sender=sender,
