@@ -91,3 +91,41 @@ def test_a_new_ticket_is_told_to_first_line_once_and_an_agent_may_turn_it_off(de
     second = _file(desk, "degraded", "notice-2")
     desk.settle()
     assert [s for s in new_ticket_mails() if second in s] == []  # turned off: not told
+
+
+def test_assigned_handed_and_customer_notices_go_once_to_the_agent_concerned(desk: Desk) -> None:
+    anna, ben = signed_in("anna@desk.example", "first_line"), signed_in("ben@desk.example")
+    ticket_id = _file(desk, "degraded", "notice-kinds")
+
+    def told(to: str, subject: str) -> int:
+        return sum(
+            1
+            for m in desk.sent_mail(notices=True)
+            if str(m["To"]) == to and subject in str(m["Subject"])
+        )
+
+    assigned = {"agent": "carla@desk.example"}
+    assert desk.agent(ticket_id, "assign", assigned, **anna)["statusCode"] == 200
+    desk.settle()
+    assert told("carla@desk.example", "[Toegewezen aan jou]") == 1
+    assert desk.agent(ticket_id, "take_over", {}, **anna)["statusCode"] == 200
+    desk.settle()
+    assert told("carla@desk.example", "[Overgenomen]") == 1
+    answer = {"message": "We kijken ernaar."}
+    assert desk.agent(ticket_id, "respond", answer, **anna)["statusCode"] == 200
+    handed = {"agent": "ben@desk.example"}
+    assert desk.agent(ticket_id, "hand_to_second_line", handed, **anna)["statusCode"] == 200
+    desk.settle()
+    assert told("ben@desk.example", "[Tweede lijn: voor jou]") == 1
+    message = {"message": "Het gebeurt ook op de tweede locatie."}
+    assert desk.agent(ticket_id, "customer_message", message, **ben)["statusCode"] == 200
+    desk.settle()
+    assert told("ben@desk.example", "[Klant schreef]") == 0  # his own typing-up: not told
+    receipt = next(m for m in desk.sent_mail() if ticket_id in str(m["Subject"]))
+    token = receipt.get_body(("plain",)).get_content().split("token=", 1)[1].split()[0]
+    reply = {"message": "Nog een schermafbeelding volgt."}
+    assert desk.customer(ticket_id, "reply", token, reply)["statusCode"] == 200
+    desk.settle()
+    assert told("ben@desk.example", "[Klant schreef]") == 1  # the holder, once
+    filed = desk.tickets.get(ticket_id)
+    assert filed.assignee == "ben@desk.example"
