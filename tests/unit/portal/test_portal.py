@@ -164,7 +164,7 @@ def test_sessions_cannot_be_forged_and_end(portal: Any) -> None:
     session = signed_in(desk, mailer, COLLEAGUE)
     access = desk.customer_access()
     payload, mac = session.split(".")
-    for forged in (f"{payload}.{'A' * 43}", f"{payload[:-2]}xx.{mac}", "", "Bearer x"):
+    for forged in (f"{payload}.{'A' * 43}", f"{payload[:-2]}{'yy' if payload.endswith('xx') else 'xx'}.{mac}", "", "Bearer x"):
         with pytest.raises(NotSignedIn):
             access.viewer(f"Portal {forged}")
     with pytest.raises(NotSignedIn):
@@ -260,7 +260,8 @@ def test_a_fresh_link_goes_to_the_tickets_contact_only(portal: Any) -> None:
     token = desk.tokens.sign(ticket_id)
     desk.revoke_links()(ticket_id, "anna@desk.example", "contact changed")
     before = len(sign_ins(mailer))
-    assert desk.portal_sign_in().fresh_link(ticket_id, token[:-1] + "0").sent == 0  # forged
+    forged = token[:-1] + ("1" if token.endswith("0") else "0")  # never the token itself
+    assert desk.portal_sign_in().fresh_link(ticket_id, forged).sent == 0
     assert len(sign_ins(mailer)) == before
     assert desk.portal_sign_in().fresh_link(ticket_id, token).sent == 1
     mail = sign_ins(mailer)[-1]
