@@ -87,12 +87,14 @@ def test_a_contact_signs_in_by_mail_and_sees_the_organisations_tickets(desk: Des
 
     known, unknown = _ask(desk, AUTHORISED), _ask(desk, "stranger@evil.example")
     assert (known["statusCode"], known["body"]) == (unknown["statusCode"], unknown["body"])
-    assert "check your mail" in _body(known)["message"]
+    assert "check your mail" in _body(known)["message"] and _body(known)["minutes"] == 15
     assert [m["To"] for m in _sign_in_mails(desk)] == [AUTHORISED]
 
     authorised = _session(desk, AUTHORISED)
     listed = _list(desk, authorised)
     assert listed["sees"] == "all"
+    assert listed["language"] == "de"  # Verband Digital's contract: the pages in German
+    assert listed["tickets"][0]["zone"] == "Europe/Berlin"
     assert [t["ticket_id"] for t in listed["tickets"]][:2] == [mine, theirs]
     assert _status(desk, theirs, Authorization=f"Portal {authorised}")["statusCode"] == 200
 

@@ -62,6 +62,9 @@ class FreshLinkRequest(BaseModel):
 
 class Asked202(BaseModel):
     message: str
+    minutes: int | None = Field(
+        default=None, description="how long a sign-in link works (the page says it in words)"
+    )
 
 
 class Session(BaseModel):
@@ -74,6 +77,7 @@ class Session(BaseModel):
         description="all of the organisation's tickets (an authorised contact), or one's own"
     )
     ticket_id: str | None = Field(description="the ticket to open first (a fresh link's)")
+    language: Literal["nl", "en", "de"] = Field(description="the contract's language")
 
 
 def _told(asked: Asked) -> None:
@@ -98,8 +102,8 @@ def _told(asked: Asked) -> None:
 def ask_sign_in(request: Annotated[SignInRequest, Body()]) -> Response[Any]:
     deps = deps_of(app)
     _told(deps.portal_sign_in().ask(request.email))
-    message = ASKED.format(minutes=deps.settings.portal_sign_in_minutes)
-    return json_response(202, {"message": message})
+    minutes = deps.settings.portal_sign_in_minutes
+    return json_response(202, {"message": ASKED.format(minutes=minutes), "minutes": minutes})
 
 
 @app.post(
@@ -120,6 +124,7 @@ def start_session(request: Annotated[SessionRequest, Body()]) -> dict[str, Any]:
         "customer": signed.customer,
         "sees": "all" if signed.role == "authorised" else "own",
         "ticket_id": signed.ticket_id,
+        "language": signed.language,
     }
 
 

@@ -70,6 +70,7 @@ class SignedIn:
     customer: str  # the organisation's name
     role: Role
     ticket_id: str | None  # the ticket to open first
+    language: str = "en"  # the contract's: the portal's pages in it, unless the contact picks
 
 
 def digest(code: str) -> str:
@@ -172,4 +173,4 @@ class PortalSignIn:
         if contract is None or role is None:
             raise refused
         token, session = self.sessions.issue(found.email, found.customer_id, now)
-        return SignedIn(token, session, contract.name, role, found.ticket_id)
+        return SignedIn(token, session, contract.name, role, found.ticket_id, contract.language)

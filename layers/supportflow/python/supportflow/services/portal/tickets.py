@@ -78,6 +78,7 @@ class PortalTickets:
         return {
             "customer_id": customer,
             "customer": viewer.contract.name,
+            "language": viewer.contract.language,
             "contact": viewer.email,
             "sees": "all" if viewer.role == "authorised" else "own",
             "status": status,
@@ -96,6 +97,7 @@ class PortalTickets:
             "mine": ticket.contact_email.casefold() == viewer.email.casefold(),
             "opened_at": format_instant(opened),
             "opened_text": local_text(opened),
+            "zone": str(zone),  # the page writes its times in the contract's zone
             "open": ticket.stage != Stage.CLOSED,
             "status": status,
             "status_text": STATUS_WORDS[status],
