@@ -4,7 +4,10 @@ and an agent booking a live-support session for a customer."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
+from email import policy
+from email.parser import BytesParser
 from typing import Any
 from urllib.error import HTTPError
 
@@ -198,6 +201,9 @@ def test_the_public_form_lists_no_customers_and_explains_its_errors(
     assert page.inner_text("th[data-t=due]") == "Spätestens"
     assert "Wir antworten bis " in page.inner_text("td[data-due='response']")
     page.screenshot(path=str(ROOT / "test-artifacts" / "status-de.png"), full_page=True)
+    german = page.inner_text("#ticket-id")  # and its receipt is German too
+    receipt = _outbox_subject(server, "it@verband.example", german)
+    assert receipt == f"Ihre Meldung ist eingegangen [{german}]", receipt  # unproven: no echo
     page.goto(server.base + "/?customer=webshop-bakker")  # R002-4: urgency and impact in words
     page.wait_for_selector("#matrix:not([hidden])")
     assert "Hoog: het moet nu opgelost worden" in page.inner_text("#urgency")
@@ -224,3 +230,16 @@ def test_an_agent_books_a_live_support_session_and_cancels_it(server: Server, pa
     cancelled = page.wait_for_selector("#b-sessions tr[data-state='cancelled']")
     assert "—" in cancelled.query_selector(".charge").inner_text()
     assert "used 0 h" in page.inner_text("#b-summary")
+
+
+def _outbox_subject(server: Server, to: str, ticket_id: str) -> str:
+    """The subject of the first mail to `to` about `ticket_id` in the local outbox."""
+    parser = BytesParser(policy=policy.default)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for path in sorted((server.data_dir / "outbox").glob("*.eml")):
+            message = parser.parsebytes(path.read_bytes())
+            if message["To"] == to and ticket_id in str(message["Subject"]):
+                return str(message["Subject"])
+        time.sleep(0.2)
+    raise AssertionError(f"no mail to {to} about {ticket_id}")
