@@ -1,4 +1,4 @@
-"""Writes openapi.json: the OpenAPI document of the whole API (intake, ticket API, portal),
+"""Writes openapi.json: the OpenAPI document of the whole API (intake, ticket API, portal, privacy),
 generated from the Powertools routes and their pydantic models. `make openapi` runs it; a test
 keeps the checked-in file equal to what the code generates."""
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from supportflow.entrypoints.api import intake, portal, ticket_api
+from supportflow.entrypoints.api import intake, portal, privacy, ticket_api
 from supportflow.entrypoints.api.openapi import merged
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ TARGET = ROOT / "openapi.json"
 
 
 def generate() -> dict[str, Any]:
-    return merged([intake.app, ticket_api.app, portal.app])
+    return merged([intake.app, ticket_api.app, portal.app, privacy.app])
 
 
 def render() -> str:

@@ -19,6 +19,7 @@ from supportflow.services.mail.wiring import MailServices
 from supportflow.services.outbox.wiring import OutboxUseCases
 from supportflow.services.portal.wiring import PortalUseCases
 from supportflow.services.ports.tickets import TemporarilyUnavailable
+from supportflow.services.privacy.wiring import PrivacyUseCases
 from supportflow.services.review.wiring import ReviewUseCases
 from supportflow.services.sla.wiring import SlaServices
 from supportflow.services.workflow.wiring import WorkflowUseCases
@@ -46,6 +47,7 @@ class Container(
     BillingUseCases,
     ReviewUseCases,
     PortalUseCases,
+    PrivacyUseCases,
 ):
     """What one function needs: its adapters, the shared services, and its use cases."""
 

@@ -30,6 +30,9 @@ from supportflow.services.ports.tickets import (
     TemporarilyUnavailable,
     TicketNotFound,
 )
+from supportflow.services.privacy.erase import NothingToErase
+from supportflow.services.privacy.locate import TooMany
+from supportflow.services.privacy.retention import NotHeld
 
 
 class Unauthorized(Exception):
@@ -77,6 +80,9 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     NoticeError: (422, "", False),
     AgentError: (422, "", False),
     BookingNotFound: (404, "", False),
+    NothingToErase: (404, "", False),
+    NotHeld: (404, "", False),
+    TooMany: (422, "", False),
     Unauthorized: (401, "", False),
     LinkRefused: (401, "", False),
     NotSignedIn: (401, "", False),

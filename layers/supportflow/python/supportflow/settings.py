@@ -115,6 +115,10 @@ class PortalSettings(_SignsLinks):  # signs sessions with a key derived from the
     pass
 
 
+class PrivacySettings(Settings):
+    mail_bucket: str = Field(alias="MAIL_BUCKET", min_length=3)
+
+
 class ReceiveMailSettings(_SignsLinks):
     mail_bucket: str = Field(alias="MAIL_BUCKET", min_length=3)
 

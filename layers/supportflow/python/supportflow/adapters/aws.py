@@ -218,6 +218,32 @@ class S3MailStore:
             raise
         return int(head["ContentLength"]), str(head.get("ContentType") or "")
 
+    def _key_of(self, reference: str) -> str | None:
+        """The bucket's key of a reference it handed out (an inbound mail's key as it is);
+        None for anything else (a link the customer typed, another bucket's)."""
+        if reference.startswith("s3://"):
+            prefix = f"s3://{self.bucket}/"
+            return reference.removeprefix(prefix) if reference.startswith(prefix) else None
+        return reference if reference.startswith(("inbound/", "attachments/")) else None
+
+    def fetch(self, reference: str) -> bytes | None:
+        key = self._key_of(reference)
+        if key is None:
+            return None
+        try:
+            return bytes(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())
+        except self.client.exceptions.ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def delete(self, reference: str) -> bool:
+        key = self._key_of(reference)
+        if key is None:
+            return False
+        self.client.delete_object(Bucket=self.bucket, Key=key)  # nothing there: no error
+        return True
+
     def link(self, reference: str) -> str:
         key = reference.removeprefix(f"s3://{self.bucket}/")
         if self.local_base:  # the local stack serves moto's objects itself

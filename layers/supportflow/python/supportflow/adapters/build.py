@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
     from supportflow.services.ports.portal import SignInCodes
+    from supportflow.services.ports.privacy import ErasureLog, KeptMail
     from supportflow.services.ports.queue import Queue
     from supportflow.services.ports.search import SearchIndex
     from supportflow.services.ports.stores import (
@@ -62,6 +63,7 @@ class Adapters:
         policy_store: PolicyStore | None = None,
         agents: AgentDirectory | None = None,
         sign_in_codes: SignInCodes | None = None,
+        erasure_log: ErasureLog | None = None,
     ) -> None:
         self.settings, self.clock = settings, clock
         given = {
@@ -80,6 +82,7 @@ class Adapters:
             "policy_store": policy_store,
             "agents": agents,
             "sign_in_codes": sign_in_codes,
+            "erasure_log": erasure_log,
         }
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
         self._table_bound = False
@@ -172,6 +175,20 @@ class Adapters:
 
         self._bind_table()
         return DynamoSignInCodes()
+
+    @cached_property
+    def erasure_log(self) -> ErasureLog:
+        """The record of every erasure (privacy)."""
+        from supportflow.adapters.dynamodb.privacy import DynamoErasureLog
+
+        self._bind_table()
+        return DynamoErasureLog()
+
+    @property
+    def kept_mail(self) -> KeptMail | None:
+        """Copies of sent mail the desk keeps: the local outbox (SES keeps none)."""
+        forget = getattr(self.mailer, "forget", None)
+        return self.mailer if callable(forget) else None  # type: ignore[return-value]
 
     @cached_property
     def timers(self) -> Timers:

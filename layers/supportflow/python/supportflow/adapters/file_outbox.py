@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -23,7 +24,9 @@ class FileOutbox:
     def send(self, raw: bytes) -> str:
         message = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)
         with self._lock:
-            number = len(list(self.folder.glob("*.eml"))) + 1
+            # after the highest number (mails erased for privacy leave gaps: never overwrite)
+            numbers = [int(p.name[:5]) for p in self.folder.glob("*.eml") if p.name[:5].isdigit()]
+            number = max(numbers, default=0) + 1
             subject = re.sub(r"[^A-Za-z0-9]+", "-", str(message["Subject"] or ""))[:40].strip("-")
             name = f"{number:05d}-{subject or 'message'}.eml"
             path = self.folder / name
@@ -31,6 +34,20 @@ class FileOutbox:
             temporary.write_bytes(raw)
             temporary.replace(path)  # a message is in the outbox whole or not at all
         return name
+
+    def forget(self, words: Iterable[str]) -> int:
+        """Delete every kept mail that names any of `words` (an erased person's address, name
+        or phone number, an erased ticket's id) in a header or any text part; how many."""
+        parser = BytesParser(policy=policy.default)
+        gone = 0
+        with self._lock:
+            for path in sorted(self.folder.glob("*.eml")):
+                message = parser.parsebytes(path.read_bytes())
+                assert isinstance(message, EmailMessage)
+                if names_any(message, words, path.name):
+                    path.unlink(missing_ok=True)
+                    gone += 1
+        return gone
 
     def messages(self) -> list[dict[str, Any]]:
         parser = BytesParser(policy=policy.default)
@@ -59,3 +76,22 @@ def _date(message: EmailMessage) -> str | None:
         return parsedate_to_datetime(str(message["Date"])).isoformat() if message["Date"] else None
     except (TypeError, ValueError):
         return None
+
+
+def names_any(message: EmailMessage, words: Iterable[str], also: str = "") -> bool:
+    """Whether the mail names any of `words` (case aside) in a header or a text part."""
+    wanted = [w.casefold() for w in words if w]
+    if not wanted:
+        return False
+    texts = [also, *(f"{k}: {v}" for k, v in message.items())]
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            try:
+                texts.append(str(part.get_content()))
+            except (LookupError, ValueError):  # an unknown charset: the bytes as they are
+                payload = part.get_payload(decode=True)
+                texts.append(
+                    payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+                )
+    folded = "\n".join(texts).casefold()
+    return any(w in folded for w in wanted)

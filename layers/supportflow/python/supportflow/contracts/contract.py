@@ -5,6 +5,7 @@ against its pack when read."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -118,6 +119,14 @@ class Contract(BaseModel):
         description="R003-4: the standby periods agreed in advance; none listed: every time "
         "outside office hours is agreed standby (a standing agreement)",
     )
+    retention_days: int = Field(
+        default=730,
+        ge=30,
+        le=3650,
+        description="AVG/GDPR: how many days after a ticket closes its personal data is kept "
+        "(contact, texts, files, raw mails); then the retention run erases it, unless an admin "
+        "set a legal hold on the ticket. Its times, figures and SLA outcome stay.",
+    )
     live_support_quota_hours: Decimal = Field(
         default=Decimal(0), ge=0, le=744, description="R001-6: hours a month, expiring at month end"
     )
@@ -196,3 +205,21 @@ class Contract(BaseModel):
         return self.is_authorised(address) or address.casefold() in {
             c.casefold() for c in self.other_contacts
         }
+
+
+def with_pseudonyms(contract: Contract, addresses: Mapping[str, str]) -> Contract | None:
+    """The contract with each of `addresses` (folded -> pseudonym) replaced wherever it names
+    a person (contacts, owner, other contacts, escalation); None if it names none of them."""
+
+    def swap(address: str) -> str:
+        return addresses.get(address.strip().casefold(), address)
+
+    changed = contract.model_copy(
+        update={
+            "contacts": [swap(a) for a in contract.contacts],
+            "owner": swap(contract.owner) if contract.owner else None,
+            "other_contacts": [swap(a) for a in contract.other_contacts],
+            "escalation": {role: swap(a) for role, a in contract.escalation.items()},
+        }
+    )
+    return None if changed == contract else changed

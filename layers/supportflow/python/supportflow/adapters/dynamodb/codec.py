@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from supportflow.adapters.dynamodb.models import EventItem, OutboxItem, TicketItem
 from supportflow.domain.common.timeutil import format_instant, parse_instant
+from supportflow.domain.privacy.redaction import ERASED_EVENT
 from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket, WaitingStep
@@ -62,8 +63,24 @@ def ticket_item(record: Ticket) -> TicketItem:
         gsi1pk=f"CUSTOMER#{record.customer_id}",
         gsi1sk=f"{opened}#{record.ticket_id}",
         gsi2pk=f"STAGE#{record.stage}",
-        gsi2sk=f"{sort_key(record.next_due)}#{record.ticket_id}",
+        gsi2sk=f"{_stage_key(record)}#{record.ticket_id}",
     )
+
+
+ERASED_KEY = "~erased"  # a closed ticket whose personal data is gone: past every retention cut
+
+
+def _stage_key(record: Ticket) -> str:
+    """Where a ticket sorts in its stage: by its nearest deadline; a closed one by when it
+    closed (the retention run reads the oldest first), after every date once erased whole."""
+    if record.stage != Stage.CLOSED:
+        return sort_key(record.next_due)
+    for event in reversed(record.events):
+        if event.type == ERASED_EVENT and event.data.get("whole"):
+            return ERASED_KEY
+        if event.type == "closed":
+            return utc_key(event.at)
+    return sort_key(record.next_due)
 
 
 def sort_key(instant: str | None) -> str:

@@ -14,13 +14,14 @@ sees the counter unchanged may keep what it loaded.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
 from supportflow.adapters.dynamodb.models import MODELS, _Base
-from supportflow.adapters.dynamodb.transactions import add_version, revision_of
-from supportflow.contracts.contract import Contract
+from supportflow.adapters.dynamodb.transactions import add_version, bump_revision, revision_of
+from supportflow.contracts.contract import Contract, with_pseudonyms
 from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 
@@ -73,3 +74,18 @@ class DynamoContracts:
             body=json.dumps(body, separators=(",", ":"), sort_keys=True),
         )
         return add_version(item, REVISION)
+
+    def pseudonymise(self, customer_id: str, addresses: Mapping[str, str]) -> int:
+        changed = 0
+        for item in ContractItem.query(PK, ContractItem.sk.startswith(f"{customer_id}#V")):
+            contract = Contract.model_validate(json.loads(item.body))
+            renamed = with_pseudonyms(contract, addresses)
+            if renamed is None:
+                continue
+            body = renamed.model_dump(mode="json", by_alias=True, exclude_none=True)
+            item.body = json.dumps(body, separators=(",", ":"), sort_keys=True)
+            item.save()
+            changed += 1
+        if changed:
+            bump_revision(REVISION)  # every reader loads the contracts again
+        return changed

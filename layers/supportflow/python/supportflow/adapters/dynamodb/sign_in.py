@@ -4,6 +4,7 @@ is only in the mail).
 | item | pk | sk |
 |---|---|---|
 | sign-in code | SIGNIN#<sha256 of the code> | SIGNIN |
+| codes of an address | SIGNINS#<sha256 of the address> | <sha256 of the code> |
 
 (attributes: email, customer_id, ticket_id, expires, used, ttl)
 
@@ -14,10 +15,11 @@ late: the condition, not the TTL, is what refuses an expired code).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError, UpdateError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from supportflow.adapters.dynamodb.codec import utc_key
 from supportflow.adapters.dynamodb.models import MODELS, _Base
@@ -37,7 +39,18 @@ class SignInItem(_Base):
     ttl = NumberAttribute(null=True)
 
 
-MODELS.append(SignInItem)
+class SignInOfItem(_Base):
+    """Which codes went to an address (pk: the SHA-256 of the folded address; sk: the code's
+    digest), so an erasure finds them without reading the table. The same TTL as the code."""
+
+    ttl = NumberAttribute(null=True)
+
+
+MODELS.extend([SignInItem, SignInOfItem])
+
+
+def _of(email: str) -> str:
+    return "SIGNINS#" + hashlib.sha256(email.strip().casefold().encode()).hexdigest()
 
 
 def _pk(digest: str) -> str:
@@ -57,12 +70,24 @@ class DynamoSignInCodes:
             expires=utc_key(code.expires_at),
             ttl=int((code.expires_at + KEEP).timestamp()),
         )
+        SignInOfItem(pk=_of(code.email), sk=digest, ttl=item.ttl).save()  # first: never lost
         try:  # 256 random bits: a clash is a bug, never overwritten
             item.save(condition=SignInItem.pk.does_not_exist())
         except PutError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 raise RuntimeError("a sign-in code was issued twice") from exc
             raise TemporarilyUnavailable(str(exc)) from exc
+
+    def forget(self, email: str) -> int:
+        gone = 0
+        for marker in SignInOfItem.query(_of(email), consistent_read=True):
+            try:
+                SignInItem(pk=_pk(marker.sk), sk=SK).delete()
+                marker.delete()
+            except DeleteError as exc:
+                raise TemporarilyUnavailable(str(exc)) from exc
+            gone += 1
+        return gone
 
     def use(self, digest: str, now: datetime) -> SignInCode | None:
         item = SignInItem(pk=_pk(digest), sk=SK)

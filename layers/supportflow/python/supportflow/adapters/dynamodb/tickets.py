@@ -9,13 +9,19 @@ items; a mail's receipt is written in the same transaction that removes its item
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import (
+    DeleteError,
+    DoesNotExist,
+    PutError,
+    TransactWriteError,
+    UpdateError,
+)
 from pynamodb.transactions import TransactWrite
 
 from supportflow.adapters.dynamodb.codec import (
@@ -40,7 +46,7 @@ from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.outbox.effects import encode
-from supportflow.services.ports.outbox import Effect, Lease, OutboxEntry
+from supportflow.services.ports.outbox import ERASED_WITH_TICKET, Effect, Lease, OutboxEntry
 from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     IntakeKey,
@@ -172,6 +178,29 @@ class DynamoTickets:
             raise TemporarilyUnavailable(str(exc)) from exc
         return saved
 
+    def rewrite(self, ticket: Ticket, erased: Ticket) -> Ticket:
+        """Privacy: overwrite the ticket's log and record with erased copies. Each changed
+        event item is written again (same sequence, time and type), the ticket's pending mails
+        and log entries are dropped (they carry what was erased), then the record is saved with
+        the erasure's own event, on condition of the version read: a change meanwhile raises
+        ConcurrentUpdate and the caller erases again (the events already written were erased
+        ones: writing them again changes nothing)."""
+        before = {e.seq: e for e in ticket.events}
+        new = {e.seq for e in erased.new_events}  # written by the save below, on condition
+        changed = [e for e in erased.events if e.seq not in new and before.get(e.seq) != e]
+        try:
+            with EventItem.batch_write() as batch:
+                for event in changed:
+                    batch.save(event_item(ticket.ticket_id, event))
+            for entry in self.pending(ticket.ticket_id):
+                if entry.effect.kind in ERASED_WITH_TICKET:
+                    OutboxItem(
+                        pk=ticket_pk(ticket.ticket_id), sk=f"OUTBOX#{entry.position}"
+                    ).delete()
+        except (PutError, DeleteError) as exc:
+            raise TemporarilyUnavailable(str(exc)) from exc
+        return self.save(erased)
+
     def _put_effects(
         self, tx: TransactWrite, ticket_id: str, version: int, effects: Sequence[Effect]
     ) -> None:
@@ -298,6 +327,16 @@ class DynamoTickets:
 
     def by_customer(self, customer_id: str) -> list[Ticket]:
         return [ticket_of(item) for item in TicketItem.by_customer.query(f"CUSTOMER#{customer_id}")]
+
+    def closed_before(self, cutoff: datetime) -> Iterator[str]:
+        """Closed tickets that closed before `cutoff`, the oldest closing first, read a page at
+        a time (only the keys); then those closed before their closing time was indexed."""
+        closed = f"STAGE#{Stage.CLOSED}"
+        for condition in (TicketItem.gsi2sk < utc_key(cutoff), TicketItem.gsi2sk.startswith("~#")):
+            for item in TicketItem.by_stage_due.query(
+                closed, condition, attributes_to_get=["pk", "gsi2sk"], page_size=200
+            ):
+                yield str(item.pk).removeprefix("TICKET#")
 
     def customer_page(
         self, customer_id: str, before: str | None, limit: int

@@ -40,3 +40,9 @@ def add_version(item: _Base, revision_key: str) -> bool:
             return False
         raise TemporarilyUnavailable(str(exc)) from exc
     return True
+
+
+def bump_revision(revision_key: str) -> None:
+    """Count a change made in place (privacy's pseudonyms) under `revision_key`."""
+    counter = RevisionItem(pk=revision_key, sk="REVISION")
+    counter.update(actions=[RevisionItem.revision.add(1)])

@@ -51,6 +51,14 @@ class RecordingMailer:
         self.sent.append(message)
         return f"message-{len(self.sent)}"
 
+    def forget(self, words: Iterable[str]) -> int:
+        """As the local outbox does: drop the kept mails that name any of `words`."""
+        from supportflow.adapters.file_outbox import names_any
+
+        kept = [m for m in self.sent if not names_any(m, words)]
+        gone, self.sent[:] = len(self.sent) - len(kept), kept
+        return gone
+
 
 class InMemoryMailStore:
     def __init__(self) -> None:
@@ -78,6 +86,16 @@ class InMemoryMailStore:
     ) -> dict[str, Any]:
         self.offered[key] = (content_type, max_bytes)
         return {"url": "memory://uploads", "fields": {"key": key, "Content-Type": content_type}}
+
+    def fetch(self, reference: str) -> bytes | None:
+        return self.objects.get(reference.removeprefix("memory://"))
+
+    def delete(self, reference: str) -> bool:
+        key = reference.removeprefix("memory://")
+        if "://" in key:
+            return False
+        self.objects.pop(key, None)
+        return True
 
     def stat(self, key: str) -> tuple[int, str] | None:
         if key not in self.objects:

@@ -27,6 +27,13 @@ class InMemorySignInCodes:
                 raise RuntimeError("a sign-in code was issued twice")
             self.kept[digest] = _Kept(code)
 
+    def forget(self, email: str) -> int:
+        with self._lock:
+            gone = [d for d, k in self.kept.items() if k.code.email.casefold() == email.casefold()]
+            for digest in gone:
+                del self.kept[digest]
+            return len(gone)
+
     def use(self, digest: str, now: datetime) -> SignInCode | None:
         with self._lock:
             found = self.kept.get(digest)

@@ -4,12 +4,15 @@ policy packs, each with the rules of its DynamoDB counterpart."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
+from supportflow.contracts.contract import with_pseudonyms
 from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.billing.bookings import Booking
 from supportflow.policies.registry import PublishedPolicy
+from supportflow.services.ports.privacy import ErasureRecord
 from supportflow.services.ports.search import IndexedTicket, intersect, position_of
 from supportflow.services.ports.stores import HeldFiling, VerdictRow
 
@@ -53,6 +56,7 @@ class InMemoryContracts:
     def __init__(self, versions: Sequence[ContractVersion] = ()) -> None:
         self._lock = threading.Lock()
         self._versions = list(versions)
+        self._changes = 0
 
     def all_versions(self) -> list[ContractVersion]:
         with self._lock:
@@ -60,7 +64,7 @@ class InMemoryContracts:
 
     def revision(self) -> int:
         with self._lock:
-            return len(self._versions)
+            return len(self._versions) + self._changes
 
     def add(self, version: ContractVersion) -> bool:
         with self._lock:
@@ -71,6 +75,19 @@ class InMemoryContracts:
             if not taken:
                 self._versions.append(version)
             return not taken
+
+    def pseudonymise(self, customer_id: str, addresses: Mapping[str, str]) -> int:
+        with self._lock:
+            changed = 0
+            for n, version in enumerate(self._versions):
+                if version.customer_id != customer_id:
+                    continue
+                renamed = with_pseudonyms(version.contract, addresses)
+                if renamed is not None:
+                    self._versions[n] = replace(version, contract=renamed)
+                    changed += 1
+            self._changes += changed
+            return changed
 
 
 class InMemoryVerdicts:
@@ -170,7 +187,10 @@ class InMemorySearchIndex:
                 return 0
             old_words = old or frozenset()
             for word in old_words - ticket.terms:
-                self._words.get(word, {}).pop(kept_position, None)
+                entries = self._words.get(word, {})
+                entries.pop(kept_position, None)
+                if not entries:  # as DynamoDB: a word nobody holds is no item at all
+                    self._words.pop(word, None)
             for word in ticket.terms - old_words:
                 self._words.setdefault(word, {})[position] = ticket.customer_id
             self._kept[ticket.ticket_id] = (seq, position, ticket.terms)
@@ -196,3 +216,17 @@ class InMemorySearchIndex:
         for position, customer in intersect(streams):
             if customer_id is None or customer == customer_id:
                 yield position, position.rsplit("#", 1)[1]
+
+
+class InMemoryErasureLog:
+    """`ErasureLog` in a list."""
+
+    def __init__(self) -> None:
+        self.records: list[ErasureRecord] = []
+
+    def record(self, erasure: ErasureRecord) -> None:
+        self.records = [r for r in self.records if r.erasure_id != erasure.erasure_id]
+        self.records.append(erasure)
+
+    def recent(self, limit: int = 100) -> list[ErasureRecord]:
+        return sorted(self.records, key=lambda r: r.at, reverse=True)[:limit]

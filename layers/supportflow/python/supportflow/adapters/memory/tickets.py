@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -13,7 +13,7 @@ from supportflow.domain.common.timeutil import parse_instant
 from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.services.ports.outbox import Effect, Lease, OutboxEntry
+from supportflow.services.ports.outbox import ERASED_WITH_TICKET, Effect, Lease, OutboxEntry
 from supportflow.services.ports.tickets import (
     ConcurrentUpdate,
     IntakeKey,
@@ -98,6 +98,21 @@ class InMemoryTickets:
             self._put_effects(ticket.ticket_id, saved.version, effects)
             return self._load(ticket.ticket_id)
 
+    def rewrite(self, ticket: Ticket, erased: Ticket) -> Ticket:
+        """Privacy: the log and record overwritten by erased copies (see DynamoTickets)."""
+        with self._lock:
+            stored = self._tickets.get(ticket.ticket_id)
+            if stored is None:
+                raise TicketNotFound(f"no ticket {ticket.ticket_id}")
+            if stored.version != ticket.version:
+                raise ConcurrentUpdate(f"ticket {ticket.ticket_id} changed meanwhile")
+            new = {e.seq for e in erased.new_events}  # written by the save below
+            self._events[ticket.ticket_id] = [e for e in erased.events if e.seq not in new]
+            for key, (entry, _) in list(self._outbox.items()):
+                if key[0] == ticket.ticket_id and entry.effect.kind in ERASED_WITH_TICKET:
+                    del self._outbox[key]
+            return self.save(erased)
+
     def marked(self, mark: str) -> bool:
         with self._lock:
             return mark in self._marks
@@ -168,6 +183,21 @@ class InMemoryTickets:
     def summaries(self, ticket_ids: Sequence[str]) -> list[Ticket]:
         with self._lock:
             return [copy.deepcopy(self._tickets[t]) for t in ticket_ids if t in self._tickets]
+
+    def closed_before(self, cutoff: datetime) -> Iterator[str]:
+        with self._lock:
+            keyed = []
+            for ticket_id, ticket in self._tickets.items():
+                if ticket.stage != Stage.CLOSED:
+                    continue
+                for event in reversed(self._events[ticket_id]):
+                    if event.type == "personal_data_erased" and event.data.get("whole"):
+                        break  # erased whole: past every cut, as the index sorts it
+                    if event.type == "closed":
+                        if event.at < cutoff:
+                            keyed.append((event.at, ticket_id))
+                        break
+        yield from (ticket_id for _, ticket_id in sorted(keyed))
 
     def open_ids(self, stages: Sequence[str]) -> list[str]:
         return [t.ticket_id for t in self.queue(stages)]

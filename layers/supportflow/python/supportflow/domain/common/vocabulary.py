@@ -70,6 +70,11 @@ LOG_ONLY_EVENTS = (
     "rca_report_attached",  # on a problem record: the report of an RCA task
     # the customer's links (domain/ticket/links.py): an agent withdrew every link of the ticket
     "links_revoked",  # reason, version (the links mailed from now on)
+    # privacy (domain/privacy): personal data erased (the erasure's id and ground, nothing
+    # erased), and a legal hold an admin set that keeps retention from erasing the ticket
+    "personal_data_erased",
+    "legal_hold_set",
+    "legal_hold_lifted",
 )
 METRICS = ("response", "resolution")
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")

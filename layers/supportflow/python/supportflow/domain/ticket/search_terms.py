@@ -68,6 +68,8 @@ def ticket_texts(ticket: Ticket) -> Iterable[str]:
         if first.get(key):
             yield str(first[key])
     for event in ticket.events:
+        if "@" in event.actor and event.actor != ticket.contact_email:
+            yield event.actor  # who wrote on it: a colleague's message, an agent's answer
         message = event.data.get("message")
         if isinstance(message, str):
             yield message

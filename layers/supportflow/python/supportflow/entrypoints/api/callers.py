@@ -74,7 +74,7 @@ def agent_calling(router: Router) -> str:
     )
 
 
-def admin_calling(router: Router) -> str:
+def admin_calling(router: Router | APIGatewayRestResolver) -> str:
     """The admin behind the router's current request (403 for an agent without the role)."""
     settings = deps_of(router).settings
     return admin_of(

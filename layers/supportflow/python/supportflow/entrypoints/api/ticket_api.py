@@ -377,7 +377,7 @@ def decide_filing(
 
 @app.get("/openapi.json", summary="This API's OpenAPI document", include_in_schema=False)
 def openapi() -> dict[str, Any]:
-    """The whole API's document (openapi.json): the intake's and the portal's routes too."""
-    from supportflow.entrypoints.api import intake, portal  # their apps, only when asked
+    """The whole API's document (openapi.json): the intake's, portal's and privacy's routes too."""
+    from supportflow.entrypoints.api import intake, portal, privacy  # only when asked
 
-    return merged([intake.app, app, portal.app])
+    return merged([intake.app, app, portal.app, privacy.app])

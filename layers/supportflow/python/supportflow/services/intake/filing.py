@@ -128,9 +128,13 @@ class MailFiling(Filing):
 
     mail_id: str | None
     stored: tuple[str, ...] = ()
+    raw: str | None = None  # where the raw mail is kept (privacy: exported, erased with it)
 
     def first_event(self, now: datetime) -> tuple[dict[str, Any], datetime]:
-        return ({"message_id": self.mail_id} if self.mail_id else {}), now
+        data = {"message_id": self.mail_id} if self.mail_id else {}
+        if self.raw:
+            data["raw"] = self.raw
+        return data, now
 
     @property
     def proven(self) -> bool:

@@ -57,7 +57,7 @@ class HeldFilings:
             contract = self.contracts.get(str(form.customer))  # an unknown customer: 422, kept
             mail_id = held.get("message_id")
             key = filing.idempotency_key or (f"mail:{mail_id}" if mail_id else None)
-            filed = MailFiling(form, key, mail_id=mail_id)
+            filed = MailFiling(form, key, mail_id=mail_id, raw=held.get("raw"))
             return self.open_ticket.open(filed, contract, self.clock())
         except Exception:
             self.filings.hold(filing)  # nothing is lost: it waits for the agent again

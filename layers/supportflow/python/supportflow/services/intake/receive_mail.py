@@ -92,7 +92,7 @@ class ReceiveMail:
         if ticket.stage == Stage.CLOSED:  # a closed ticket takes no more: a new one, linked
             return self._open(contract, mail, mail_id, key, follow_up=ticket_id)
         files = self._keep_attachments(mail, mail_id)
-        data = {"message": mail.text or NO_TEXT, "message_id": mail_id}
+        data = {"message": mail.text or NO_TEXT, "message_id": mail_id, "raw": key}
         if files:
             data["attachments"] = list(files)  # type: ignore[assignment]
         try:
@@ -142,7 +142,7 @@ class ReceiveMail:
         if verdict.decision == "hold":
             return self._hold(mail, mail_id, key, contract, verdict.reason, category)
         files = self._keep_attachments(mail, mail_id)
-        filed = MailFiling(form, f"mail:{mail_id}", mail_id=mail_id, stored=files)
+        filed = MailFiling(form, f"mail:{mail_id}", mail_id=mail_id, stored=files, raw=key)
         opened = self.open_ticket.open(filed, contract, self.clock())
         outcome: Outcome = "opened" if opened.created else "repeat"
         return Received(outcome, opened.ticket.ticket_id)

@@ -56,6 +56,14 @@ class MailStore(Protocol):
     def stat(self, key: str) -> tuple[int, str] | None:
         """The size and type of the file under `key` (None: nothing there)."""
 
+    def fetch(self, reference: str) -> bytes | None:
+        """A kept file or raw mail by the reference a ticket holds (None: gone, or not the
+        store's: a link the customer typed)."""
+
+    def delete(self, reference: str) -> bool:
+        """Delete a kept file or raw mail (privacy); False if the reference is not the store's.
+        Deleting what is gone already is no error."""
+
 
 class Mailer(Protocol):
     def send(self, raw: bytes) -> str:

@@ -58,6 +58,11 @@ class Effect(ABC):
         """Do it; returns a receipt to record (a mail's message id), or None."""
 
 
+# What an erasure drops from a ticket's outbox (they carry what was erased): its mails not yet
+# sent and its log entries not yet written. Workflow and timer effects hold ids only.
+ERASED_WITH_TICKET = frozenset({"mail", "log"})
+
+
 @dataclass(frozen=True)
 class OutboxEntry:
     """One effect waiting in the outbox: `position` orders a ticket's effects (the ticket

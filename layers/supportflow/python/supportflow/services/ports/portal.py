@@ -23,6 +23,9 @@ class SignInCodes(Protocol):
     def keep(self, digest: str, code: SignInCode) -> None:
         """Keep a new code under `digest` (the SHA-256 of the code, in hex) until it expires."""
 
+    def forget(self, email: str) -> int:
+        """Remove every code mailed to `email`, used or not (privacy); how many."""
+
     def use(self, digest: str, now: datetime) -> SignInCode | None:
         """The code under `digest`, marked used: once, and only before it expires (None: no such
         code, used already, or expired). Two uses at the same moment: one gets it."""

@@ -9,6 +9,7 @@ from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
 from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
 from supportflow.services.ports.outbox import Outbox
 from supportflow.services.ports.portal import SignInCodes
+from supportflow.services.ports.privacy import ErasureLog, KeptMail
 from supportflow.services.ports.queue import Queue
 from supportflow.services.ports.search import SearchIndex
 from supportflow.services.ports.stores import (
@@ -62,3 +63,7 @@ class Provided(Protocol):
     def notice_preferences(self) -> NoticePreferences: ...
     @property
     def sign_in_codes(self) -> SignInCodes: ...
+    @property
+    def erasure_log(self) -> ErasureLog: ...
+    @property
+    def kept_mail(self) -> KeptMail | None: ...

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from supportflow.domain.ticket.ticket import Ticket
@@ -30,6 +31,10 @@ class Queue(Protocol):
     ) -> tuple[list[tuple[str, Ticket]], bool]:
         """Up to `limit` of a customer's tickets, open and closed, the newest first, after the
         position `before`; each with its position; and whether more follow."""
+
+    def closed_before(self, cutoff: datetime) -> Iterator[str]:
+        """The ids of closed tickets that closed before `cutoff`, the oldest closing first,
+        read lazily (those erased whole left out)."""
 
     def summaries(self, ticket_ids: Sequence[str]) -> list[Ticket]:
         """These tickets (those that exist, in the order asked; event logs not loaded)."""

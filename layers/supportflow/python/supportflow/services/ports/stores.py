@@ -58,6 +58,11 @@ class ContractStore(Protocol):
         concurrent change: read again and renumber)."""
         ...
 
+    def pseudonymise(self, customer_id: str, addresses: Mapping[str, str]) -> int:
+        """Privacy: in every stored version of the customer's contract, each address (folded)
+        replaced by its pseudonym, in the same place; how many versions changed."""
+        ...
+
 
 class PolicyStore(Protocol):
     """Every published policy pack version; a version once stored never changes."""

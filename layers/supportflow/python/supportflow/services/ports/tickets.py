@@ -73,6 +73,11 @@ class Tickets(Protocol):
         ConcurrentUpdate: a retry finds them with `marked`). Returns the ticket at its new
         version."""
 
+    def rewrite(self, ticket: Ticket, erased: Ticket) -> Ticket:
+        """Privacy only: overwrite `ticket`'s log and record with `erased` (the same events,
+        erased, plus its own new ones), dropping its pending mails; ConcurrentUpdate if the
+        ticket changed since it was read."""
+
     def marked(self, mark: str) -> bool:
         """Whether a `once` mark was written (something that happens once across tickets: an
         early warning of a customer's month)."""

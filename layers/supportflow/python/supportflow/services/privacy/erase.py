@@ -1,0 +1,257 @@
+"""Erasure (AVG/GDPR art. 17): one person's data, one customer's (its contract ended), or one
+ticket's (its retention period is over), everywhere the desk keeps it:
+
+- each ticket's record and every event of its log (domain/privacy/redaction.py: what goes, what
+  stays so every deadline, verdict and report comes out the same), its pending mails dropped;
+- the files and raw mails those point to, in the mail bucket;
+- the search index's entries for the erased words (kept again right away; the table's stream
+  keeps it too);
+- held filings from the person (or for the customer), portal sign-in codes mailed to them;
+- the contract's contact lists: the address becomes the same pseudonym the tickets got, in every
+  stored version (the one exception to contracts' history never being rewritten);
+- copies of sent mail the desk keeps (the local outbox).
+
+A ticket under a legal hold is left alone and named in the record. Each erasure is recorded
+(ErasureRecord: who asked, who did it, when, on what ground, what it touched) without the data.
+Repeating an erasure is harmless: it finds nothing more to erase. A ticket that changes while it
+is being erased is erased again from what it is then."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from supportflow.contracts.directory import ContractDirectory
+from supportflow.domain.billing.bookings import Booking
+from supportflow.domain.privacy.redaction import (
+    ERASED,
+    ERASED_EVENT,
+    Person,
+    Pseudonyms,
+    Scrubber,
+    erase_ticket,
+    legal_hold,
+)
+from supportflow.domain.ticket.events import SYSTEM
+from supportflow.observability import logger
+from supportflow.services.desk.search import KeepSearchWords
+from supportflow.services.ports.external import MailStore
+from supportflow.services.ports.portal import SignInCodes
+from supportflow.services.ports.privacy import ErasureLog, ErasureRecord, KeptMail
+from supportflow.services.ports.stores import BookingStore, ContractStore, Filings
+from supportflow.services.ports.tickets import (
+    Clock,
+    ConcurrentUpdate,
+    TicketNotFound,
+    Tickets,
+)
+from supportflow.services.privacy.locate import FindPerson, contract_addresses
+
+TRIES = 5
+
+
+class NothingToErase(LookupError):
+    """No such customer or ticket (API 404)."""
+
+
+@dataclass
+class _Tally:
+    tickets: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+    files: int = 0
+    words: set[str] = field(default_factory=set)  # for the kept mail: what names the erased
+
+
+@dataclass(frozen=True)
+class ErasePersonalData:
+    find: FindPerson
+    tickets: Tickets
+    files: MailStore
+    filings: Filings
+    sign_ins: SignInCodes
+    contract_store: ContractStore
+    bookings: BookingStore
+    search: KeepSearchWords
+    log: ErasureLog
+    clock: Clock
+    contracts: Callable[[], ContractDirectory]
+    kept_mail: KeptMail | None = None
+
+    # ----- the three scopes ---------------------------------------------------------------------
+
+    def person(
+        self,
+        address: str,
+        *,
+        ground: str,
+        requested_by: str,
+        by: str,
+        names: Iterable[str] = (),
+        phones: Iterable[str] = (),
+    ) -> ErasureRecord:
+        """Everything of one person: the tickets they filed whole, their part of others."""
+        person = Person.of(address).with_names(names, phones)
+        found = self.find.tickets_of(person)
+        # a phone ticket of theirs names them as its caller: take that out of the others too
+        callers = [t.events[0].data for t in found if person.is_them(t.contact_email) and t.events]
+        person = person.with_names(
+            [str(d["caller"]) for d in callers if d.get("caller")],
+            [str(d["phone"]) for d in callers if d.get("phone")],
+        )
+        erasure_id, pseudonyms, tally = _new_id(), Pseudonyms(), _Tally()
+        scrub = Scrubber(person.addresses, person.names, person.phones)
+        ground, requested_by = scrub.text(ground), scrub.text(requested_by)
+        for ticket in found:
+            self._ticket(ticket.ticket_id, person, pseudonyms, erasure_id, ground, tally)
+        filings = self._filings(lambda form: person.is_them(str(form.get("contact_email", ""))))
+        sign_ins = sum(self.sign_ins.forget(a) for a in person.addresses)
+        contracts = self._contracts(self.find.customers_of(person), person, pseudonyms)
+        bookings = self._bookings(self.find.customers_of(person), scrub, whole=False)
+        tally.words |= set(person.addresses) | set(person.names) | set(person.phones)
+        return self._record(
+            erasure_id, "person", ground, requested_by, by, tally,
+            filings=filings, sign_ins=sign_ins, contracts=contracts, bookings=bookings,
+        )  # fmt: skip
+
+    def customer(
+        self, customer_id: str, *, ground: str, requested_by: str, by: str
+    ) -> ErasureRecord:
+        """Every person's data of one customer (its contract ended): each ticket whole, its held
+        filings, its contacts pseudonymised in the contract, the bookings' subjects."""
+        contract = self.contracts().find(customer_id)
+        if contract is None:
+            raise NothingToErase(f"no contract for customer {customer_id!r}")
+        erasure_id, pseudonyms, tally = _new_id(), Pseudonyms(), _Tally()
+        people = contract_addresses(contract)
+        for ticket_id in self.find.customer_ids(customer_id):
+            self._ticket(ticket_id, None, pseudonyms, erasure_id, ground, tally, people)
+        filings = self._filings(lambda form: form.get("customer") == customer_id)
+        sign_ins = sum(self.sign_ins.forget(a) for a in people)
+        everyone = Person(frozenset(people | set(pseudonyms.given)))
+        contracts = self._contracts([customer_id], everyone, pseudonyms)
+        bookings = self._bookings([customer_id], Scrubber(frozenset()), whole=True)
+        tally.words |= everyone.addresses
+        return self._record(
+            erasure_id, "customer", ground, requested_by, by, tally, customer_id=customer_id,
+            filings=filings, sign_ins=sign_ins, contracts=contracts, bookings=bookings,
+        )  # fmt: skip
+
+    def ticket(self, ticket_id: str, *, ground: str, requested_by: str, by: str) -> ErasureRecord:
+        """One ticket's personal data, whole (its retention period is over)."""
+        try:
+            ticket = self.tickets.get(ticket_id)
+        except TicketNotFound:
+            raise NothingToErase(f"no ticket {ticket_id}") from None
+        contract = self.contracts().find(ticket.customer_id)
+        people = contract_addresses(contract) if contract else set()
+        erasure_id, tally = _new_id(), _Tally()
+        self._ticket(ticket_id, None, Pseudonyms(), erasure_id, ground, tally, people)
+        return self._record(erasure_id, "ticket", ground, requested_by, by, tally)
+
+    # ----- the parts ----------------------------------------------------------------------------
+
+    def _ticket(
+        self,
+        ticket_id: str,
+        person: Person | None,
+        pseudonyms: Pseudonyms,
+        erasure_id: str,
+        ground: str,
+        tally: _Tally,
+        contacts: Iterable[str] = (),
+    ) -> None:
+        contacts = list(contacts)
+        for _ in range(TRIES):
+            try:
+                ticket = self.tickets.get(ticket_id)
+            except TicketNotFound:
+                return
+            if legal_hold(ticket) is not None:
+                tally.held.append(ticket_id)
+                return
+            erased = erase_ticket(ticket, person, pseudonyms, contacts=contacts)
+            if not erased.changed:
+                return  # nothing (more) of theirs: erased before, or never there
+            done = erased.ticket
+            data: dict[str, Any] = {"erasure": erasure_id, "ground": ground, "whole": erased.whole}
+            done.log(ERASED_EVENT, SYSTEM, data, self.clock())
+            try:
+                saved = self.tickets.rewrite(ticket, done)
+            except ConcurrentUpdate:
+                continue  # it changed meanwhile: erase what it is now
+            break
+        else:
+            raise ConcurrentUpdate(f"ticket {ticket_id} kept changing; erase it again")
+        for reference in erased.files:
+            if self.files.delete(reference):
+                tally.files += 1
+        self.search.keep(saved)
+        tally.tickets.append(ticket_id)
+        tally.words.add(ticket_id)
+        logger.info("personal data erased", extra={"ticket_id": ticket_id, "erasure": erasure_id})
+
+    def _filings(self, theirs: Callable[[dict[str, Any]], bool]) -> int:
+        taken = 0
+        for filing in self.filings.held(limit=1000):
+            if theirs(dict(filing.form)) and self.filings.take(filing.filing_id) is not None:
+                taken += 1
+                held = filing.form.get("held") or {}
+                for reference in (held.get("raw"), *(filing.form.get("uploads") or ())):
+                    if isinstance(reference, str) and reference:
+                        self.files.delete(reference)
+        return taken
+
+    def _contracts(self, customers: Sequence[str], person: Person, pseudonyms: Pseudonyms) -> int:
+        changed = 0
+        for customer_id in customers:
+            mapping = {a: pseudonyms.of(a) for a in person.addresses}
+            changed += self.contract_store.pseudonymise(customer_id, mapping)
+        return changed
+
+    def _bookings(self, customers: Sequence[str], scrub: Scrubber, *, whole: bool) -> int:
+        changed = 0
+        for customer_id in customers:
+            for booking in self.bookings.of_customer(customer_id):
+                subject = ERASED if whole else scrub.text(booking.subject or "")
+                if subject == (booking.subject or ""):
+                    continue
+                if self.bookings.replace(customer_id, _with_subject(booking, subject)):
+                    changed += 1
+        return changed
+
+    def _record(
+        self,
+        erasure_id: str,
+        scope: str,
+        ground: str,
+        requested_by: str,
+        by: str,
+        tally: _Tally,
+        **counts: Any,
+    ) -> ErasureRecord:
+        mails = self.kept_mail.forget(sorted(tally.words)) if self.kept_mail else 0
+        record = ErasureRecord(
+            erasure_id=erasure_id,
+            at=self.clock(),
+            scope=scope,
+            ground=ground,
+            requested_by=requested_by,
+            done_by=by,
+            tickets=tuple(tally.tickets),
+            held=tuple(tally.held),
+            files=tally.files,
+            mails=mails,
+            **counts,
+        )
+        self.log.record(record)
+        return record
+
+
+def _new_id() -> str:
+    return "E-" + secrets.token_hex(5).upper()
+
+
+def _with_subject(booking: Booking, subject: str) -> Booking:
+    return replace(booking, subject=subject, version=booking.version + 1)
