@@ -182,7 +182,10 @@ def requests(call: Call, region: str, account: str) -> list[Request]:
         return [Request(action, p["executionArn"])]
     if service == "ses" and op == "SendRawEmail":
         return [_ses_identity(action, p, region, account)]
-    if service == "s3" and op in ("GetObject", "PutObject"):
+    if service == "s3" and op == "ListObjectsV2":  # IAM's action is ListBucket, on the bucket
+        prefix = (("s3:prefix", (str(p.get("Prefix", "")),)),)
+        return [Request("s3:ListBucket", f"arn:aws:s3:::{p['Bucket']}", keys=prefix)]
+    if service == "s3" and op in ("GetObject", "PutObject", "DeleteObject"):
         return [Request(f"s3:{op}", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}")]
     if service == "s3" and op == "HeadObject":  # authorised as s3:GetObject
         return [Request("s3:GetObject", f"arn:aws:s3:::{p['Bucket']}/{p['Key']}")]

@@ -307,6 +307,12 @@ class Runtime:
         if journal is not None and journal.lines and time.monotonic() - self._snapshot_at > 30:
             self.snapshot()
 
+    def forget_erased(self) -> None:
+        """After an erasure (privacy): the table's snapshot taken now, so the write-ahead
+        journal, which holds every write as it was made, keeps nothing of what was erased."""
+        if self._journal is not None:
+            self.snapshot()
+
     def snapshot(self) -> None:
         """The whole table and the pending schedules in state.json; the journal emptied."""
         assert self.stack is not None and self.clock is not None and self.pump is not None

@@ -225,6 +225,8 @@ class Handler(BaseHTTPRequestHandler):
         took = time.monotonic() - started
         if took > SLOW:
             log.warning("slow request: %s %s took %.1f s", method, path, took)
+        if function == "PrivacyFunction" and method == "POST" and response.get("statusCode") == 200:
+            self.runtime.forget_erased()  # the journal keeps no copy of what was erased
         out_headers = dict(response.get("headers") or {})
         for key, values in (response.get("multiValueHeaders") or {}).items():
             out_headers[key] = values[-1]

@@ -28,6 +28,7 @@ def test_every_route_is_documented() -> None:
         "/customers/{customer_id}/tickets",
         "/agents",
         "/agents/{email}/roles",
+        "/agents/{email}/actions",
         "/agents/me/notices",
         "/agents/{email}/{change}",
         "/forms",

@@ -279,3 +279,32 @@ def test_retention_erases_the_tickets_past_their_period_and_none_under_a_hold(wo
     assert desk.apply_retention().run().erased == [held]
     clock.advance(days=timedelta(days=730).days)
     assert desk.apply_retention().run().erased == [late]
+
+
+def test_who_did_what_lists_an_agents_actions_and_no_customer(world: Any) -> None:
+    from supportflow.adapters.memory.stores import InMemoryActionsIndex
+    from supportflow.services.desk.audit import AuditError
+
+    desk, clock, mailer, store = world
+    desk.__dict__["actions_index"] = InMemoryActionsIndex()
+    anna, bert, other = scene(desk, clock)
+    for ticket_id in (anna, bert, other):
+        assert desk.keep_agent_actions().keep(desk.tickets.get(ticket_id)) >= 0
+        assert desk.keep_agent_actions().keep(desk.tickets.get(ticket_id)) == 0  # once
+    since, until = clock() - timedelta(days=1), clock() + timedelta(days=1)
+    listed = desk.agent_actions().list("anna@desk.example", since, until)
+    assert [(a["ticket_id"], a["type"]) for a in listed["actions"]] == [
+        (anna, "taken"),
+        (anna, "waiting_on_customer"),
+        (anna, "resolved"),
+    ]
+    assert desk.agent_actions().list(ANNA, since, until)["actions"] == []  # a customer: none
+    first = desk.agent_actions().list("anna@desk.example", since, until, limit=2)
+    rest = desk.agent_actions().list("anna@desk.example", since, until, after=first["next"])
+    assert [a["type"] for a in first["actions"] + rest["actions"]] == [
+        "taken",
+        "waiting_on_customer",
+        "resolved",
+    ]
+    with pytest.raises(AuditError):
+        desk.agent_actions().list("anna@desk.example", until, since)

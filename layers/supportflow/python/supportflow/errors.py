@@ -17,6 +17,7 @@ from supportflow.domain.ticket.uploads import UploadRefused
 from supportflow.policies.registry import UnknownPolicyError
 from supportflow.services.billing.bookings import BookingConflict, BookingNotFound
 from supportflow.services.desk.agents import AgentError, UnknownAgent
+from supportflow.services.desk.audit import AuditError
 from supportflow.services.desk.notices import NoticeError
 from supportflow.services.desk.search import NoSuchCustomer, SearchError
 from supportflow.services.intake.filings import FilingNotFound
@@ -78,6 +79,7 @@ HTTP: dict[type[Exception], tuple[int, str, bool]] = {
     SearchError: (422, "", False),
     UploadRefused: (422, "", False),
     NoticeError: (422, "", False),
+    AuditError: (422, "", False),
     AgentError: (422, "", False),
     BookingNotFound: (404, "", False),
     NothingToErase: (404, "", False),

@@ -244,6 +244,16 @@ class S3MailStore:
         self.client.delete_object(Bucket=self.bucket, Key=key)  # nothing there: no error
         return True
 
+    def delete_under(self, prefix: str) -> int:
+        gone = 0
+        for page in self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        ):
+            for found in page.get("Contents", []):
+                self.client.delete_object(Bucket=self.bucket, Key=found["Key"])
+                gone += 1
+        return gone
+
     def link(self, reference: str) -> str:
         key = reference.removeprefix(f"s3://{self.bucket}/")
         if self.local_base:  # the local stack serves moto's objects itself

@@ -19,6 +19,7 @@ LOCAL_DESK = "http://localhost:8080"  # the local stack's pages, when no desk UR
 
 if TYPE_CHECKING:
     from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
+    from supportflow.services.ports.audit import ActionsIndex
     from supportflow.services.ports.external import Mailer, MailStore, Shards, Timers, Workflow
     from supportflow.services.ports.outbox import Outbox
     from supportflow.services.ports.portal import SignInCodes
@@ -64,6 +65,7 @@ class Adapters:
         agents: AgentDirectory | None = None,
         sign_in_codes: SignInCodes | None = None,
         erasure_log: ErasureLog | None = None,
+        actions_index: ActionsIndex | None = None,
     ) -> None:
         self.settings, self.clock = settings, clock
         given = {
@@ -83,6 +85,7 @@ class Adapters:
             "agents": agents,
             "sign_in_codes": sign_in_codes,
             "erasure_log": erasure_log,
+            "actions_index": actions_index,
         }
         self.__dict__.update({k: v for k, v in given.items() if v is not None})
         self._table_bound = False
@@ -183,6 +186,14 @@ class Adapters:
 
         self._bind_table()
         return DynamoErasureLog()
+
+    @cached_property
+    def actions_index(self) -> ActionsIndex:
+        """Who did what: the agents' actions, by agent."""
+        from supportflow.adapters.dynamodb.audit import DynamoActionsIndex
+
+        self._bind_table()
+        return DynamoActionsIndex()
 
     @property
     def kept_mail(self) -> KeptMail | None:

@@ -223,3 +223,12 @@ def with_pseudonyms(contract: Contract, addresses: Mapping[str, str]) -> Contrac
         }
     )
     return None if changed == contract else changed
+
+
+def people_of(contract: Contract) -> set[str]:
+    """The customer's people the contract names, folded (not the escalation addresses: those
+    are roles' mailboxes)."""
+    found = {a.strip().casefold() for a in (*contract.contacts, *contract.other_contacts)}
+    if contract.owner:
+        found.add(contract.owner.strip().casefold())
+    return found

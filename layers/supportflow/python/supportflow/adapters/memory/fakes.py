@@ -97,6 +97,12 @@ class InMemoryMailStore:
         self.objects.pop(key, None)
         return True
 
+    def delete_under(self, prefix: str) -> int:
+        gone = [k for k in self.objects if k.startswith(prefix)]
+        for key in gone:
+            del self.objects[key]
+        return len(gone)
+
     def stat(self, key: str) -> tuple[int, str] | None:
         if key not in self.objects:
             return None

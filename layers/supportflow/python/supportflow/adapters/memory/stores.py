@@ -12,6 +12,7 @@ from supportflow.contracts.contract import with_pseudonyms
 from supportflow.contracts.versions import ContractVersion
 from supportflow.domain.billing.bookings import Booking
 from supportflow.policies.registry import PublishedPolicy
+from supportflow.services.ports.audit import AgentAction
 from supportflow.services.ports.privacy import ErasureRecord
 from supportflow.services.ports.search import IndexedTicket, intersect, position_of
 from supportflow.services.ports.stores import HeldFiling, VerdictRow
@@ -230,3 +231,30 @@ class InMemoryErasureLog:
 
     def recent(self, limit: int = 100) -> list[ErasureRecord]:
         return sorted(self.records, key=lambda r: r.at, reverse=True)[:limit]
+
+
+class InMemoryActionsIndex:
+    """`ActionsIndex` in a dict."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, AgentAction]] = {}  # agent -> position -> action
+        self.kept: dict[str, int] = {}
+
+    def keep(self, ticket_id: str, actions: Sequence[AgentAction], seq: int) -> int:
+        kept = self.kept.get(ticket_id, 0)
+        if seq <= kept:
+            return 0
+        new = [a for a in actions if a.seq > kept]
+        for action in new:
+            at = action.at.astimezone(UTC)
+            key = f"{at:%Y-%m-%dT%H:%M:%S.%fZ}#{action.ticket_id}#{action.seq:08d}"
+            self.entries.setdefault(action.agent.strip().casefold(), {})[key] = action
+        self.kept[ticket_id] = seq
+        return len(new)
+
+    def of(
+        self, agent: str, since: datetime, until: datetime, after: str | None = None
+    ) -> Iterator[tuple[str, AgentAction]]:
+        for key, action in sorted(self.entries.get(agent.strip().casefold(), {}).items()):
+            if since <= action.at < until and (after is None or key > after):
+                yield key, action

@@ -19,6 +19,7 @@ Two depths:
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -38,6 +39,13 @@ FILE_KEYS = frozenset({"attachments", "files"})
 DROPPED_KEYS = frozenset({"message_id", "raw", "in_reply_to", "references"})
 ERASED_EVENT = "personal_data_erased"
 HOLD_EVENTS = ("legal_hold_set", "legal_hold_lifted")
+
+
+def exports_of(address: str) -> str:
+    """Where a person's export archives are kept (a day at most): under a hash of their
+    address, so that an erasure finds and deletes them; nothing of the address in the key."""
+    digest = hashlib.sha256(fold(address).encode()).hexdigest()[:32]
+    return f"exports/{digest}/"
 
 
 def is_pseudonym(address: str) -> bool:

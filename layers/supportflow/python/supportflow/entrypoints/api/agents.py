@@ -6,6 +6,7 @@ agent, changing roles, disabling and enabling an account (admins).
                                           the temporary password)
     PUT  /agents/{email}/roles            {"roles": [...]}
     POST /agents/{email}/{disable,enable}
+    GET  /agents/{email}/actions          who did what: one agent's actions over a period (admins)
     GET  /agents/me/notices               the notices I get, each kind on or off
     PUT  /agents/me/notices               {"off": [kind, ...]}: the kinds I turn off
 """
@@ -15,11 +16,13 @@ from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from supportflow.domain.common.timeutil import parse_instant
 from supportflow.entrypoints.api.callers import admin_calling, agent_calling, deps_of
 from supportflow.entrypoints.api.responses import COMMON, answer, json_response, problems
+from supportflow.services.desk.audit import AuditError
 from supportflow.services.desk.notices import NoticeError, Recipients
 
 router = Router()
@@ -123,3 +126,32 @@ def enable_agent(
     admin = admin_calling(router)
     manage = deps_of(router).manage_agents()
     return manage.set_enabled(_email(email), change == "enable", admin).as_dict()
+
+
+Instant = Annotated[str, Query(max_length=40, description="ISO 8601 with its offset")]
+After = Annotated[str | None, Query(max_length=120, pattern=r"^[0-9T:.Z-]+#T-[0-9A-Z]{10}#\d{8}$")]
+
+
+@router.get(
+    "/agents/<email>/actions",
+    summary="Who did what: one agent's actions over a period (admins)",
+    description="Every event of a ticket's log the agent caused in [since, until), oldest first, "
+    "a page at a time (`after`: the `next` of the page before); at most 366 days at a time. Read "
+    "from an index the table's stream keeps, never the whole table.",
+    responses={200: answer("the agent's actions"), **problems(401, 403, 422, *COMMON)},
+)
+def agent_actions(
+    email: AgentEmail,
+    since: Instant,
+    until: Instant,
+    after: After = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    admin_calling(router)
+    try:
+        start, end = parse_instant(since), parse_instant(until)
+    except ValueError as exc:
+        raise AuditError(
+            f"since and until must be ISO 8601 instants with an offset: {exc}"
+        ) from None
+    return deps_of(router).agent_actions().list(_email(email), start, end, after, limit)

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from supportflow.bootstrap import Container
 from supportflow.domain.common.text import EmailAddress, OneLine
-from supportflow.domain.privacy.redaction import legal_hold
+from supportflow.domain.privacy.redaction import exports_of, legal_hold
 from supportflow.entrypoints.api.callers import admin_calling, deps_of
 from supportflow.entrypoints.api.http_errors import install_error_handlers
 from supportflow.entrypoints.api.responses import COMMON, answer, problems
@@ -97,7 +97,7 @@ def export_person(request: Annotated[ExportRequest, Body()]) -> dict[str, Any]:
     export = deps.export_personal_data()(
         request.email, by=admin, names=request.names, phones=request.phones
     )
-    key = f"exports/{deps.clock():%Y-%m-%d}/{secrets.token_hex(16)}/export.zip"
+    key = f"{exports_of(request.email)}{secrets.token_hex(16)}/export.zip"
     reference = deps.mail_store.keep(key, export.archive(), "application/zip")
     count("PersonalDataExports")
     return {

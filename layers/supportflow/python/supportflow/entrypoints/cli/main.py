@@ -15,6 +15,9 @@
     supportflow report --customer ID --period YYYY-MM [--format json|text|csv|html] [--api URL]
     supportflow simulate --days 30 --tickets-per-day N [--start ISO] [--speed X] [--seed N]
                          [--data DIR]   (a checkout with local/: the local stack, in-process)
+    supportflow privacy export --email ADDRESS [--out FILE.zip] | erase (--email ADDRESS |
+                        --customer ID) --ground TEXT --requested-by WHO | erasures | retention |
+                        hold TICKET --reason TEXT [--lift]   [--api URL]   (AVG/GDPR; admins)
 
 Bad input exits with status 2 and one line on stderr, never a traceback.
 """
@@ -43,6 +46,7 @@ from supportflow.entrypoints.cli.charge_commands import assess_command, standby_
 from supportflow.entrypoints.cli.contracts import ContractCommandError, DeskUnreachable
 from supportflow.entrypoints.cli.month_commands import report_command, simulate_command
 from supportflow.entrypoints.cli.parser import build_parser
+from supportflow.entrypoints.cli.privacy_commands import privacy_command
 from supportflow.entrypoints.cli.report import ReportInputError
 from supportflow.entrypoints.cli.sla_commands import (
     deadlines_command,
@@ -113,6 +117,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "statement": statement_command,
     "report": report_command,
     "simulate": simulate_command,
+    "privacy": privacy_command,
 }
 
 

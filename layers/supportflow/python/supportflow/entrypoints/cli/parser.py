@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, NoReturn
 
+from supportflow.entrypoints.cli.privacy_commands import add_privacy
 from supportflow.entrypoints.cli.usage import UsageError
 
 API_HELP = "the desk's API (default $SUPPORTFLOW_API or local)"
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     _report(sub)
     _simulate(sub)
     _standby_fee(sub)
+    add_privacy(sub, _Parser, API_HELP)
     return parser
 
 

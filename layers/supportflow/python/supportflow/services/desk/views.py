@@ -11,6 +11,7 @@ from supportflow.contracts.contract import ContractError
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.timeutil import format_instant, parse_instant
 from supportflow.domain.policy.policy import Policy
+from supportflow.domain.privacy.redaction import erasures, legal_hold
 from supportflow.domain.review.problems import problem_view
 from supportflow.domain.sla.explain import explain
 from supportflow.domain.sla.explanation_text import render_text
@@ -76,6 +77,11 @@ class TicketViews:
             view["actions"] = held_actions(offered, ticket.assignee, agent)
             view["canned_replies"] = canned_replies(policy, contract.language)
             view["customer_id"] = ticket.customer_id
+            hold = legal_hold(ticket)  # privacy: what the desk keeps of it, and why
+            view["legal_hold"] = (
+                None if hold is None else {**hold, "at": format_instant(hold["at"])}
+            )
+            view["erasures"] = erasures(ticket)
         return view
 
     def queue(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.services.desk.agents import ManageAgents
+    from supportflow.services.desk.audit import AgentActions, KeepAgentActions
     from supportflow.services.desk.notices import AgentNotices, Recipients
     from supportflow.services.desk.record_action import ActionHook, RecordAction
     from supportflow.services.desk.search import KeepSearchWords, SearchTickets
@@ -78,6 +79,16 @@ class DeskUseCases:
         from supportflow.services.desk.views import Attachments
 
         return Attachments(self.tickets, lambda: self.mail_store)
+
+    def keep_agent_actions(self: Needs) -> KeepAgentActions:
+        from supportflow.services.desk.audit import KeepAgentActions
+
+        return KeepAgentActions(self.actions_index, lambda: self.contracts)
+
+    def agent_actions(self: Needs) -> AgentActions:
+        from supportflow.services.desk.audit import AgentActions
+
+        return AgentActions(self.actions_index)
 
     def keep_search_words(self: Needs) -> KeepSearchWords:
         from supportflow.services.desk.search import KeepSearchWords

@@ -60,6 +60,10 @@ class MailStore(Protocol):
         """A kept file or raw mail by the reference a ticket holds (None: gone, or not the
         store's: a link the customer typed)."""
 
+    def delete_under(self, prefix: str) -> int:
+        """Delete every object whose key starts with `prefix` (an erased person's exports);
+        how many."""
+
     def delete(self, reference: str) -> bool:
         """Delete a kept file or raw mail (privacy); False if the reference is not the store's.
         Deleting what is gone already is no error."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from supportflow.services.ports.agents import AgentDirectory, NoticePreferences
+from supportflow.services.ports.audit import ActionsIndex
 from supportflow.services.ports.external import Mailer, MailStore, Timers, Workflow
 from supportflow.services.ports.outbox import Outbox
 from supportflow.services.ports.portal import SignInCodes
@@ -65,5 +66,7 @@ class Provided(Protocol):
     def sign_in_codes(self) -> SignInCodes: ...
     @property
     def erasure_log(self) -> ErasureLog: ...
+    @property
+    def actions_index(self) -> ActionsIndex: ...
     @property
     def kept_mail(self) -> KeptMail | None: ...

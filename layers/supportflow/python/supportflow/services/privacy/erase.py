@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from supportflow.contracts.contract import people_of
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.billing.bookings import Booking
 from supportflow.domain.privacy.redaction import (
@@ -32,6 +33,7 @@ from supportflow.domain.privacy.redaction import (
     Pseudonyms,
     Scrubber,
     erase_ticket,
+    exports_of,
     legal_hold,
 )
 from supportflow.domain.ticket.events import SYSTEM
@@ -47,7 +49,7 @@ from supportflow.services.ports.tickets import (
     TicketNotFound,
     Tickets,
 )
-from supportflow.services.privacy.locate import FindPerson, contract_addresses
+from supportflow.services.privacy.locate import FindPerson
 
 TRIES = 5
 
@@ -109,6 +111,7 @@ class ErasePersonalData:
         sign_ins = sum(self.sign_ins.forget(a) for a in person.addresses)
         contracts = self._contracts(self.find.customers_of(person), person, pseudonyms)
         bookings = self._bookings(self.find.customers_of(person), scrub, whole=False)
+        tally.files += sum(self.files.delete_under(exports_of(a)) for a in person.addresses)
         tally.words |= set(person.addresses) | set(person.names) | set(person.phones)
         return self._record(
             erasure_id, "person", ground, requested_by, by, tally,
@@ -124,7 +127,7 @@ class ErasePersonalData:
         if contract is None:
             raise NothingToErase(f"no contract for customer {customer_id!r}")
         erasure_id, pseudonyms, tally = _new_id(), Pseudonyms(), _Tally()
-        people = contract_addresses(contract)
+        people = people_of(contract)
         for ticket_id in self.find.customer_ids(customer_id):
             self._ticket(ticket_id, None, pseudonyms, erasure_id, ground, tally, people)
         filings = self._filings(lambda form: form.get("customer") == customer_id)
@@ -132,6 +135,7 @@ class ErasePersonalData:
         everyone = Person(frozenset(people | set(pseudonyms.given)))
         contracts = self._contracts([customer_id], everyone, pseudonyms)
         bookings = self._bookings([customer_id], Scrubber(frozenset()), whole=True)
+        tally.files += sum(self.files.delete_under(exports_of(a)) for a in people)
         tally.words |= everyone.addresses
         return self._record(
             erasure_id, "customer", ground, requested_by, by, tally, customer_id=customer_id,
@@ -145,7 +149,7 @@ class ErasePersonalData:
         except TicketNotFound:
             raise NothingToErase(f"no ticket {ticket_id}") from None
         contract = self.contracts().find(ticket.customer_id)
-        people = contract_addresses(contract) if contract else set()
+        people = people_of(contract) if contract else set()
         erasure_id, tally = _new_id(), _Tally()
         self._ticket(ticket_id, None, Pseudonyms(), erasure_id, ground, tally, people)
         return self._record(erasure_id, "ticket", ground, requested_by, by, tally)

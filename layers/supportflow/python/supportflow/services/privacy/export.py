@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from supportflow.contracts.contract import people_of
 from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.common.timeutil import format_instant
 from supportflow.domain.privacy.redaction import Person, customer_side, fold
@@ -26,7 +27,7 @@ from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.ports.external import MailStore
 from supportflow.services.ports.stores import Filings
 from supportflow.services.ports.tickets import Clock
-from supportflow.services.privacy.locate import FindPerson, contract_addresses
+from supportflow.services.privacy.locate import FindPerson
 
 MAX_FILE = 60 * 1024 * 1024  # the largest upload (a 50 MB video) with room
 PERSONAL_KEYS = ("message", "report", "caller", "phone")
@@ -71,7 +72,7 @@ class ExportPersonalData:
         directory = self.contracts()
         listed = []
         for contract in directory.all():
-            if person.addresses & contract_addresses(contract):
+            if person.addresses & people_of(contract):
                 authorised = any(fold(c) in person.addresses for c in contract.contacts)
                 role = "authorised contact" if authorised else "known contact"
                 listed.append({"customer": contract.name, "listed_as": role})
@@ -101,7 +102,7 @@ class ExportPersonalData:
 
     def _ticket(self, ticket: Ticket, person: Person, export: Export) -> dict[str, Any]:
         contact = self.contracts().find(ticket.customer_id)
-        others = customer_side(ticket, contract_addresses(contact) if contact else ())
+        others = customer_side(ticket, people_of(contact) if contact else ())
         others = frozenset(a for a in others if a not in person.addresses)
         theirs = person.is_them(ticket.contact_email)
         conversation = []

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from supportflow.contracts.contract import Contract
+from supportflow.contracts.contract import people_of
 from supportflow.contracts.directory import ContractDirectory
-from supportflow.domain.privacy.redaction import Person, fold
+from supportflow.domain.privacy.redaction import Person
 from supportflow.domain.ticket.search_terms import query_terms, ticket_texts
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.ports.queue import Queue
@@ -23,15 +23,6 @@ MAX_TICKETS = 5000  # per person: a bound on one request's reading
 
 class TooMany(RuntimeError):
     """More tickets than one request reads: narrow it (API 422)."""
-
-
-def contract_addresses(contract: Contract) -> set[str]:
-    """The customer's people the contract names (not the escalation addresses: those are
-    roles' mailboxes)."""
-    found = {fold(a) for a in (*contract.contacts, *contract.other_contacts)}
-    if contract.owner:
-        found.add(fold(contract.owner))
-    return found
 
 
 def involves(ticket: Ticket, person: Person) -> bool:
@@ -55,7 +46,7 @@ class FindPerson:
 
     def customers_of(self, person: Person) -> list[str]:
         directory = self.contracts()
-        found = [c.customer_id for c in directory.all() if contract_addresses(c) & person.addresses]
+        found = [c.customer_id for c in directory.all() if people_of(c) & person.addresses]
         for address in person.addresses:
             by_domain = directory.of_domain(address)
             if by_domain is not None and by_domain.customer_id not in found:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from supportflow.services.desk.audit import KeepAgentActions
 from supportflow.services.desk.search import KeepSearchWords
 from supportflow.services.ports.tickets import TicketNotFound, Tickets
 from supportflow.services.review.early_warnings import EarlyWarnings
@@ -35,6 +36,7 @@ class ReviewTickets:
     problems: Problems
     tickets: Tickets
     search: KeepSearchWords  # the desk's search index, kept from the same read
+    actions: KeepAgentActions  # who did what: the agents' actions, from the same read
 
     def __call__(self, ticket_id: str) -> Reviewed:
         try:
@@ -42,6 +44,7 @@ class ReviewTickets:
         except TicketNotFound:
             return Reviewed()
         indexed = self.search.keep(ticket)
+        self.actions.keep(ticket)
         kept, rows = self.keep.keep(ticket)
         return Reviewed(
             kept, self.warn.after(ticket, rows), self.problems.watch_ticket(ticket), indexed

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from supportflow.contracts.directory import ContractDirectory
     from supportflow.policies.registry import PolicyRegistry
     from supportflow.services.billing.statements import Statements
+    from supportflow.services.desk.audit import KeepAgentActions
     from supportflow.services.desk.search import KeepSearchWords
     from supportflow.services.intake.open_ticket import OpenTicket
     from supportflow.services.mail.tokens import Links
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         def statements(self) -> Statements: ...
         def problems(self) -> Problems: ...
         def keep_search_words(self) -> KeepSearchWords: ...
+        def keep_agent_actions(self) -> KeepAgentActions: ...
 
 
 class ReviewUseCases:
@@ -50,6 +52,7 @@ class ReviewUseCases:
             self.problems(),
             self.tickets,
             self.keep_search_words(),
+            self.keep_agent_actions(),
         )
 
     def keep_verdicts(self: Needs) -> KeepVerdicts:
