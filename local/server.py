@@ -325,9 +325,10 @@ class Handler(BaseHTTPRequestHandler):
         return self._send(204, b"", "text/plain", {"Location": f"/local/attachments/{key}"})
 
     def _attachment(self, key: str) -> None:
-        """A kept attachment from moto's S3 (on AWS a presigned URL serves it): only under
-        attachments/, as a download, never rendered as a page of this site."""
-        if not key.startswith("attachments/") or ".." in key:
+        """A kept attachment or an export's archive from moto's S3 (on AWS a presigned URL
+        serves it): only under attachments/ and exports/ (whose keys hold 128 random bits), as a
+        download, never rendered as a page of this site."""
+        if not key.startswith(("attachments/", "exports/")) or ".." in key:
             return self._json(404, {"message": "no such attachment"})
         assert self.runtime.stack is not None
         s3 = boto3.client("s3", region_name=REGION)
