@@ -21,10 +21,15 @@ def build(deps: Container) -> Handler:
     def handler(event: dict[str, Any], context: Any) -> Any:
         if "httpMethod" in event or "requestContext" in event:
             return serve(app, deps, event, context)
+
         # the nightly schedule: erase what is past its retention (the next night goes on)
-        run = deps.apply_retention().run()
+        def time_left() -> float:
+            return float(context.get_remaining_time_in_millis()) / 1000
+
+        run = deps.apply_retention().run(time_left=time_left)
         count("RetentionErased", len(run.erased))
         count("RetentionHeld", len(run.held))
+        count("RetentionFailed", len(run.failed))
         if run.more:
             logger.info("retention: more tomorrow", extra={"erased": len(run.erased)})
         return run.as_dict()

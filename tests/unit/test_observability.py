@@ -25,13 +25,21 @@ def test_addresses_and_bodies_never_reach_the_log() -> None:
                 "to": "j.blanke@supportdesk.example",
                 "description": "my password is hunter2",
                 "repairs": ["sent on to servicedesk@noord.example"],
+                "subject": "Anna Schmidt cannot log in",
+                "caller": "Anna Schmidt",
+                "note": "call back on +31 6 1234 5678 or 030-1234567",
+                "due": "2025-03-31T10:00:00+02:00",
+                "took": "0.1234567",
             },
         )
     finally:
         module_log.removeHandler(handler)
     line = stream.getvalue()
     assert "@" not in line and "hunter2" not in line, line
+    assert "Anna" not in line and "1234 5678" not in line and "030-1234567" not in line, line
     record = json.loads(line)
     assert record["ticket_id"] == "T-0123456789"
+    assert record["note"] == "call back on <phone> or <phone>"
+    assert record["due"] == "2025-03-31T10:00:00+02:00" and record["took"] == "0.1234567"
     assert record["message"] == "mail to <address> failed"
     assert logger.registered_handler.filters  # the shared handler redacts too

@@ -308,3 +308,65 @@ def test_who_did_what_lists_an_agents_actions_and_no_customer(world: Any) -> Non
     ]
     with pytest.raises(AuditError):
         desk.agent_actions().list("anna@desk.example", until, since)
+
+
+def test_an_erasure_out_of_time_stops_between_tickets_and_goes_on_when_sent_again(
+    world: Any,
+) -> None:
+    desk, clock, mailer, store = world
+    anna, bert, other = scene(desk, clock)
+    left = iter([100.0, 0.5])  # time for one ticket, then out of time
+    first = desk.erase_personal_data().person(
+        ANNA, ground="art. 17", requested_by="her", by="admin", time_left=lambda: next(left, 0.0)
+    )
+    assert not first.complete and len(first.tickets) == 1 and first.contracts == 0
+    second = desk.erase_personal_data().person(ANNA, ground="art. 17", requested_by="her", by="a")
+    assert second.complete and set(first.tickets) | set(second.tickets) == {anna, bert}
+    assert ANNA not in everything(desk, mailer, store)
+
+
+def test_files_go_first_so_an_interrupted_erasure_leaves_none_behind(world: Any) -> None:
+    from supportflow.services.ports.tickets import TemporarilyUnavailable
+
+    desk, clock, mailer, store = world
+    anna, _, _ = scene(desk, clock)
+    tickets: Any = desk.tickets
+    real = tickets.rewrite
+    calls = []
+
+    def failing(ticket: Any, erased: Any) -> Any:
+        calls.append(ticket.ticket_id)
+        if len(calls) == 1:
+            raise TemporarilyUnavailable("the table is busy")
+        return real(ticket, erased)
+
+    tickets.rewrite = failing
+    with pytest.raises(TemporarilyUnavailable):
+        desk.erase_personal_data().person(ANNA, ground="art. 17", requested_by="her", by="a")
+    assert SCREEN not in store.objects  # the file went before the ticket was rewritten
+    assert desk.tickets.get(anna).subject == "Newsletter for Anna breaks"  # not yet erased
+    record = desk.erase_personal_data().person(ANNA, ground="art. 17", requested_by="her", by="a")
+    assert anna in record.tickets and ANNA not in everything(desk, mailer, store)
+
+
+def test_retention_goes_on_past_a_ticket_that_fails(world: Any) -> None:
+    from supportflow.services.ports.tickets import ConcurrentUpdate
+
+    desk, clock, mailer, store = world
+    anna, bert, other = scene(desk, clock)
+    for ticket_id in (bert, other):
+        desk.record_action()(ticket_id, "close", actor="a@desk", role="agent", data={})
+    clock.advance(days=731)
+    tickets: Any = desk.tickets
+    real = tickets.rewrite
+
+    def failing(ticket: Any, erased: Any) -> Any:
+        if ticket.ticket_id == bert:
+            raise ConcurrentUpdate("changed meanwhile")
+        return real(ticket, erased)
+
+    tickets.rewrite = failing
+    run = desk.apply_retention().run()
+    assert sorted(run.erased) == sorted([anna, other]) and run.failed == [bert]
+    tickets.rewrite = real
+    assert desk.apply_retention().run().erased == [bert]  # the next night

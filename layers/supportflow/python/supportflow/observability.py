@@ -12,7 +12,17 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+\.[A-Za-z]{2,}")
-PRIVATE = frozenset({"description", "body", "text", "raw", "form", "contact_email", "to"})
+# A phone number as people write it: +31 6 1234 5678, 06-12345678, (030) 123 4567 (a leading +
+# or 0, eight digits or more); never a time, a date, an amount or an id (T-0123456789).
+PHONE = re.compile(r"(?<![\w:.#/-])(?:\+|\(?0)\d[\d ()-]{6,}\d(?![\w:.])")
+# What people wrote or who they are: dropped from a log record's fields whatever they hold.
+PRIVATE = frozenset(
+    {
+        "description", "body", "text", "raw", "form", "contact_email", "to", "subject",
+        "message", "caller", "phone", "name", "names", "phones", "email", "report", "ground",
+        "requested_by",
+    }
+)  # fmt: skip
 
 
 class Redact(logging.Filter):
@@ -25,7 +35,7 @@ class Redact(logging.Filter):
         for key, value in list(vars(record).items()):
             if key in PRIVATE:
                 setattr(record, key, "<redacted>")
-            elif isinstance(value, str) and "@" in value:
+            elif isinstance(value, str) and key not in ("msg", "args"):
                 setattr(record, key, _mask(value))
             elif isinstance(value, list | tuple):
                 setattr(record, key, [_mask(v) if isinstance(v, str) else v for v in value])
@@ -33,7 +43,7 @@ class Redact(logging.Filter):
 
 
 def _mask(text: str) -> str:
-    return ADDRESS.sub("<address>", text)
+    return PHONE.sub("<phone>", ADDRESS.sub("<address>", text))
 
 
 logger = Logger()

@@ -30,6 +30,7 @@ class ErasureRecord:
     contracts: int = 0  # contract versions whose contact lists were pseudonymised
     bookings: int = 0  # live-support bookings whose subjects were erased
     mails: int = 0  # copies of sent mail deleted (the local outbox)
+    complete: bool = True  # False: it ran out of time; the same erasure again goes on
     counts: Mapping[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:

@@ -52,6 +52,12 @@ from supportflow.services.ports.tickets import (
 from supportflow.services.privacy.locate import FindPerson
 
 TRIES = 5
+MARGIN_S = 3.0  # stop between tickets with this much time left (the record is still written)
+TimeLeft = Callable[[], float]
+
+
+def _ample() -> float:
+    return float("inf")
 
 
 class NothingToErase(LookupError):
@@ -62,8 +68,14 @@ class NothingToErase(LookupError):
 class _Tally:
     tickets: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
-    files: int = 0
+    deleted: set[str] = field(default_factory=set)  # files and raw mails deleted
+    archives: int = 0  # export archives deleted
     words: set[str] = field(default_factory=set)  # for the kept mail: what names the erased
+    complete: bool = True  # False: out of time; the same erasure again goes on
+
+    @property
+    def files(self) -> int:
+        return len(self.deleted) + self.archives
 
 
 @dataclass(frozen=True)
@@ -92,8 +104,11 @@ class ErasePersonalData:
         by: str,
         names: Iterable[str] = (),
         phones: Iterable[str] = (),
+        time_left: TimeLeft = _ample,
     ) -> ErasureRecord:
-        """Everything of one person: the tickets they filed whole, their part of others."""
+        """Everything of one person: the tickets they filed whole, their part of others. Out
+        of time (`time_left`, in seconds), it stops between two tickets: the record says it is
+        not complete, and the same erasure again goes on."""
         person = Person.of(address).with_names(names, phones)
         found = self.find.tickets_of(person)
         # a phone ticket of theirs names them as its caller: take that out of the others too
@@ -106,36 +121,56 @@ class ErasePersonalData:
         scrub = Scrubber(person.addresses, person.names, person.phones)
         ground, requested_by = scrub.text(ground), scrub.text(requested_by)
         for ticket in found:
+            if time_left() < MARGIN_S:
+                tally.complete = False
+                break
             self._ticket(ticket.ticket_id, person, pseudonyms, erasure_id, ground, tally)
+        tally.words |= set(person.addresses) | set(person.names) | set(person.phones)
+        if not tally.complete:  # the contract keeps naming them: the next run finds the rest
+            return self._record(erasure_id, "person", ground, requested_by, by, tally)
         filings = self._filings(lambda form: person.is_them(str(form.get("contact_email", ""))))
         sign_ins = sum(self.sign_ins.forget(a) for a in person.addresses)
         contracts = self._contracts(self.find.customers_of(person), person, pseudonyms)
         bookings = self._bookings(self.find.customers_of(person), scrub, whole=False)
-        tally.files += sum(self.files.delete_under(exports_of(a)) for a in person.addresses)
-        tally.words |= set(person.addresses) | set(person.names) | set(person.phones)
+        tally.archives += sum(self.files.delete_under(exports_of(a)) for a in person.addresses)
         return self._record(
             erasure_id, "person", ground, requested_by, by, tally,
             filings=filings, sign_ins=sign_ins, contracts=contracts, bookings=bookings,
         )  # fmt: skip
 
     def customer(
-        self, customer_id: str, *, ground: str, requested_by: str, by: str
+        self,
+        customer_id: str,
+        *,
+        ground: str,
+        requested_by: str,
+        by: str,
+        time_left: TimeLeft = _ample,
     ) -> ErasureRecord:
         """Every person's data of one customer (its contract ended): each ticket whole, its held
-        filings, its contacts pseudonymised in the contract, the bookings' subjects."""
+        filings, its contacts pseudonymised in the contract, the bookings' subjects. Out of
+        time, as `person`."""
         contract = self.contracts().find(customer_id)
         if contract is None:
             raise NothingToErase(f"no contract for customer {customer_id!r}")
         erasure_id, pseudonyms, tally = _new_id(), Pseudonyms(), _Tally()
         people = people_of(contract)
         for ticket_id in self.find.customer_ids(customer_id):
+            if time_left() < MARGIN_S:
+                tally.complete = False
+                break
             self._ticket(ticket_id, None, pseudonyms, erasure_id, ground, tally, people)
+        if not tally.complete:
+            tally.words |= people
+            return self._record(
+                erasure_id, "customer", ground, requested_by, by, tally, customer_id=customer_id
+            )
         filings = self._filings(lambda form: form.get("customer") == customer_id)
         sign_ins = sum(self.sign_ins.forget(a) for a in people)
         everyone = Person(frozenset(people | set(pseudonyms.given)))
         contracts = self._contracts([customer_id], everyone, pseudonyms)
         bookings = self._bookings([customer_id], Scrubber(frozenset()), whole=True)
-        tally.files += sum(self.files.delete_under(exports_of(a)) for a in people)
+        tally.archives += sum(self.files.delete_under(exports_of(a)) for a in people)
         tally.words |= everyone.addresses
         return self._record(
             erasure_id, "customer", ground, requested_by, by, tally, customer_id=customer_id,
@@ -178,6 +213,11 @@ class ErasePersonalData:
             erased = erase_ticket(ticket, person, pseudonyms, contacts=contacts)
             if not erased.changed:
                 return  # nothing (more) of theirs: erased before, or never there
+            # the files first: once the ticket no longer names them, nothing would find them
+            # again if this run stopped here (deleting what is gone already is no error)
+            for reference in erased.files:
+                if reference not in tally.deleted and self.files.delete(reference):
+                    tally.deleted.add(reference)
             done = erased.ticket
             data: dict[str, Any] = {"erasure": erasure_id, "ground": ground, "whole": erased.whole}
             done.log(ERASED_EVENT, SYSTEM, data, self.clock())
@@ -188,9 +228,6 @@ class ErasePersonalData:
             break
         else:
             raise ConcurrentUpdate(f"ticket {ticket_id} kept changing; erase it again")
-        for reference in erased.files:
-            if self.files.delete(reference):
-                tally.files += 1
         self.search.keep(saved)
         tally.tickets.append(ticket_id)
         tally.words.add(ticket_id)
@@ -246,6 +283,7 @@ class ErasePersonalData:
             tickets=tuple(tally.tickets),
             held=tuple(tally.held),
             files=tally.files,
+            complete=tally.complete,
             mails=mails,
             **counts,
         )

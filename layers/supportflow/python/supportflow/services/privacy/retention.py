@@ -18,9 +18,17 @@ from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.privacy.redaction import ERASED_EVENT, HOLD_EVENTS, legal_hold
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
+from supportflow.observability import logger as log
 from supportflow.services.ports.queue import Queue
-from supportflow.services.ports.tickets import Clock, TicketNotFound, Tickets, retrying
-from supportflow.services.privacy.erase import ErasePersonalData
+from supportflow.services.ports.tickets import (
+    Clock,
+    ConcurrentUpdate,
+    TemporarilyUnavailable,
+    TicketNotFound,
+    Tickets,
+    retrying,
+)
+from supportflow.services.privacy.erase import MARGIN_S, ErasePersonalData
 
 DEFAULT_DAYS = 730
 MAX_PER_RUN = 500  # tickets erased per run; the next run goes on
@@ -34,6 +42,7 @@ class NotHeld(LookupError):
 class RetentionRun:
     erased: list[str] = field(default_factory=list)
     held: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
     not_yet: int = 0
     more: bool = False
 
@@ -41,6 +50,7 @@ class RetentionRun:
         return {
             "erased": self.erased,
             "held": self.held,
+            "failed": self.failed,
             "not_yet": self.not_yet,
             "more": self.more,
         }
@@ -58,13 +68,17 @@ class ApplyRetention:
     contracts: Callable[[], ContractDirectory]
     clock: Clock
 
-    def run(self, limit: int = MAX_PER_RUN) -> RetentionRun:
+    def run(
+        self, limit: int = MAX_PER_RUN, time_left: Callable[[], float] = lambda: float("inf")
+    ) -> RetentionRun:
+        """Erase what is past its period, up to `limit` tickets and while time is left; a
+        ticket that fails is left for the next run (logged), the others go on."""
         now = self.clock()
         directory = self.contracts()
         shortest = min((c.retention_days for c in directory.all()), default=DEFAULT_DAYS)
         done = RetentionRun()
         for ticket_id in self.lists.closed_before(now - timedelta(days=shortest)):
-            if len(done.erased) >= limit:
+            if len(done.erased) >= limit or time_left() < MARGIN_S:
                 done.more = True
                 break
             try:
@@ -83,9 +97,15 @@ class ApplyRetention:
             if _erased_whole(ticket):
                 continue
             ground = f"retention: {days} days after the ticket closed ({ended.date().isoformat()})"
-            record = self.erase.ticket(
-                ticket_id, ground=ground, requested_by="retention", by="supportflow"
-            )
+            try:
+                record = self.erase.ticket(
+                    ticket_id, ground=ground, requested_by="retention", by="supportflow"
+                )
+            except (ConcurrentUpdate, TemporarilyUnavailable) as exc:
+                done.failed.append(ticket_id)  # the next run tries it again
+                failure = {"ticket_id": ticket_id, "error": type(exc).__name__}
+                log.warning("retention: ticket not erased", extra=failure)
+                continue
             done.erased.extend(record.tickets)
             done.held.extend(record.held)
         return done
