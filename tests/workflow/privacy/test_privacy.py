@@ -26,7 +26,10 @@ PRIVACY, API = "PrivacyFunction", "TicketApiFunction"
 ANNA, BERT = "it@verband.example", "redaktion@verband.example"  # Verband Digital's contacts
 NAME, PHONE = "Annegret Schmidtke", "+49 30 1234 5678"
 PNG = b"\x89PNG\r\n\x1a\n" + b"annegret's screen" * 20
-TRACES = (ANNA, NAME, "1234 5678", "newsletter-versand", "annegret-screen", "Zweite Nachricht")
+TRACES = (
+    ANNA, NAME, "Annegret", "1234 5678", "newsletter-versand", "annegret-screen",
+    "Zweite Nachricht",
+)  # fmt: skip
 
 
 def _body(response: dict[str, Any]) -> Any:
@@ -110,6 +113,10 @@ def _scene(desk: Desk) -> tuple[str, str, str]:
     )
     threaded = desk.mail_in(_mail(f"Re: [{bert}] Suche", "Zweite Nachricht: bei mir auch."))
     assert threaded["outcomes"] == ["threaded"]
+    # a colleague's ticket names her by first name only (the desk knows it from her mails)
+    desk.clock.advance(minutes=1)
+    noted = desk.agent(bert, "note", {"message": "Annegret hat auch angerufen."}, **AGENT)
+    assert noted["statusCode"] == 200, noted
     desk.clock.advance(hours=1)
     assert desk.agent(anna, "resolve", {"message": "Behoben."}, **AGENT)["statusCode"] == 200
     _keep(desk)
@@ -154,6 +161,7 @@ def test_export_then_erase_a_person_and_the_report_stays_the_same(desk: Desk) ->
     for trace in TRACES:
         assert trace.casefold() not in left, trace
     assert "redaktion@verband.example" in left and "koppeling ligt eruit" in left  # others stay
+    assert "hat auch angerufen" in left  # the colleague's ticket keeps the note, not her name
     # the SLA history stands: the month's report, byte for byte, in every format
     assert {fmt: _report(desk, fmt) for fmt in reports} == reports
     # searching for her finds nothing
@@ -177,7 +185,7 @@ def test_export_then_erase_a_person_and_the_report_stays_the_same(desk: Desk) ->
     )  # fmt: skip
     assert actions["statusCode"] == 200, actions
     done = [(a["ticket_id"], a["type"]) for a in _body(actions)["actions"]]
-    assert done == [(anna, "responded"), (anna, "resolved")]
+    assert done == [(anna, "responded"), (bert, "note"), (anna, "resolved")]
     assert ANNA not in actions["body"]  # the customers' people are not indexed
     # an agent without the admin role may do none of it
     refused = desk.request(PRIVACY, "POST", "/privacy/exports", "/privacy/exports",

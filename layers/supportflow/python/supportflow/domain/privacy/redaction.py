@@ -80,6 +80,7 @@ class Person:
     addresses: frozenset[str]
     names: frozenset[str] = frozenset()
     phones: frozenset[str] = frozenset()
+    texts: frozenset[str] = frozenset()  # what they wrote that the desk copied elsewhere
 
     @classmethod
     def of(cls, *addresses: str) -> Person:
@@ -89,11 +90,22 @@ class Person:
         return fold(actor) in self.addresses
 
     def with_names(self, names: Iterable[str], phones: Iterable[str]) -> Person:
+        """With these names (and each part of one: "Anna" of "Anna de Vries") and numbers."""
+        found = set(self.names)
+        for name in (n.strip() for n in names):
+            if len(name) >= 3:
+                found.add(name)
+                found.update(part for part in re.split(r"[\s,]+", name) if len(part) >= 3)
         return replace(
             self,
-            names=self.names | {n.strip() for n in names if len(n.strip()) >= 3},
+            names=frozenset(found),
             phones=self.phones | {p.strip() for p in phones if len(_digits(p)) >= 6},
         )
+
+    def with_texts(self, texts: Iterable[str]) -> Person:
+        """With texts of theirs (their tickets' subjects) to take out of the desk's copies (a
+        problem record's or an RCA task's subject names the incident's)."""
+        return replace(self, texts=self.texts | {t for t in texts if len(t.strip()) >= 8})
 
 
 def _digits(text: str) -> str:
@@ -107,10 +119,12 @@ class Scrubber:
     addresses: frozenset[str]
     names: frozenset[str] = frozenset()
     phones: frozenset[str] = frozenset()
+    texts: frozenset[str] = frozenset()
 
     def _pattern(self) -> re.Pattern[str] | None:
-        parts = [re.escape(a) for a in sorted(self.addresses, key=len, reverse=True) if a]
-        parts += [re.escape(n) for n in sorted(self.names, key=len, reverse=True)]
+        parts = [re.escape(t) for t in sorted(self.texts, key=len, reverse=True)]
+        parts += [re.escape(a) for a in sorted(self.addresses, key=len, reverse=True) if a]
+        parts += [rf"\b{re.escape(n)}\b" for n in sorted(self.names, key=len, reverse=True)]
         for phone in self.phones:  # however it is spaced or dashed: +31 6 1234 5678
             digits = _digits(phone)
             if digits:
@@ -176,6 +190,8 @@ def erase_ticket(
         frozenset(people),
         frozenset(n for n in names if len(n) >= 3),
         frozenset(p for p in phones if len(_digits(p)) >= 6),
+        # their words the desk copied into its own records (not a colleague's: their ticket)
+        person.texts if person is not None and _own_desk_record(ticket) else frozenset(),
     )
     files: list[str] = []
     events = []

@@ -21,6 +21,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from email import policy
+from email.parser import BytesParser
+from email.utils import parseaddr
 from typing import Any
 
 from supportflow.contracts.contract import people_of
@@ -37,6 +40,7 @@ from supportflow.domain.privacy.redaction import (
     legal_hold,
 )
 from supportflow.domain.ticket.events import SYSTEM
+from supportflow.domain.ticket.ticket import Ticket
 from supportflow.observability import logger
 from supportflow.services.desk.search import KeepSearchWords
 from supportflow.services.ports.external import MailStore
@@ -114,9 +118,10 @@ class ErasePersonalData:
         # a phone ticket of theirs names them as its caller: take that out of the others too
         callers = [t.events[0].data for t in found if person.is_them(t.contact_email) and t.events]
         person = person.with_names(
-            [str(d["caller"]) for d in callers if d.get("caller")],
+            [str(d["caller"]) for d in callers if d.get("caller")]
+            + self._mail_names(found, person),
             [str(d["phone"]) for d in callers if d.get("phone")],
-        )
+        ).with_texts(t.subject for t in found if person.is_them(t.contact_email))
         erasure_id, pseudonyms, tally = _new_id(), Pseudonyms(), _Tally()
         scrub = Scrubber(person.addresses, person.names, person.phones)
         ground, requested_by = scrub.text(ground), scrub.text(requested_by)
@@ -190,6 +195,23 @@ class ErasePersonalData:
         return self._record(erasure_id, "ticket", ground, requested_by, by, tally)
 
     # ----- the parts ----------------------------------------------------------------------------
+
+    def _mail_names(self, found: Iterable[Ticket], person: Person) -> list[str]:
+        """The name their mails came under ("Anna de Vries <anna@...>"): taken out of texts too."""
+        names = []
+        for ticket in found:
+            for event in ticket.events:
+                raw = event.data.get("raw")
+                if not (isinstance(raw, str) and person.is_them(event.actor)):
+                    continue
+                data = self.files.fetch(raw)
+                if data is None:
+                    continue
+                header = BytesParser(policy=policy.default).parsebytes(data, headersonly=True)
+                name, _ = parseaddr(str(header.get("From") or ""))
+                if name.strip() and "@" not in name:
+                    names.append(name.strip())
+        return names
 
     def _ticket(
         self,
