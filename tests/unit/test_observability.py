@@ -43,3 +43,18 @@ def test_addresses_and_bodies_never_reach_the_log() -> None:
     assert record["due"] == "2025-03-31T10:00:00+02:00" and record["took"] == "0.1234567"
     assert record["message"] == "mail to <address> failed"
     assert logger.registered_handler.filters  # the shared handler redacts too
+
+
+def test_the_error_catalogue_makes_no_logger() -> None:
+    """The shared Logger takes its level from the environment when it is made: importing the
+    error catalogue (every CLI command and the local stack do) must not make it, or `supportflow
+    simulate` would print the handlers' INFO lines into its JSON."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, supportflow.errors, local.runtime; "
+        "print('supportflow.observability' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

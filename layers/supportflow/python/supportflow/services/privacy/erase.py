@@ -18,6 +18,7 @@ is being erased is erased again from what it is then."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,6 @@ from supportflow.domain.privacy.redaction import (
 )
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.observability import logger
 from supportflow.services.desk.search import KeepSearchWords
 from supportflow.services.ports.external import MailStore
 from supportflow.services.ports.portal import SignInCodes
@@ -55,6 +55,7 @@ from supportflow.services.ports.tickets import (
 )
 from supportflow.services.privacy.locate import FindPerson
 
+log = logging.getLogger(__name__)
 TRIES = 5
 MARGIN_S = 3.0  # stop between tickets with this much time left (the record is still written)
 TimeLeft = Callable[[], float]
@@ -253,7 +254,7 @@ class ErasePersonalData:
         self.search.keep(saved)
         tally.tickets.append(ticket_id)
         tally.words.add(ticket_id)
-        logger.info("personal data erased", extra={"ticket_id": ticket_id, "erasure": erasure_id})
+        log.info("personal data erased", extra={"ticket_id": ticket_id, "erasure": erasure_id})
 
     def _filings(self, theirs: Callable[[dict[str, Any]], bool]) -> int:
         taken = 0

@@ -9,6 +9,7 @@ and not read again. Each run is safe to repeat, and to interrupt."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +19,6 @@ from supportflow.contracts.directory import ContractDirectory
 from supportflow.domain.privacy.redaction import ERASED_EVENT, HOLD_EVENTS, legal_hold
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
-from supportflow.observability import logger as log
 from supportflow.services.ports.queue import Queue
 from supportflow.services.ports.tickets import (
     Clock,
@@ -30,6 +30,7 @@ from supportflow.services.ports.tickets import (
 )
 from supportflow.services.privacy.erase import MARGIN_S, ErasePersonalData
 
+log = logging.getLogger(__name__)
 DEFAULT_DAYS = 730
 MAX_PER_RUN = 500  # tickets erased per run; the next run goes on
 
