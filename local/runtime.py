@@ -74,6 +74,7 @@ class Runtime:
     port: int = 8080
     agent_token: str = "local-agent-token"
     reconcile_every: float = 10.0  # real seconds between reconciliation rounds
+    retention_every: float = 600.0  # real seconds between retention runs (nightly on AWS)
     smtp_port: int = 2525  # the desk's mailbox (0: none)
     timer_loop: bool = True  # False: the caller fires the timers (supportflow simulate)
     stack: LocalStack | None = None
@@ -140,7 +141,13 @@ class Runtime:
         open_connections()  # one client per model, not one per thread that races to make it
         with LOCK.urgent():  # the workflows it starts must not hold up its own next calls
             self.restored = self._restore(saved)
-        loops = (self._effects_loop, self._verdicts_loop, self._reconcile_loop, self._save_loop)
+        loops = (
+            self._effects_loop,
+            self._verdicts_loop,
+            self._reconcile_loop,
+            self._retention_loop,
+            self._save_loop,
+        )
         for target in (self._pump_loop, *loops) if self.timer_loop else loops:
             thread = threading.Thread(target=target, daemon=True)
             thread.start()
@@ -262,6 +269,16 @@ class Runtime:
 
     def _reconcile_loop(self) -> None:
         self._loop("reconciliation", self.reconcile_every, self.reconcile)
+
+    def _retention_loop(self) -> None:
+        self._loop("retention", self.retention_every, self.retention)
+
+    def retention(self) -> dict[str, Any]:
+        """The nightly retention run (privacy), as its schedule runs it on AWS."""
+        run = dict(self.call("PrivacyFunction", {"source": "aws.scheduler", "detail": {}}))
+        if run.get("erased"):
+            self.forget_erased()
+        return run
 
     def _save_loop(self) -> None:
         self._loop("persistence", 1.0, self._checkpoint)
