@@ -370,3 +370,22 @@ def test_retention_goes_on_past_a_ticket_that_fails(world: Any) -> None:
     assert sorted(run.erased) == sorted([anna, other]) and run.failed == [bert]
     tickets.rewrite = real
     assert desk.apply_retention().run().erased == [bert]  # the next night
+
+
+def test_a_booking_that_names_her_is_exported_and_loses_her_name(world: Any) -> None:
+    from supportflow.domain.billing.bookings import Booking
+
+    desk, clock, mailer, store = world
+    scene(desk, clock)
+    start = clock() + timedelta(days=4)
+    booking = Booking("B-1", start, 60, clock(), booked_by="anna@desk.example",
+                      subject=f"Schulung mit {NAME} ({ANNA})")  # fmt: skip
+    assert desk.bookings.add("verband-digital", booking)
+    exported = desk.export_personal_data()(ANNA, by="admin@desk.example").document
+    assert [b["subject"] for b in exported["bookings"]] == [booking.subject]
+    record = desk.erase_personal_data().person(
+        ANNA, ground="art. 17", requested_by="her", by="a", names=[NAME]
+    )
+    assert record.bookings == 1
+    (kept,) = desk.bookings.of_customer("verband-digital")
+    assert kept.subject == "Schulung mit [erased] ([erased])" and kept.minutes == 60

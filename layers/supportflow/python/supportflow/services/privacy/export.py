@@ -25,7 +25,7 @@ from supportflow.domain.privacy.redaction import Person, customer_side, fold
 from supportflow.domain.ticket.events import SYSTEM
 from supportflow.domain.ticket.ticket import Ticket
 from supportflow.services.ports.external import MailStore
-from supportflow.services.ports.stores import Filings
+from supportflow.services.ports.stores import BookingStore, Filings
 from supportflow.services.ports.tickets import Clock
 from supportflow.services.privacy.locate import FindPerson
 
@@ -62,6 +62,7 @@ class ExportPersonalData:
     filings: Filings
     clock: Clock
     contracts: Callable[[], ContractDirectory]
+    bookings: BookingStore | None = None
 
     def __call__(
         self, address: str, *, by: str, names: Iterable[str] = (), phones: Iterable[str] = ()
@@ -95,10 +96,28 @@ class ExportPersonalData:
             "filings waiting for the desk, and the contracts that name you.",
             "tickets": tickets,
             "held_filings": held,
+            "bookings": self._bookings(person),
             "contracts": listed,
             "files": [name for name, _ in export.files],
         }
         return export
+
+    def _bookings(self, person: Person) -> list[dict[str, Any]]:
+        """Live-support sessions booked for their customer that name them (the subject an
+        agent typed: "Call with Anna about ...")."""
+        if self.bookings is None:
+            return []
+        needles = [*person.addresses, *(n.casefold() for n in person.names)]
+        found = []
+        for customer_id in self.find.customers_of(person):
+            for booking in self.bookings.of_customer(customer_id):
+                subject = (booking.subject or "").casefold()
+                if any(n in subject for n in needles):
+                    found.append(
+                        {"start": format_instant(booking.start), "minutes": booking.minutes,
+                         "subject": booking.subject}
+                    )  # fmt: skip
+        return found
 
     def _ticket(self, ticket: Ticket, person: Person, export: Export) -> dict[str, Any]:
         contact = self.contracts().find(ticket.customer_id)

@@ -50,7 +50,12 @@ class PrivacyUseCases:
         from supportflow.services.privacy.export import ExportPersonalData
 
         return ExportPersonalData(
-            self.find_person(), self.mail_store, self.filings, self.clock, lambda: self.contracts
+            self.find_person(),
+            self.mail_store,
+            self.filings,
+            self.clock,
+            lambda: self.contracts,
+            self.bookings,
         )
 
     def apply_retention(self: Needs) -> ApplyRetention:
