@@ -218,6 +218,7 @@ def test_erasing_a_person_leaves_nothing_of_them_and_every_deadline(world: Any) 
     mine = [e for e in kept.events if e.type == "customer_message"]
     assert mine[0].data["message"] == ERASED and is_pseudonym(mine[0].actor)
     assert desk.tickets.get(other).events == other_before.events
+    assert any(m["To"] == BERT for m in mailer.sent)  # Bert's mails about his ticket stay
     # the contract and the ticket name her by the same pseudonym
     pseudonym = desk.tickets.get(anna).contact_email
     contract = [v for v in desk.contract_store.all_versions() if v.customer_id == "verband-digital"]
