@@ -390,3 +390,22 @@ def test_a_booking_that_names_her_is_exported_and_loses_her_name(world: Any) -> 
     assert record.bookings == 1
     (kept,) = desk.bookings.of_customer("verband-digital")
     assert kept.subject == "Schulung mit [erased] ([erased])" and kept.minutes == 60
+
+
+def test_the_desks_own_records_lose_only_what_they_copied_of_her(world: Any) -> None:
+    desk, clock, mailer, store = world
+    anna, _, _ = scene(desk, clock)
+    mine = desk.tickets.get(anna)
+    problem = replace(
+        mine,
+        ticket_id="T-PROBLEM001",
+        attributes={**mine.attributes, "type": "problem"},
+        subject=f"Problem: {mine.subject}",
+        description="Recurring: the newsletter editor hangs (R004-8).",
+    )
+    person = Person.of(ANNA).with_texts([mine.subject])
+    erased = erase_ticket(problem, person, Pseudonyms())
+    assert not erased.whole  # the desk's record stays the desk's
+    assert erased.ticket.subject == "Problem: [erased]"
+    assert erased.ticket.description == problem.description
+    assert is_pseudonym(erased.ticket.contact_email)
