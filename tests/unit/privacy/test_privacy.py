@@ -409,3 +409,15 @@ def test_the_desks_own_records_lose_only_what_they_copied_of_her(world: Any) -> 
     assert erased.ticket.subject == "Problem: [erased]"
     assert erased.ticket.description == problem.description
     assert is_pseudonym(erased.ticket.contact_email)
+
+
+def test_an_export_out_of_time_says_which_tickets_it_left_out(world: Any) -> None:
+    desk, clock, mailer, store = world
+    anna, bert, _ = scene(desk, clock)
+    left = iter([100.0, 1.0])
+    document = desk.export_personal_data()(
+        ANNA, by="admin", time_left=lambda: next(left, 0.0)
+    ).document
+    assert not document["complete"] and len(document["tickets"]) == 1
+    assert {t["ticket_id"] for t in document["tickets"]} | set(document["missing"]) == {anna, bert}
+    assert desk.export_personal_data()(ANNA, by="admin").document["complete"]

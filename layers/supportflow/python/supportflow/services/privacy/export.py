@@ -30,6 +30,7 @@ from supportflow.services.ports.tickets import Clock
 from supportflow.services.privacy.locate import FindPerson
 
 MAX_FILE = 60 * 1024 * 1024  # the largest upload (a 50 MB video) with room
+MARGIN_S = 5.0  # stop reading tickets with this much time left (the archive is still written)
 PERSONAL_KEYS = ("message", "report", "caller", "phone")
 
 
@@ -65,11 +66,25 @@ class ExportPersonalData:
     bookings: BookingStore | None = None
 
     def __call__(
-        self, address: str, *, by: str, names: Iterable[str] = (), phones: Iterable[str] = ()
+        self,
+        address: str,
+        *,
+        by: str,
+        names: Iterable[str] = (),
+        phones: Iterable[str] = (),
+        time_left: Callable[[], float] = lambda: float("inf"),
     ) -> Export:
+        """The export; out of time (`time_left`, seconds) it holds the tickets read so far and
+        says it is not complete (`complete: false`, `missing`: the ticket ids left out)."""
         person = Person.of(address).with_names(names, phones)
         export = Export({})
-        tickets = [self._ticket(t, person, export) for t in self.find.tickets_of(person)]
+        found = self.find.tickets_of(person)
+        tickets, missing = [], []
+        for ticket in found:
+            if time_left() < MARGIN_S:
+                missing.append(ticket.ticket_id)
+                continue
+            tickets.append(self._ticket(ticket, person, export))
         directory = self.contracts()
         listed = []
         for contract in directory.all():
@@ -98,6 +113,8 @@ class ExportPersonalData:
             "held_filings": held,
             "bookings": self._bookings(person),
             "contracts": listed,
+            "complete": not missing,
+            "missing": missing,
             "files": [name for name, _ in export.files],
         }
         return export
