@@ -18,6 +18,7 @@ from supportflow.domain.common.vocabulary import METRICS
 from supportflow.domain.review.compliance import build_report
 from supportflow.policies.registry import shipped
 from supportflow.services.review.keep_verdicts import ticket_verdicts
+from tests.workflow.billing.test_contracts_and_charges import ACME as CHARGED_ACME
 from tests.workflow.conftest import Desk, signed_in
 
 AGENT = signed_in("anna")
@@ -253,19 +254,11 @@ def test_early_warnings_reach_the_service_manager_once(desk: Desk) -> None:
     assert len(warnings()) == 1
 
 
+# the charges tests' ACME contract, with its monitoring's key, "local-alert-key-acme" (as in
+# the demo contract)
 ACME = {
-    "customer_id": "hosting-acme",
-    "name": "ACME Logistics portal",
-    "policy": "hosting-standby",
-    "language": "en",
-    "contacts": ["ops@acme.example"],
-    "escalation": {"on_call_lead": "oncall@supportdesk.example"},
-    "rates": {"hourly_eur": "90"},
-    # R003-4: standby agreed for Saturday 29 March 2025 daytime only
-    "standby": [{"from": "2025-03-29T08:30:00+01:00", "to": "2025-03-29T18:00:00+01:00"}],
-    # its monitoring's key, "local-alert-key-acme" (as in the demo contract)
+    **CHARGED_ACME,
     "alert_keys": ["9a739e7b95c504deaaa8eeee92ece5e202c5850b26877db83d25256db91a7406"],
-    "effective_from": "2025-03-01",
 }
 
 

@@ -197,7 +197,10 @@ class Adapters:
 
     @property
     def kept_mail(self) -> KeptMail | None:
-        """Copies of sent mail the desk keeps: the local outbox (SES keeps none)."""
+        """Copies of sent mail the desk keeps: the local outbox (SES keeps none: no client is
+        built to find that out)."""
+        if not (self.settings.outbox_dir or "mailer" in self.__dict__):
+            return None
         forget = getattr(self.mailer, "forget", None)
         return self.mailer if callable(forget) else None  # type: ignore[return-value]
 

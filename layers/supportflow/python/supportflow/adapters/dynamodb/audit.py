@@ -57,8 +57,8 @@ class DynamoActionsIndex:
         except DoesNotExist:
             kept = 0
         new = [a for a in actions if a.seq > kept]
-        if seq <= kept:
-            return 0
+        if seq <= kept or not new:
+            return 0  # the mark moves only with an action (most changes are no agent's)
         with ActionItem.batch_write() as batch:
             for action in new:
                 batch.save(

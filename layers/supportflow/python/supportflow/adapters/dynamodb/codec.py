@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from supportflow.adapters.dynamodb.models import EventItem, OutboxItem, TicketItem
 from supportflow.domain.common.timeutil import format_instant, parse_instant
-from supportflow.domain.privacy.redaction import ERASED_EVENT
+from supportflow.domain.privacy.redaction import ERASED_EVENT, retained_since
 from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket, WaitingStep
@@ -75,12 +75,11 @@ def _stage_key(record: Ticket) -> str:
     closed (the retention run reads the oldest first), after every date once erased whole."""
     if record.stage != Stage.CLOSED:
         return sort_key(record.next_due)
-    for event in reversed(record.events):
-        if event.type == ERASED_EVENT and event.data.get("whole"):
-            return ERASED_KEY
-        if event.type == "closed":
-            return utc_key(event.at)
-    return sort_key(record.next_due)
+    since = retained_since(record.events)
+    if since is not None:
+        return utc_key(since)
+    erased = any(e.type == ERASED_EVENT and e.data.get("whole") for e in record.events)
+    return ERASED_KEY if erased else sort_key(record.next_due)
 
 
 def sort_key(instant: str | None) -> str:

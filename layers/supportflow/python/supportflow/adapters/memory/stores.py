@@ -242,9 +242,9 @@ class InMemoryActionsIndex:
 
     def keep(self, ticket_id: str, actions: Sequence[AgentAction], seq: int) -> int:
         kept = self.kept.get(ticket_id, 0)
-        if seq <= kept:
-            return 0
         new = [a for a in actions if a.seq > kept]
+        if seq <= kept or not new:
+            return 0
         for action in new:
             at = action.at.astimezone(UTC)
             key = f"{at:%Y-%m-%dT%H:%M:%S.%fZ}#{action.ticket_id}#{action.seq:08d}"

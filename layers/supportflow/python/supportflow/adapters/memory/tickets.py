@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from supportflow.domain.common.timeutil import parse_instant
+from supportflow.domain.privacy.redaction import retained_since
 from supportflow.domain.ticket.events import LoggedEvent
 from supportflow.domain.ticket.routing import Stage
 from supportflow.domain.ticket.ticket import Ticket
@@ -190,13 +191,9 @@ class InMemoryTickets:
             for ticket_id, ticket in self._tickets.items():
                 if ticket.stage != Stage.CLOSED:
                     continue
-                for event in reversed(self._events[ticket_id]):
-                    if event.type == "personal_data_erased" and event.data.get("whole"):
-                        break  # erased whole: past every cut, as the index sorts it
-                    if event.type == "closed":
-                        if event.at < cutoff:
-                            keyed.append((event.at, ticket_id))
-                        break
+                since = retained_since(self._events[ticket_id])  # as the index sorts it
+                if since is not None and since < cutoff:
+                    keyed.append((since, ticket_id))
         yield from (ticket_id for _, ticket_id in sorted(keyed))
 
     def open_ids(self, stages: Sequence[str]) -> list[str]:

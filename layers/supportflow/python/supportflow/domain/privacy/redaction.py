@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from supportflow.domain.ticket.events import SYSTEM, LoggedEvent
@@ -121,6 +123,7 @@ class Scrubber:
     phones: frozenset[str] = frozenset()
     texts: frozenset[str] = frozenset()
 
+    @cached_property
     def _pattern(self) -> re.Pattern[str] | None:
         parts = [re.escape(t) for t in sorted(self.texts, key=len, reverse=True)]
         parts += [re.escape(a) for a in sorted(self.addresses, key=len, reverse=True) if a]
@@ -132,7 +135,7 @@ class Scrubber:
         return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
     def text(self, value: str) -> str:
-        pattern = self._pattern()
+        pattern = self._pattern
         return pattern.sub(ERASED, value) if pattern else value
 
     def value(self, value: Any) -> Any:
@@ -253,6 +256,17 @@ def _erase_event(
     if fold(actor) in people:
         actor = pseudonyms.of(actor)
     return replace(event, actor=actor, data=data)
+
+
+def retained_since(events: Sequence[LoggedEvent]) -> datetime | None:
+    """When a closed ticket's retention period began (it closed), or None once its personal
+    data was erased whole since (or it never closed): what the retention run reads by."""
+    for event in reversed(events):
+        if event.type == ERASED_EVENT and event.data.get("whole"):
+            return None
+        if event.type == "closed":
+            return event.at
+    return None
 
 
 def legal_hold(ticket: Ticket) -> dict[str, Any] | None:

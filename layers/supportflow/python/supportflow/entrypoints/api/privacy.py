@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -37,6 +38,13 @@ TicketId = Annotated[str, Path(pattern=r"^T-[0-9A-Z]{10}$")]
 
 def _deps() -> Container:
     return deps_of(router)
+
+
+def _answer_in_time() -> Callable[[], float]:
+    """The seconds left to answer in (API Gateway waits 29 s at most): long work stops in time
+    and says it is not complete."""
+    deadline = time.monotonic() + ANSWER_WITHIN_S
+    return lambda: deadline - time.monotonic()
 
 
 class ExportRequest(BaseModel):
@@ -97,13 +105,12 @@ class HoldRequest(BaseModel):
 def export_person(request: Annotated[ExportRequest, Body()]) -> dict[str, Any]:
     admin = admin_calling(router)
     deps = _deps()
-    deadline = time.monotonic() + ANSWER_WITHIN_S
     export = deps.export_personal_data()(
         request.email,
         by=admin,
         names=request.names,
         phones=request.phones,
-        time_left=lambda: deadline - time.monotonic(),
+        time_left=_answer_in_time(),
     )
     key = f"{exports_of(request.email)}{secrets.token_hex(16)}/export.zip"
     reference = deps.mail_store.keep(key, export.archive(), "application/zip")
@@ -128,11 +135,7 @@ def export_person(request: Annotated[ExportRequest, Body()]) -> dict[str, Any]:
 def erase(request: Annotated[ErasureRequest, Body()]) -> dict[str, Any]:
     admin = admin_calling(router)
     eraser = _deps().erase_personal_data()
-    deadline = time.monotonic() + ANSWER_WITHIN_S  # API Gateway waits 29 s at most
-
-    def time_left() -> float:
-        return deadline - time.monotonic()
-
+    time_left = _answer_in_time()
     if request.email is not None:
         record = eraser.person(
             request.email,
@@ -175,8 +178,7 @@ def list_erasures(
 )
 def run_retention() -> dict[str, Any]:
     admin_calling(router)
-    deadline = time.monotonic() + ANSWER_WITHIN_S
-    return _deps().apply_retention().run(time_left=lambda: deadline - time.monotonic()).as_dict()
+    return _deps().apply_retention().run(time_left=_answer_in_time()).as_dict()
 
 
 @router.put(

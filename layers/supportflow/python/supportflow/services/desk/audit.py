@@ -50,8 +50,10 @@ class KeepAgentActions:
     def keep(self, ticket: Ticket) -> int:
         contract = self.contracts().find(ticket.customer_id)
         contacts = people_of(contract) if contract else set()
-        seq = ticket.events[-1].seq if ticket.events else 0
-        return self.index.keep(ticket.ticket_id, agent_actions(ticket, contacts), seq)
+        actions = agent_actions(ticket, contacts)
+        if not actions:
+            return 0  # nothing to index: no read of what was indexed either
+        return self.index.keep(ticket.ticket_id, actions, ticket.events[-1].seq)
 
 
 @dataclass(frozen=True)

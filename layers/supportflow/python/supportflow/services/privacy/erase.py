@@ -130,14 +130,17 @@ class ErasePersonalData:
             if time_left() < MARGIN_S:
                 tally.complete = False
                 break
-            self._ticket(ticket.ticket_id, person, pseudonyms, erasure_id, ground, tally)
+            self._ticket(
+                ticket.ticket_id, person, pseudonyms, erasure_id, ground, tally, read=ticket
+            )
         tally.words |= set(person.addresses) | set(person.names) | set(person.phones)
         if not tally.complete:  # the contract keeps naming them: the next run finds the rest
             return self._record(erasure_id, "person", ground, requested_by, by, tally)
         filings = self._filings(lambda form: person.is_them(str(form.get("contact_email", ""))))
         sign_ins = sum(self.sign_ins.forget(a) for a in person.addresses)
-        contracts = self._contracts(self.find.customers_of(person), person, pseudonyms)
-        bookings = self._bookings(self.find.customers_of(person), scrub, whole=False)
+        customers = self.find.customers_of(person)
+        contracts = self._contracts(customers, person, pseudonyms)
+        bookings = self._bookings(customers, scrub, whole=False)
         tally.archives += sum(self.files.delete_under(exports_of(a)) for a in person.addresses)
         return self._record(
             erasure_id, "person", ground, requested_by, by, tally,
@@ -223,11 +226,14 @@ class ErasePersonalData:
         ground: str,
         tally: _Tally,
         contacts: Iterable[str] = (),
+        read: Ticket | None = None,
     ) -> None:
+        """Erase one ticket; `read`: the ticket as the caller just read it (the first attempt
+        uses it, a retry after a concurrent change reads it again)."""
         contacts = list(contacts)
         for _ in range(TRIES):
             try:
-                ticket = self.tickets.get(ticket_id)
+                ticket, read = read or self.tickets.get(ticket_id), None
             except TicketNotFound:
                 return
             if legal_hold(ticket) is not None:
